@@ -1,0 +1,118 @@
+// The Fastify application: error shape, health check, GraphQL (PostGraphile v5)
+// and the v2 REST API. Boot concerns (database, worker, S3) live in server.ts.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { postgraphile } from 'postgraphile';
+import { grafserv } from 'postgraphile/grafserv/fastify/v5';
+import type { Config } from './config.ts';
+import { ApiError } from './lib/errors.ts';
+import { AdminAuthError, verifyAdminHeader } from './lib/admin-auth.ts';
+import { makePreset } from './graphql/preset.ts';
+import v2Routes from './routes/v2/index.ts';
+
+export interface AppContext {
+  cfg: Config;
+  /** Pool connected as notify_authenticator (GraphQL requests switch role per request). */
+  authPool: pg.Pool;
+  /** Pool connected as the owner (v2 API calls app_hidden functions, health checks). */
+  ownerPool: pg.Pool;
+  ownerUrl: string;
+  /** Reports the in-process worker, or null when the worker runs elsewhere. */
+  workerStatus?: () => { running: boolean };
+  /** Build GraphQL (slow to introspect; tests of REST routes may skip it). */
+  graphql?: boolean;
+  logger?: boolean | object;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+const errorBody = (statusCode: number, error: string, message: string) => ({
+  status_code: statusCode,
+  errors: [{ error, message }],
+});
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('ctx', ctx);
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (err instanceof ApiError) return reply.status(err.statusCode).send(err.toBody());
+    const fe = err as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.statusCode === 400) {
+      const message = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Invalid JSON supplied in POST data' : fe.message.includes('JSON') ? 'Invalid JSON supplied in POST data' : fe.message;
+      return reply.status(400).send(errorBody(400, 'BadRequestError', message));
+    }
+    if (fe.statusCode === 413) return reply.status(413).send(errorBody(413, 'BadRequestError', 'Request entity too large'));
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send(errorBody(fe.statusCode, 'BadRequestError', fe.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody(500, 'Exception', 'Internal server error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
+      (method) => method !== request.method && app.findRoute({ method: method as 'GET', url: path }) !== null,
+    );
+    if (allowed.length > 0) {
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send(errorBody(405, 'MethodNotAllowed', 'The method is not allowed for the requested URL.'));
+    }
+    return reply.status(404).send(errorBody(404, 'NotFound', 'The requested URL was not found on the server.'));
+  });
+
+  app.get('/_status', async (_request, reply) => {
+    try {
+      const { rows } = await ctx.ownerPool.query<{ db_version: string; jobs_queued: string }>(
+        `select (select max(filename) from graphile_migrate.migrations) as db_version,
+                (select count(*) from graphile_worker.jobs where run_at <= now() and locked_at is null) as jobs_queued`,
+      );
+      const worker = ctx.workerStatus ? ctx.workerStatus() : null;
+      return reply.send({
+        status: 'ok',
+        db_version: rows[0].db_version,
+        database: 'ok',
+        worker: worker ? (worker.running ? 'running' : 'stopped') : 'external',
+        jobs_queued: Number(rows[0].jobs_queued),
+      });
+    } catch (e) {
+      return reply.status(503).send({ status: 'error', database: 'unavailable', message: (e as Error).message });
+    }
+  });
+
+  await app.register(v2Routes, { prefix: '/v2' });
+
+  if (ctx.graphql !== false) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.url.startsWith('/graphql')) return;
+      try {
+        request.adminClaims = verifyAdminHeader(ctx.cfg.ADMIN_JWT_SECRET, request.headers.authorization);
+      } catch (e) {
+        if (e instanceof AdminAuthError) {
+          return reply.status(401).send({ errors: [{ message: e.message }] });
+        }
+        throw e;
+      }
+    });
+    const pgl = postgraphile(
+      makePreset({ pool: ctx.authPool, ownerUrl: ctx.ownerUrl, graphiql: ctx.cfg.NODE_ENV !== 'production' }),
+    );
+    const serv = pgl.createServ(grafserv);
+    await serv.addTo(app);
+    app.addHook('onClose', async () => {
+      await pgl.release();
+    });
+  }
+  return app;
+}

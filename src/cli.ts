@@ -1,0 +1,363 @@
+// `npx notify <command>`: operator commands, each a thin wrapper over one SQL function
+// a DBA could call with psql. Works with or without `npm start` running: it uses the
+// same database, starting the embedded server for the command when nothing runs.
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { assertNodeVersion } from './lib/node-version.ts';
+import { config, ConfigError } from './config.ts';
+import { prepareDatabase } from './db/bootstrap.ts';
+import { issueAdminToken } from './lib/admin-auth.ts';
+import { runTask, UnknownTaskError } from './lib/run-task.ts';
+
+assertNodeVersion();
+
+type Opts = Record<string, string | boolean | undefined>;
+type OptionSpec = { type: 'string' | 'boolean'; required?: boolean; describe: string };
+
+interface Command {
+  summary: string;
+  options: Record<string, OptionSpec>;
+  positional?: string;
+  run(db: pg.Client, opts: Opts, positional: string[], ctx: { url: string }): Promise<unknown>;
+}
+
+class UsageError extends Error {}
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : null);
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function uuidOpt(opts: Opts, name: string): string | null {
+  const v = str(opts[name]);
+  if (v !== null && !uuidRe.test(v)) throw new UsageError(`--${name} must be a UUID, got '${v}'`);
+  return v;
+}
+
+async function one(db: pg.Client, sql: string, params: unknown[]): Promise<Record<string, unknown>> {
+  const { rows } = await db.query(sql, params);
+  return rows[0];
+}
+
+const pick = (row: Record<string, unknown>, ...keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
+
+export const commands: Record<string, Command> = {
+  'create-organisation': {
+    summary: 'Create an organisation',
+    options: {
+      name: { type: 'string', required: true, describe: 'organisation name (unique)' },
+      type: { type: 'string', required: true, describe: 'central|local|nhs_central|nhs_local|nhs_gp|emergency_service|school_or_college|other' },
+      crown: { type: 'string', describe: 'true|false (default: from the type)' },
+    },
+    async run(db, o) {
+      const crown = o.crown === undefined ? null : o.crown === 'true' ? true : o.crown === 'false' ? false : (() => { throw new UsageError('--crown must be true or false'); })();
+      return one(db, 'select * from app_public.create_organisation(name => $1, organisation_type => $2, crown => $3)', [o.name, o.type, crown]);
+    },
+  },
+  'create-user': {
+    summary: 'Create a user (team member)',
+    options: {
+      email: { type: 'string', required: true, describe: 'email address' },
+      name: { type: 'string', required: true, describe: 'full name' },
+      mobile: { type: 'string', describe: 'mobile number' },
+      'platform-admin': { type: 'boolean', describe: 'make the user a platform admin' },
+      'auth-type': { type: 'string', describe: 'sms_auth (default, needs --mobile) | email_auth | webauthn_auth' },
+      password: { type: 'string', describe: 'password (stored hashed)' },
+    },
+    async run(db, o) {
+      const authType = str(o['auth-type']) ?? (o.mobile ? 'sms_auth' : 'email_auth');
+      const row = await one(
+        db,
+        'select * from app_public.create_user(email_address => $1, name => $2, mobile_number => $3, platform_admin => $4, auth_type => $5, password => $6)',
+        [o.email, o.name, str(o.mobile), Boolean(o['platform-admin']), authType, str(o.password)],
+      );
+      return pick(row, 'id', 'name', 'email_address', 'mobile_number', 'auth_type', 'platform_admin', 'state', 'created_at');
+    },
+  },
+  'create-service': {
+    summary: 'Create a service owned by a user',
+    options: {
+      name: { type: 'string', required: true, describe: 'service name (unique)' },
+      user: { type: 'string', required: true, describe: 'id of the creating user' },
+      organisation: { type: 'string', describe: 'organisation id (default: by the user’s email domain)' },
+      'email-from': { type: 'string', describe: 'local part of the from address' },
+      permissions: { type: 'string', describe: 'comma-separated service permissions (default: the standard set)' },
+      live: { type: 'boolean', describe: 'create the service live (not restricted/trial)' },
+    },
+    async run(db, o) {
+      const permissions = str(o.permissions)?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
+      return one(
+        db,
+        'select * from app_public.create_service(name => $1, user_id => $2, organisation_id => $3, email_from => $4, permissions => $5, restricted => $6)',
+        [o.name, uuidOpt(o, 'user'), uuidOpt(o, 'organisation'), str(o['email-from']), permissions, !o.live],
+      );
+    },
+  },
+  'create-api-key': {
+    summary: 'Create an API key; prints the full key once',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      name: { type: 'string', required: true, describe: 'key name' },
+      type: { type: 'string', required: true, describe: 'normal|team|test' },
+    },
+    async run(db, o) {
+      if (!['normal', 'team', 'test'].includes(String(o.type))) throw new UsageError('--type must be normal, team or test');
+      return one(db, 'select * from app_public.create_api_key(service_id => $1, name => $2, key_type => $3)', [uuidOpt(o, 'service'), o.name, o.type]);
+    },
+  },
+  'create-template': {
+    summary: 'Create a template (version 1)',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      type: { type: 'string', required: true, describe: 'sms|email|letter' },
+      name: { type: 'string', required: true, describe: 'template name' },
+      content: { type: 'string', required: true, describe: 'body with ((placeholders))' },
+      subject: { type: 'string', describe: 'subject (email and letter)' },
+      postage: { type: 'string', describe: 'letters: first|second|economy|europe|rest-of-world' },
+      'letter-contact': { type: 'string', describe: 'letter contact block id' },
+    },
+    async run(db, o) {
+      if (!['sms', 'email', 'letter'].includes(String(o.type))) throw new UsageError('--type must be sms, email or letter');
+      const row = await one(
+        db,
+        'select * from app_public.create_template(service_id => $1, template_type => $2, name => $3, content => $4, subject => $5, postage => $6, letter_contact_id => $7)',
+        [uuidOpt(o, 'service'), o.type, o.name, o.content, str(o.subject), str(o.postage), uuidOpt(o, 'letter-contact')],
+      );
+      return pick(row, 'id', 'version');
+    },
+  },
+  'update-template': {
+    summary: 'Update a template; every update is a new version',
+    options: {
+      template: { type: 'string', required: true, describe: 'template id' },
+      name: { type: 'string', describe: 'new name' },
+      content: { type: 'string', describe: 'new body' },
+      subject: { type: 'string', describe: 'new subject' },
+      'letter-contact': { type: 'string', describe: 'letter contact block id' },
+    },
+    async run(db, o) {
+      if (o.name === undefined && o.content === undefined && o.subject === undefined && o['letter-contact'] === undefined) {
+        throw new UsageError('nothing to update: give at least one of --name, --content, --subject, --letter-contact');
+      }
+      const row = await one(
+        db,
+        'select * from app_public.update_template(template_id => $1, name => $2, content => $3, subject => $4, letter_contact_id => $5)',
+        [uuidOpt(o, 'template'), str(o.name), str(o.content), str(o.subject), uuidOpt(o, 'letter-contact')],
+      );
+      return pick(row, 'id', 'version');
+    },
+  },
+  'add-sms-sender': {
+    summary: 'Add a text message sender to a service',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      sender: { type: 'string', required: true, describe: 'sender (≤ 11 characters, or a phone number)' },
+      default: { type: 'boolean', describe: 'make it the default sender' },
+      'inbound-number': { type: 'string', describe: 'inbound number to link' },
+    },
+    run: (db, o) =>
+      one(db, 'select * from app_public.add_sms_sender(service_id => $1, sms_sender => $2, is_default => $3, inbound_number => $4)', [
+        uuidOpt(o, 'service'), o.sender, Boolean(o.default), str(o['inbound-number']),
+      ]),
+  },
+  'add-email-reply-to': {
+    summary: 'Add an email reply-to address to a service',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      email: { type: 'string', required: true, describe: 'reply-to address' },
+      default: { type: 'boolean', describe: 'make it the default' },
+    },
+    run: (db, o) =>
+      one(db, 'select * from app_public.add_email_reply_to(service_id => $1, email_address => $2, is_default => $3)', [
+        uuidOpt(o, 'service'), o.email, Boolean(o.default),
+      ]),
+  },
+  'add-letter-contact': {
+    summary: 'Add a letter contact block to a service',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      'contact-block': { type: 'string', required: true, describe: 'contact block text' },
+      default: { type: 'boolean', describe: 'make it the default' },
+    },
+    run: (db, o) =>
+      one(db, 'select * from app_public.add_letter_contact(service_id => $1, contact_block => $2, is_default => $3)', [
+        uuidOpt(o, 'service'), o['contact-block'], Boolean(o.default),
+      ]),
+  },
+  'add-inbound-number': {
+    summary: 'Assign an inbound number to a service',
+    options: {
+      number: { type: 'string', required: true, describe: 'the number texts are received on' },
+      service: { type: 'string', required: true, describe: 'service id' },
+    },
+    run: (db, o) => one(db, 'select * from app_public.add_inbound_number(number => $1, service_id => $2)', [o.number, uuidOpt(o, 'service')]),
+  },
+  'receive-sms': {
+    summary: 'Record a received text for the service owning an inbound number',
+    options: {
+      to: { type: 'string', required: true, describe: 'inbound number' },
+      from: { type: 'string', required: true, describe: 'sender’s phone number' },
+      content: { type: 'string', required: true, describe: 'message text' },
+    },
+    async run(db, o) {
+      const row = await one(db, 'select * from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3)', [o.to, o.from, o.content]);
+      return pick(row, 'id', 'service_id', 'notify_number', 'user_number', 'created_at');
+    },
+  },
+  'issue-admin-token': {
+    summary: 'Print a JWT for /graphql acting as a user',
+    options: {
+      user: { type: 'string', required: true, describe: 'user id' },
+      expires: { type: 'string', describe: 'lifetime, e.g. 12h (default), 30m' },
+    },
+    async run(db, o) {
+      const id = uuidOpt(o, 'user');
+      const { rows } = await db.query<{ platform_admin: boolean }>('select platform_admin from app_public.users where id = $1', [id]);
+      if (!rows[0]) throw new UsageError(`user ${id} not found`);
+      const token = issueAdminToken(config().ADMIN_JWT_SECRET, id!, rows[0].platform_admin, str(o.expires) ?? '12h');
+      return { token, user_id: id, platform_admin: rows[0].platform_admin };
+    },
+  },
+  'run-task': {
+    summary: 'Run a worker task now, wait, print its outcome',
+    positional: 'NAME',
+    options: {
+      payload: { type: 'string', describe: 'JSON payload' },
+      timeout: { type: 'string', describe: 'seconds to wait (default 600)' },
+    },
+    async run(_db, o, pos, ctx) {
+      const name = pos[0];
+      if (!name) throw new UsageError('run-task needs a task NAME');
+      let payload: unknown = {};
+      if (o.payload !== undefined) {
+        try {
+          payload = JSON.parse(String(o.payload));
+        } catch {
+          throw new UsageError('--payload must be valid JSON');
+        }
+      }
+      const timeout = o.timeout === undefined ? 600 : Number(o.timeout);
+      if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+      try {
+        const outcome = await runTask(ctx.url, name, payload, timeout * 1000);
+        if (outcome.status === 'failed') process.exitCode = 1;
+        return outcome;
+      } catch (e) {
+        if (e instanceof UnknownTaskError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
+  },
+  'db-url': {
+    summary: 'Print the connection string of the database in use',
+    options: {},
+    async run(_db, _o, _p, ctx) {
+      return { url: ctx.url };
+    },
+  },
+};
+
+function usage(name?: string): string {
+  if (name && commands[name]) {
+    const c = commands[name];
+    const lines = Object.entries(c.options).map(
+      ([k, s]) => `  --${k}${s.type === 'string' ? ' VALUE' : ''}${s.required ? ' (required)' : ''}  ${s.describe}`,
+    );
+    return `Usage: notify ${name}${c.positional ? ` ${c.positional}` : ''} [options] [--json]\n${c.summary}\n${lines.join('\n')}\n`;
+  }
+  const list = Object.entries(commands).map(([k, c]) => `  ${k.padEnd(22)} ${c.summary}`);
+  return `Usage: notify <command> [options] [--json]\n\nCommands:\n${list.join('\n')}\n\nRun notify <command> --help for its options.\n`;
+}
+
+function print(result: unknown, json: boolean) {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  if (result && typeof result === 'object' && !Array.isArray(result)) {
+    for (const [k, v] of Object.entries(result)) {
+      process.stdout.write(`${k}: ${v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
+    }
+  } else {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command '${name}'.\n${usage()}`);
+    return 2;
+  }
+  let values: Opts;
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      allowPositionals: Boolean(command.positional),
+      options: {
+        ...Object.fromEntries(Object.entries(command.options).map(([k, s]) => [k, { type: s.type }])),
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+    values = parsed.values as Opts;
+    positionals = parsed.positionals;
+    if (values.help) {
+      process.stdout.write(usage(name));
+      return 0;
+    }
+    const missing = Object.entries(command.options).filter(([k, s]) => s.required && (values[k] === undefined || values[k] === ''));
+    if (missing.length) throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${missing.map(([k]) => `--${k}`).join(', ')}`);
+  } catch (e) {
+    process.stderr.write(`notify ${name}: ${(e as Error).message}\n${usage(name)}`);
+    return 2;
+  }
+
+  let cfg;
+  try {
+    cfg = config();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const database = await prepareDatabase(cfg);
+  const client = new pg.Client({ connectionString: database.ownerUrl });
+  await client.connect();
+  try {
+    const result = await command.run(client, values, positionals, { url: database.ownerUrl });
+    print(result, Boolean(values.json));
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`notify ${name}: ${e.message}\n${usage(name)}`);
+      return 2;
+    }
+    const pe = e as { code?: string; message: string; detail?: string };
+    if (pe.code) {
+      const msg = `notify ${name}: ${pe.message}${pe.detail ? ` (${pe.detail})` : ''} [${pe.code}]`;
+      process.stderr.write(`${msg}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ error: pe.code, message: pe.message })}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await client.end();
+    await database.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

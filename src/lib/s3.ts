@@ -1,0 +1,66 @@
+// S3 access, only through @aws-sdk/client-s3. Locally a bundled S3-compatible server
+// (s3rver) is started by `npm start`; S3_ENDPOINT switches to a real one.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { projectRoot, type Config } from '../config.ts';
+
+export function makeS3Client(cfg: Config, endpoint: string | undefined = cfg.S3_ENDPOINT): S3Client {
+  return new S3Client({
+    region: cfg.S3_REGION,
+    endpoint,
+    forcePathStyle: Boolean(endpoint),
+    credentials: { accessKeyId: cfg.S3_ACCESS_KEY_ID, secretAccessKey: cfg.S3_SECRET_ACCESS_KEY },
+    // Local servers store streamed uploads corrupted when the SDK adds its default checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Start s3rver on loopback with data inside the project. */
+export async function startLocalS3(cfg: Config, port = cfg.S3_LOCAL_PORT, dir?: string): Promise<LocalS3> {
+  const { default: S3rver } = (await import('s3rver')) as unknown as {
+    default: new (o: Record<string, unknown>) => {
+      run(): Promise<{ port: number }>;
+      close(): Promise<void>;
+    };
+  };
+  const directory = dir ?? path.resolve(projectRoot, cfg.S3_LOCAL_DIR);
+  await fs.mkdir(directory, { recursive: true });
+  const server = new S3rver({ port, address: '127.0.0.1', directory, silent: true });
+  const info = await server.run();
+  return { endpoint: `http://127.0.0.1:${info.port}`, close: () => server.close() };
+}
+
+/** Create each configured bucket if missing. */
+export async function ensureBuckets(client: S3Client, buckets: string[]): Promise<void> {
+  for (const Bucket of buckets) {
+    try {
+      await client.send(new HeadBucketCommand({ Bucket }));
+    } catch {
+      await client.send(new CreateBucketCommand({ Bucket }));
+    }
+  }
+}
+
+/** S3 existence check: 404 → false, any other error is re-raised (SPEC §8). */
+export async function objectExists(client: S3Client, Bucket: string, Key: string): Promise<boolean> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket, Key }));
+    return true;
+  } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return false;
+    throw e;
+  }
+}

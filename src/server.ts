@@ -1,0 +1,94 @@
+// `npm start`: embedded Postgres (unless DATABASE_URL), migrations, default data,
+// local S3 (unless S3_ENDPOINT), the HTTP server on PORT and the worker in-process.
+// `--worker-only` (npm run worker) runs just the worker.
+import pg from 'pg';
+import type { Runner } from 'graphile-worker';
+import type { FastifyInstance } from 'fastify';
+import { assertNodeVersion } from './lib/node-version.ts';
+import { config, ConfigError, type Config } from './config.ts';
+import { prepareDatabase, type Database } from './db/bootstrap.ts';
+import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s3.ts';
+import { startWorker } from './worker.ts';
+import { buildApp } from './app.ts';
+import { logger } from './lib/logger.ts';
+
+assertNodeVersion();
+
+async function main() {
+  let cfg: Config;
+  try {
+    cfg = config();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const workerOnly = process.argv.includes('--worker-only');
+  const log = (m: string) => logger.info(m);
+
+  const stack: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const step of stack.reverse()) {
+      await step().catch((e) => logger.error({ err: e }, 'shutdown step failed'));
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const db: Database = await prepareDatabase(cfg, log);
+  stack.push(() => db.stop());
+  log(`database ready${db.embedded ? ` (embedded, port ${db.embedded.port})` : ''}`);
+
+  let localS3: LocalS3 | null = null;
+  if (!cfg.S3_ENDPOINT && !workerOnly) {
+    localS3 = await startLocalS3(cfg);
+    stack.push(() => localS3!.close());
+    log(`local S3 at ${localS3.endpoint}`);
+  }
+  const s3 = makeS3Client(cfg, cfg.S3_ENDPOINT ?? localS3?.endpoint);
+  if (!workerOnly) await ensureBuckets(s3, cfg.buckets);
+
+  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: cfg.DB_POOL_SIZE });
+  ownerPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+  stack.push(() => ownerPool.end());
+
+  let runner: Runner | null = null;
+  if (workerOnly || cfg.WORKER_IN_PROCESS) {
+    runner = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
+    // Graceful: stop taking jobs, let running ones finish (or be released on timeout).
+    stack.push(() => runner!.stop());
+    log('worker running');
+  }
+  if (workerOnly) return;
+
+  const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE });
+  authPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+  stack.push(() => authPool.end());
+  let running = true;
+  runner?.promise.finally(() => {
+    running = false;
+  });
+  const app: FastifyInstance = await buildApp({
+    cfg,
+    authPool,
+    ownerPool,
+    ownerUrl: db.ownerUrl,
+    workerStatus: runner ? () => ({ running }) : undefined,
+    logger: { level: cfg.LOG_LEVEL },
+  });
+  stack.push(() => app.close());
+  await app.listen({ port: cfg.PORT, host: cfg.HOST });
+  log(`listening on http://${cfg.HOST}:${cfg.PORT} — GraphQL /graphql${cfg.NODE_ENV !== 'production' ? ', GraphiQL /graphiql' : ''}`);
+}
+
+main().catch((e) => {
+  logger.error({ err: e }, 'start-up failed');
+  process.exit(1);
+});

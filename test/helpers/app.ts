@@ -1,0 +1,25 @@
+// A Fastify app wired to a test database (app.inject or a listening server).
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createTestDb, testConfig, type TestDb } from './db.ts';
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export async function createTestApp(
+  t: Teardown,
+  opts: { graphql?: boolean; db?: TestDb; config?: Record<string, string> } = {},
+): Promise<{ app: FastifyInstance; db: TestDb }> {
+  const db = opts.db ?? (await createTestDb(t, 'app'));
+  const cfg = testConfig(opts.config);
+  const authPool = new pg.Pool({ connectionString: db.authUrl, max: 5 });
+  authPool.on('error', () => undefined);
+  const app = await buildApp({ cfg, authPool, ownerPool: db.pool, ownerUrl: db.url, graphql: opts.graphql ?? false });
+  t.teardown(async () => {
+    await app.close();
+    await authPool.end();
+  });
+  return { app, db };
+}
