@@ -90,7 +90,8 @@ for (let i = 0; i < lines.length; i++) {
   }
 }
 if (failures.length) process.stdout.write(`\nFailures:\n${failures.join('\n\n')}\n\n(full TAP output: .tap/last-run.tap)\n`);
-await cluster.server?.stop();
+// NOTIFY_TEST_KEEP_PG=1 leaves the test server running (for several runs at once).
+if (!process.env.NOTIFY_TEST_KEEP_PG) await cluster.server?.stop();
 if (code !== 0 && failed === 0) failed = 1;
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 ? 1 : 0);

@@ -165,11 +165,14 @@ export async function startEmbedded(
     log(`starting embedded Postgres on port ${port}`);
     try {
       await pgCtl(['start', '-w', '-t', '60', '-D', dir, '-o', `-p ${port}`, '-l', path.join(dir, 'server.log')]);
+      startedHere = true;
     } catch (e) {
-      const tail = await fs.readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
-      throw new Error(`embedded Postgres failed to start: ${(e as Error).message}\n${tail.split('\n').slice(-15).join('\n')}`);
+      // Another process may have started it at the same moment: use that one.
+      if (!(await runningPostmaster(dir))) {
+        const tail = await fs.readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
+        throw new Error(`embedded Postgres failed to start: ${(e as Error).message}\n${tail.split('\n').slice(-15).join('\n')}`);
+      }
     }
-    startedHere = true;
   }
   return {
     port,

@@ -28,18 +28,19 @@ async function sourceHash(): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** Make sure TEMPLATE_DB exists and is current; returns its name. */
+/**
+ * Make sure the template for the current migrations exists; returns its name.
+ * The name carries a hash of migrations/ and sql/, so concurrent test runs on
+ * different work never rebuild a template another run is cloning.
+ */
 export async function ensureTemplate(rootUrl: string): Promise<string> {
-  const want = await sourceHash();
-  const have = await withClient(rootUrl, async (c) => {
-    const { rows } = await c.query<{ comment: string | null }>(
-      `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
-      [TEMPLATE_DB],
-    );
-    return rows[0]?.comment ?? null;
-  });
-  if (have === want) return TEMPLATE_DB;
-  const building = `${TEMPLATE_DB}_build`;
+  const hash = await sourceHash();
+  const name = `${TEMPLATE_DB}_${hash.slice(0, 12)}`;
+  const exists = await withClient(rootUrl, async (c) =>
+    Boolean((await c.query('select 1 from pg_database where datname = $1', [name])).rowCount),
+  );
+  if (exists) return name;
+  const building = `${TEMPLATE_DB}_build_${process.pid}`;
   await withClient(rootUrl, async (c) => {
     await c.query(`drop database if exists ${building} with (force)`);
     await c.query(`create database ${building}`);
@@ -47,12 +48,22 @@ export async function ensureTemplate(rootUrl: string): Promise<string> {
   const url = withDatabase(rootUrl, building);
   await migrateDatabase(url, rootUrl, undefined, { current: true });
   await withClient(rootUrl, async (c) => {
-    const { rowCount } = await c.query('select 1 from pg_database where datname = $1', [TEMPLATE_DB]);
-    if (rowCount) await c.query(`alter database ${TEMPLATE_DB} with is_template false`);
-    await c.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
-    await c.query(`alter database ${building} rename to ${TEMPLATE_DB}`);
-    await c.query(`comment on database ${TEMPLATE_DB} is '${want}'`);
-    await c.query(`alter database ${TEMPLATE_DB} with is_template true`);
+    try {
+      await c.query(`alter database ${building} rename to ${name}`);
+      await c.query(`alter database ${name} with is_template true`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '42P04') throw e; // built concurrently by another run
+      await c.query(`drop database if exists ${building} with (force)`);
+    }
+    // Best effort: drop templates of older sources that no run is using.
+    const { rows } = await c.query<{ datname: string }>(
+      `select datname from pg_database where datname like $1 and datname <> $2 and datname not like $3`,
+      [`${TEMPLATE_DB}_%`, name, `${TEMPLATE_DB}_build_%`],
+    );
+    for (const { datname } of rows) {
+      await c.query(`alter database ${datname} with is_template false`).catch(() => undefined);
+      await c.query(`drop database if exists ${datname}`).catch(() => undefined);
+    }
   });
-  return TEMPLATE_DB;
+  return name;
 }
