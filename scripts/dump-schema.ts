@@ -58,7 +58,7 @@ try {
   }
 } finally {
   await withClient(cluster.rootUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
-  await cluster.server?.stop();
+  if (!process.env.NOTIFY_TEST_KEEP_PG) await cluster.server?.stop();
 }
 if (check && !failed) process.stdout.write('schema.sql and schema.graphql are up to date\n');
 process.exit(failed ? 1 : 0);

@@ -3,11 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { config, projectRoot } from '../src/config.ts';
-import { prepareDatabase, withDatabase } from '../src/db/bootstrap.ts';
+import { ensureDatabaseExists, withDatabase } from '../src/db/bootstrap.ts';
+import { startEmbedded } from '../src/db/embedded.ts';
 
 const cfg = config();
-const db = await prepareDatabase(cfg);
-const rootUrl = cfg.DATABASE_URL ?? db.embedded!.url('postgres');
+const embedded = cfg.DATABASE_URL ? null : await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT);
+const rootUrl = cfg.DATABASE_URL ?? embedded!.url('postgres');
+const ownerUrl = cfg.DATABASE_URL ?? embedded!.url(cfg.DATABASE_NAME);
+if (embedded) await ensureDatabaseExists(rootUrl, cfg.DATABASE_NAME);
 const r = spawnSync(
   process.execPath,
   [path.join(projectRoot, 'node_modules', 'graphile-migrate', 'dist', 'cli.js'), ...process.argv.slice(2)],
@@ -16,11 +19,11 @@ const r = spawnSync(
     stdio: 'inherit',
     env: {
       ...process.env,
-      DATABASE_URL: db.ownerUrl,
+      DATABASE_URL: ownerUrl,
       ROOT_DATABASE_URL: rootUrl,
       SHADOW_DATABASE_URL: withDatabase(rootUrl, `${cfg.DATABASE_NAME}_shadow`),
     },
   },
 );
-await db.stop();
+await embedded?.stop();
 process.exit(r.status ?? 1);

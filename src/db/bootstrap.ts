@@ -108,7 +108,8 @@ export async function prepareDatabase(cfg: Config, log: Log = () => undefined): 
   let rootUrl: string;
   if (cfg.DATABASE_URL) {
     ownerUrl = cfg.DATABASE_URL;
-    rootUrl = cfg.DATABASE_URL;
+    // graphile-migrate wants a different database as its root (only used by reset).
+    rootUrl = withDatabase(cfg.DATABASE_URL, 'template1');
   } else {
     embedded = await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT, log);
     rootUrl = embedded.url('postgres');

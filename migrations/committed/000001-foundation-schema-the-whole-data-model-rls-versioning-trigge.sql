@@ -1,3 +1,7 @@
+--! Previous: -
+--! Hash: sha1:c9425cb3a1230b98261803759c6f2f1c5b986d22
+--! Message: Foundation schema: the whole data model, RLS, versioning triggers, CLI functions
+
 --------------------------------------------------------------------------------
 -- Foundation schema of the Notify-compatible platform (SPEC §2, §3, §4.7, §4.13).
 --

@@ -1,0 +1,1 @@
+-- v2-api: work in progress (see migrations/README)

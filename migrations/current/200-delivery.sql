@@ -1,0 +1,1 @@
+-- delivery: work in progress (see migrations/README)

@@ -1,0 +1,1 @@
+-- lifecycle: work in progress (see migrations/README)
