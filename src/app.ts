@@ -9,6 +9,7 @@ import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './lib/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
+import providerRoutes from './routes/providers/index.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(v2Routes, { prefix: '/v2' });
+  await app.register(providerRoutes);
 
   if (ctx.graphql !== false) {
     app.addHook('onRequest', async (request, reply) => {
