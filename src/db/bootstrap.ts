@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate, watch, Logger as MigrateLogger } from 'graphile-migrate';
+import { clearAllPools } from 'graphile-migrate/dist/pgReal.js';
 import { runMigrations as runWorkerMigrations, Logger as WorkerLogger } from 'graphile-worker';
 import { projectRoot, type Config } from '../config.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
@@ -70,8 +71,14 @@ export async function migrateDatabase(
     migrationsFolder: path.join(projectRoot, 'migrations'),
     logger: quietMigrateLogger(log),
   };
-  await migrate(settings, false);
-  if (opts.current) await watch(settings, true, false);
+  try {
+    await migrate(settings, false);
+    if (opts.current) await watch(settings, true, false);
+  } finally {
+    // graphile-migrate keeps its pools alive briefly and exits the process if one of
+    // their idle connections errors (e.g. the server restarts): close them now.
+    clearAllPools();
+  }
   await loadDefaultData(ownerUrl);
 }
 
