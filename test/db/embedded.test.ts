@@ -7,7 +7,7 @@ import t from 'tap';
 import pg from 'pg';
 import { projectRoot } from '../../src/config.ts';
 import { runningPostmaster, startEmbedded, stopEmbedded } from '../../src/db/embedded.ts';
-import { entry } from '../helpers/spawn.ts';
+import { entry, run } from '../helpers/spawn.ts';
 
 const dir = path.join(projectRoot, '.pgdata-e2e-embedded');
 const port = 5441;
@@ -123,8 +123,28 @@ t.test('npm start serves /_status and stops cleanly on SIGINT and SIGTERM', asyn
     });
     const status = (await (await fetch('http://127.0.0.1:6031/_status')).json()) as Record<string, unknown>;
     t.match(status, { status: 'ok', database: 'ok', worker: 'running' }, `${signal}: status before`);
+    if (signal === 'SIGINT') {
+      // The CLI uses the running server's database, and leaves it running.
+      const url = await run(['src/cli.ts', 'db-url', '--json'], env);
+      t.equal(url.code, 0, url.stderr);
+      t.match(JSON.parse(url.stdout).url, /:5442\/notify$/);
+      const user = await run(['src/cli.ts', 'create-user', '--email', 'live@e2e.gov.uk', '--name', 'Live', '--mobile', '07700900123', '--json'], env);
+      t.equal(user.code, 0, user.stderr);
+      t.ok(await runningPostmaster(serverDir), 'server database still running after the CLI');
+      const gql = await fetch('http://127.0.0.1:6031/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      t.equal(gql.status, 200, 'GraphQL is served');
+    }
     server.kill(signal);
     t.equal(await exited, 0, `${signal}: clean exit`);
     t.equal(await runningPostmaster(serverDir), null, `${signal}: embedded Postgres stopped`);
   }
+  // With nothing running, the CLI starts the embedded database for the command and stops it.
+  const user = await run(['src/cli.ts', 'create-user', '--email', 'offline@e2e.gov.uk', '--name', 'Offline', '--mobile', '07700900123', '--json'], env);
+  t.equal(user.code, 0, user.stderr);
+  t.equal(JSON.parse(user.stdout).email_address, 'offline@e2e.gov.uk');
+  t.equal(await runningPostmaster(serverDir), null, 'the CLI stopped the database it started');
 });
