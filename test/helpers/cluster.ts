@@ -8,7 +8,7 @@ import { AUTHENTICATOR_ROLE, withClient } from '../../src/db/bootstrap.ts';
 import { ensureTemplate } from './template.ts';
 
 export const TEST_PG_DIR = path.join(projectRoot, '.pgdata-test');
-export const TEST_PG_PORT = 5440;
+export const TEST_PG_PORT = Number(process.env.NOTIFY_TEST_PG_PORT ?? 5440);
 export const AUTHENTICATOR_PASSWORD = 'notify-authenticator-test-password';
 
 export interface Cluster {
