@@ -42,7 +42,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const db: Database = await prepareDatabase(cfg, log);
+  const db: Database = await prepareDatabase(cfg, log, { serveRequests: !workerOnly });
   stack.push(() => db.stop());
   log(`database ready${db.embedded ? ` (embedded, port ${db.embedded.port})` : ''}`);
 

@@ -14,7 +14,7 @@ export const AUTHENTICATOR_ROLE = 'notify_authenticator';
 export interface Database {
   /** Connection string of the owner (runs migrations, worker, CLI). */
   ownerUrl: string;
-  /** Connection string the HTTP server uses (role notify_authenticator). */
+  /** Connection string the HTTP server uses (role notify_authenticator when `serveRequests`). */
   authUrl: string;
   embedded: EmbeddedServer | null;
   /** Stop the embedded server if this process started it. */
@@ -109,7 +109,11 @@ async function setAuthenticatorPassword(ownerUrl: string, password: string): Pro
 }
 
 /** Everything `npm start`, the CLI and the worker need before they can run. */
-export async function prepareDatabase(cfg: Config, log: Log = () => undefined): Promise<Database> {
+export async function prepareDatabase(
+  cfg: Config,
+  log: Log = () => undefined,
+  opts: { serveRequests?: boolean } = {},
+): Promise<Database> {
   let embedded: EmbeddedServer | null = null;
   let ownerUrl: string;
   let rootUrl: string;
@@ -129,8 +133,10 @@ export async function prepareDatabase(cfg: Config, log: Log = () => undefined): 
     await embedded?.stop();
     throw e;
   }
+  // Only the HTTP server logs in as the authenticator; the password is set by it
+  // (roles are cluster-wide, so the CLI and worker leave it alone).
   let authUrl = cfg.AUTH_DATABASE_URL ?? ownerUrl;
-  if (!cfg.AUTH_DATABASE_URL && (await setAuthenticatorPassword(ownerUrl, cfg.AUTHENTICATOR_PASSWORD))) {
+  if (opts.serveRequests && !cfg.AUTH_DATABASE_URL && (await setAuthenticatorPassword(ownerUrl, cfg.AUTHENTICATOR_PASSWORD))) {
     const u = new URL(ownerUrl);
     u.username = AUTHENTICATOR_ROLE;
     u.password = cfg.AUTHENTICATOR_PASSWORD;
