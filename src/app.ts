@@ -2,9 +2,11 @@
 // and the v2 REST API. Boot concerns (database, worker, S3) live in server.ts.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/fastify/v5';
 import type { Config } from './config.ts';
+import type { CreateBatcher } from './lib/v2/batcher.ts';
 import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './lib/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
@@ -23,6 +25,10 @@ export interface AppContext {
   /** Build GraphQL (slow to introspect; tests of REST routes may skip it). */
   graphql?: boolean;
   logger?: boolean | object;
+  /** S3 client for letter PDFs and documents; default: one for S3_ENDPOINT or the local S3 port. */
+  s3?: S3Client;
+  /** The v2 API's notification-create batcher (default: one on ownerPool); the bench passes its own. */
+  v2Batcher?: CreateBatcher;
 }
 
 declare module 'fastify' {

@@ -39,6 +39,24 @@ async function one(db: pg.Client, sql: string, params: unknown[]): Promise<Recor
 const pick = (row: Record<string, unknown>, ...keys: string[]) =>
   Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
 
+/** set-delivery-callback / set-inbound-callback: app_public.set_service_callback_api (token stored encrypted). */
+function callbackCommand(callbackType: string, summary: string): Command {
+  return {
+    summary,
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      url: { type: 'string', required: true, describe: 'https URL (http only for localhost / 127.0.0.1)' },
+      'bearer-token': { type: 'string', required: true, describe: 'token sent as Authorization: Bearer (at least 10 characters)' },
+    },
+    async run(db, o) {
+      const row = await one(db, 'select * from app_public.set_service_callback_api(service_id => $1, callback_type => $2, url => $3, bearer_token => $4)', [
+        uuidOpt(o, 'service'), callbackType, o.url, o['bearer-token'],
+      ]);
+      return pick(row, 'id', 'service_id', 'callback_type', 'url', 'version', 'updated_at');
+    },
+  };
+}
+
 export const commands: Record<string, Command> = {
   'create-organisation': {
     summary: 'Create an organisation',
@@ -202,6 +220,8 @@ export const commands: Record<string, Command> = {
       return pick(row, 'id', 'service_id', 'notify_number', 'user_number', 'created_at');
     },
   },
+  'set-delivery-callback': callbackCommand('delivery_status', 'Set the URL a service’s delivery statuses are POSTed to'),
+  'set-inbound-callback': callbackCommand('inbound_sms', 'Set the URL a service’s received text messages are POSTed to'),
   'issue-admin-token': {
     summary: 'Print a JWT for /graphql acting as a user',
     options: {

@@ -51,6 +51,39 @@ const schema = z.object({
   LETTERS_SCAN_BUCKET: z.string().min(3).default('notify-letters-scan'),
   DOCUMENT_DOWNLOAD_BUCKET: z.string().min(3).default('notify-document-download'),
   NOTIFY_EMAIL_DOMAIN: z.string().min(3).default('notifications.service.gov.uk'),
+  // Delivery (issue 5). Provider URLs unset: `npm start` runs the local simulated providers.
+  /** Simulated / generic HTTP SMS provider (identifier sms-stub). */
+  SMS_STUB_URL: z.string().url().optional(),
+  /** Simulated / generic HTTP email provider (identifier email-stub). */
+  EMAIL_STUB_URL: z.string().url().optional(),
+  /** Bearer token sent to the generic HTTP providers (optional). */
+  PROVIDER_STUB_TOKEN: z.string().optional(),
+  MMG_URL: z.string().url().optional(),
+  MMG_API_KEY: z.string().default(''),
+  FIRETEXT_URL: z.string().url().optional(),
+  FIRETEXT_API_KEY: z.string().default(''),
+  REACH_URL: z.string().url().optional(),
+  REACH_API_KEY: z.string().default(''),
+  /** nodemailer connection URL (smtp://user:pass@host:port) for the smtp provider. */
+  SMTP_URL: z.string().url().optional(),
+  SES_REGION: z.string().min(1).default('eu-west-1'),
+  /** SES endpoint override (an SES stub); unset: AWS. */
+  SES_ENDPOINT: z.string().url().optional(),
+  SES_ACCESS_KEY_ID: z.string().optional(),
+  SES_SECRET_ACCESS_KEY: z.string().optional(),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  /** Timeout of one provider call. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Messages of one deliver job sent to providers at the same time. */
+  DELIVERY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Simulated providers: share of delivered / permanent-failure outcomes (the rest temporary-failure). */
+  STUB_DELIVERED_RATIO: z.coerce.number().min(0).max(1).default(0.9),
+  STUB_PERMANENT_FAILURE_RATIO: z.coerce.number().min(0).max(1).default(0.05),
+  /** Simulated providers: delay before the receipt is sent back. */
+  STUB_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Callbacks to services: calls that failed for good in a row before a URL is suspended. */
+  CALLBACK_SUSPEND_AFTER: z.coerce.number().int().min(1).default(5),
+  CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -1,8 +1,47 @@
-// The v2 public REST API (Notify-compatible). Each route group is its own plugin.
+// The v2 public REST API (Notify-compatible). Each route group is its own plugin; this one wires
+// the shared state (cache with LISTEN invalidation, create batcher, S3) and authenticates every
+// route except the OpenAPI document with the caller's API key (API_V2 §1).
 import type { FastifyPluginAsync } from 'fastify';
+import { CreateBatcher } from '../../lib/v2/batcher.ts';
+import { V2Cache } from '../../lib/v2/cache.ts';
+import { authenticateApiKey } from '../../lib/v2/jwt-auth.ts';
+import { openApiDocument } from '../../lib/v2/openapi.ts';
+import getNotifications from './get-notifications.ts';
+import postNotifications from './post-notifications.ts';
+import receivedTextMessages from './received-text-messages.ts';
+import { lazyS3, type V2State } from './state.ts';
+import templates from './templates.ts';
 
-const v2: FastifyPluginAsync = async () => {
-  // Route groups are registered here (notifications, templates, received text messages).
+const v2: FastifyPluginAsync = async (app) => {
+  const ctx = app.ctx;
+  const cache = new V2Cache({
+    pool: ctx.ownerPool,
+    listenUrl: ctx.ownerUrl,
+    onError: (err) => app.log.warn({ err }, 'v2 cache invalidation connection failed'),
+  });
+  await cache.start();
+  app.addHook('onClose', async () => cache.close());
+  const state: V2State = {
+    ctx,
+    cache,
+    batcher: ctx.v2Batcher ?? new CreateBatcher(ctx.ownerPool),
+    s3: lazyS3(ctx),
+    baseUrl: ctx.cfg.apiHostName.replace(/\/+$/, ''),
+  };
+
+  app.get('/openapi.json', async () => openApiDocument(state.baseUrl));
+
+  await app.register(async (secured) => {
+    secured.addHook('onRequest', async (request) => {
+      const auth = await authenticateApiKey(request.headers.authorization, (id) => cache.service(id));
+      const service = (await cache.service(auth.serviceId))!;
+      request.apiCaller = { service, apiKeyId: auth.apiKeyId, keyType: auth.keyType };
+    });
+    await secured.register(postNotifications(state));
+    await secured.register(getNotifications(state));
+    await secured.register(templates(state));
+    await secured.register(receivedTextMessages(state));
+  });
 };
 
 export default v2;

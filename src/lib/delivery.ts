@@ -1,0 +1,226 @@
+// deliver-sms / deliver-email: claim a batch in SQL (created → sending), build each message with
+// the template renderer, hand it to a provider chosen from provider_details with no database
+// connection held, then record every outcome in one statement. See SPEC §3 and §6.
+import type { JobHelpers } from 'graphile-worker';
+import type pg from 'pg';
+import { config } from '../config.ts';
+import { renderEmail, renderSms, escapeHtml, type Personalisation } from './v2/template.ts';
+import {
+  activeProviders,
+  chooseProvider,
+  emailProvider,
+  invalidateProviderCache,
+  ProviderError,
+  smsProvider,
+  type EmailMessage,
+  type SendResult,
+  type SmsMessage,
+} from './providers/index.ts';
+
+export type Channel = 'sms' | 'email';
+
+const RECORD_EVERY_MS = 200;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ClaimedRow {
+  id: string;
+  notification_type: Channel;
+  key_type: string;
+  to: string;
+  normalised_to: string | null;
+  international: boolean;
+  personalisation: string | null;
+  template_content: string;
+  template_subject: string | null;
+  service_id: string;
+  service_name: string;
+  prefix_sms: boolean;
+  email_from: string;
+  sender: string | null;
+  reply_to: string | null;
+  one_click_unsubscribe_url: string | null;
+  created_at: Date;
+  reclaimed: boolean;
+}
+
+type Outcome =
+  | { id: string; outcome: 'sent'; provider: string; reference: string; billable_units: number; status?: string }
+  | { id: string; outcome: 'retry' | 'failed'; provider: string | null; billable_units: number }
+  | { id: string; outcome: 'simulated'; provider: string; billable_units: number; status: string };
+
+export interface BatchReport {
+  claimed: number;
+  sent: number;
+  simulated: number;
+  retry: number;
+  failed: number;
+  errors: string[];
+}
+
+/** API_V2 §6: outcomes of test-key notifications, decided by the recipient. */
+export function simulatedStatus(type: Channel, to: string): string {
+  if (type === 'sms') {
+    const digits = to.replace(/\D/g, '');
+    if (digits.endsWith('7700900003')) return 'temporary-failure';
+    if (digits.endsWith('7700900002')) return 'permanent-failure';
+    return 'delivered';
+  }
+  const address = to.trim().toLowerCase();
+  if (address === 'temp-fail@simulator.notify') return 'temporary-failure';
+  if (address === 'perm-fail@simulator.notify') return 'permanent-failure';
+  return 'delivered';
+}
+
+function parsePersonalisation(text: string | null): Personalisation {
+  if (!text) return {};
+  const value = JSON.parse(text) as unknown;
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Personalisation) : {};
+}
+
+export function buildSms(row: ClaimedRow): { message: SmsMessage; billableUnits: number } {
+  const rendered = renderSms({ content: row.template_content }, parsePersonalisation(row.personalisation), {
+    prefix: row.prefix_sms ? row.service_name : null,
+  });
+  return {
+    message: { id: row.id, to: row.to, content: rendered.bodyWithPrefix, sender: row.sender, international: row.international },
+    billableUnits: rendered.fragmentCount,
+  };
+}
+
+export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
+  const unsubscribe = row.one_click_unsubscribe_url;
+  const rendered = renderEmail({ subject: row.template_subject ?? '', content: row.template_content }, parsePersonalisation(row.personalisation), {
+    htmlFooter: unsubscribe
+      ? `<p style="font-size: 16px; margin-top: 30px;"><a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`
+      : undefined,
+  });
+  const headers: Record<string, string> = {};
+  if (unsubscribe) {
+    // RFC 8058 one-click unsubscribe.
+    headers['List-Unsubscribe'] = `<${unsubscribe}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  const name = row.service_name.replace(/["\\\r\n]/g, '');
+  return {
+    id: row.id,
+    to: row.to,
+    from: `"${name}" <${row.email_from}@${domain}>`,
+    subject: rendered.subject,
+    text: rendered.body,
+    html: rendered.html,
+    replyTo: row.reply_to,
+    headers,
+  };
+}
+
+/** Runs fn over items with at most `limit` in flight. */
+export async function mapBounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+type WithClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
+
+export interface DeliverOptions {
+  withPgClient: WithClient;
+  logger?: Pick<JobHelpers['logger'], 'warn' | 'error' | 'info'>;
+  /** True when no retry follows (the job's last attempt): failures become technical-failure. */
+  lastAttempt: boolean;
+  concurrency?: number;
+}
+
+/**
+ * Delivers one batch. Idempotent: only rows this call claimed are sent, so a repeated job sends
+ * nothing twice. Throws when some messages should be retried (graphile-worker backs off and runs
+ * the job again; the next claim picks up just those rows).
+ */
+export async function deliverBatch(channel: Channel, ids: string[], opts: DeliverOptions): Promise<BatchReport> {
+  const cfg = config();
+  const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
+  ids = ids.filter((id) => UUID_RE.test(id));
+  if (ids.length === 0) return report;
+  const { rows, providers } = await opts.withPgClient(async (client) => {
+    const claimed = await client.query<ClaimedRow>('select * from app_private.claim_notifications($1::uuid[])', [ids]);
+    return { rows: claimed.rows, providers: claimed.rows.length ? await activeProviders(client, channel) : [] };
+  });
+  report.claimed = rows.length;
+  if (rows.length === 0) return report;
+
+  const outcomes: Outcome[] = [];
+  const failedProviders = new Map<string, string>();
+  // Outcomes are recorded as they come, at most every RECORD_EVERY_MS, so a worker killed in a
+  // long batch leaves few accepted-but-unrecorded messages (those are re-sent with the same
+  // reference after the claim lease; providers drop the repeat).
+  let unrecorded: Outcome[] = [];
+  let lastRecord = Date.now();
+  let recording: Promise<unknown> = Promise.resolve();
+  const record = (force: boolean) => {
+    if (unrecorded.length === 0 || (!force && Date.now() - lastRecord < RECORD_EVERY_MS)) return recording;
+    const chunk = unrecorded;
+    unrecorded = [];
+    lastRecord = Date.now();
+    recording = recording.then(() =>
+      opts.withPgClient((client) => client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(chunk)])),
+    );
+    return recording;
+  };
+  const push = (o: Outcome) => {
+    outcomes.push(o);
+    unrecorded.push(o);
+    void record(false).catch(() => undefined);
+  };
+  // Connection released: provider calls happen here.
+  await mapBounded(rows, opts.concurrency ?? cfg.DELIVERY_SEND_CONCURRENCY, async (row) => {
+    let billableUnits = 0;
+    let provider: string | null = null;
+    try {
+      let sms: SmsMessage | null = null;
+      let email: EmailMessage | null = null;
+      if (channel === 'sms') {
+        const built = buildSms(row);
+        sms = built.message;
+        billableUnits = built.billableUnits;
+      } else {
+        email = buildEmail(row, cfg.NOTIFY_EMAIL_DOMAIN);
+      }
+      provider = chooseProvider(providers, channel === 'sms' && row.international);
+      if (row.key_type === 'test') {
+        // Test keys never reach a provider (SPEC §4.12): the outcome is simulated.
+        push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
+        return;
+      }
+      if (!provider) throw new ProviderError('none', `no active ${channel}${row.international ? ' international' : ''} provider`);
+      const result: SendResult = sms ? await smsProvider(provider).sendSms(sms) : await emailProvider(provider).sendEmail(email!);
+      push({ id: row.id, outcome: 'sent', provider, reference: result.reference, billable_units: billableUnits, status: result.status });
+    } catch (e) {
+      const err = e as Error;
+      const retryable = e instanceof ProviderError ? e.retryable : false;
+      if (e instanceof ProviderError && provider && e.provider === provider) failedProviders.set(provider, err.message);
+      if (report.errors.length < 5) report.errors.push(err.message);
+      push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
+    }
+  });
+
+  await record(true);
+  await recording;
+  if (failedProviders.size) await opts.withPgClient(async (client) => {
+    for (const [identifier, reason] of failedProviders) {
+      const { rows: changed } = await client.query<{ changed: boolean }>('select app_private.deprioritise_provider($1, $2) as changed', [identifier, reason.slice(0, 300)]);
+      if (changed[0]?.changed) {
+        invalidateProviderCache();
+        opts.logger?.warn(`provider ${identifier} deprioritised after an error: ${reason}`);
+      }
+    }
+  });
+  for (const o of outcomes) report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
+  if (report.retry > 0) {
+    throw new Error(`${report.retry} of ${rows.length} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
+  }
+  return report;
+}

@@ -1,0 +1,108 @@
+// Email providers: SMTP (nodemailer), SES (AWS SDK v2 API) and HTTP (the simulated provider).
+import nodemailer, { type Transporter } from 'nodemailer';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { httpPost, NetworkError } from './http.ts';
+import { ProviderError, type EmailMessage, type EmailProvider, type SendResult } from './types.ts';
+
+export class SmtpEmailProvider implements EmailProvider {
+  readonly identifier = 'smtp';
+  private readonly transport: Transporter;
+  constructor(url: string, timeoutMs: number) {
+    this.transport = nodemailer.createTransport(url, { connectionTimeout: timeoutMs, socketTimeout: timeoutMs, pool: true } as object);
+  }
+  async sendEmail(m: EmailMessage): Promise<SendResult> {
+    try {
+      const info = await this.transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        replyTo: m.replyTo ?? undefined,
+        headers: m.headers,
+      });
+      // SMTP gives no delivery receipts: acceptance by the relay is as far as we can see.
+      return { reference: String(info.messageId ?? m.id), status: 'sent' };
+    } catch (e) {
+      const err = e as { responseCode?: number; message: string };
+      // 5xx SMTP replies are permanent (bad address, policy); anything else may pass on retry.
+      throw new ProviderError(this.identifier, err.message, !(err.responseCode && err.responseCode >= 500));
+    }
+  }
+}
+
+export class SesEmailProvider implements EmailProvider {
+  readonly identifier = 'ses';
+  private readonly client: SESv2Client;
+  private readonly configurationSet?: string;
+  constructor(opts: { region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; configurationSet?: string }) {
+    this.client = new SESv2Client({
+      region: opts.region,
+      endpoint: opts.endpoint,
+      credentials: opts.accessKeyId && opts.secretAccessKey ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } : undefined,
+    });
+    this.configurationSet = opts.configurationSet;
+  }
+  async sendEmail(m: EmailMessage): Promise<SendResult> {
+    try {
+      const out = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: m.from,
+          Destination: { ToAddresses: [m.to] },
+          ReplyToAddresses: m.replyTo ? [m.replyTo] : undefined,
+          ConfigurationSetName: this.configurationSet,
+          Content: {
+            Simple: {
+              Subject: { Data: m.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: m.text, Charset: 'UTF-8' }, Html: { Data: m.html, Charset: 'UTF-8' } },
+              Headers: Object.entries(m.headers).map(([Name, Value]) => ({ Name, Value })),
+            },
+          },
+        }),
+      );
+      return { reference: out.MessageId ?? m.id };
+    } catch (e) {
+      const err = e as { name?: string; message: string; $metadata?: { httpStatusCode?: number } };
+      // Throttling and server errors are retried; a rejected message never will be accepted.
+      const permanent = ['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException'].includes(err.name ?? '');
+      throw new ProviderError(this.identifier, `${err.name ?? 'Error'}: ${err.message}`, !permanent);
+    }
+  }
+}
+
+export class HttpEmailProvider implements EmailProvider {
+  readonly identifier: string;
+  private readonly url: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  constructor(identifier: string, url: string, token: string, timeoutMs: number) {
+    this.identifier = identifier;
+    this.url = url;
+    this.token = token;
+    this.timeoutMs = timeoutMs;
+  }
+  async sendEmail(m: EmailMessage): Promise<SendResult> {
+    let res;
+    try {
+      res = await httpPost(
+        this.url,
+        JSON.stringify({ reference: m.id, to: m.to, from: m.from, subject: m.subject, text: m.text, html: m.html, reply_to: m.replyTo, headers: m.headers }),
+        { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, timeoutMs: this.timeoutMs },
+      );
+    } catch (e) {
+      if (e instanceof NetworkError) throw new ProviderError(this.identifier, e.message);
+      throw e;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, res.status >= 500 || res.status === 429);
+    }
+    let id: unknown;
+    try {
+      id = (JSON.parse(res.body) as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (typeof id !== 'string' || !id) throw new ProviderError(this.identifier, `no message id in response: ${res.body.slice(0, 200)}`);
+    return { reference: id };
+  }
+}

@@ -1,0 +1,78 @@
+// SMS over HTTP. `style` selects the request format: Notify's MMG and Firetext clients, Reach,
+// or the generic JSON one spoken by the local simulated provider (and any compatible gateway).
+import { httpPost, NetworkError } from './http.ts';
+import { ProviderError, type SendResult, type SmsMessage, type SmsProvider } from './types.ts';
+
+export type SmsStyle = 'mmg' | 'firetext' | 'reach' | 'generic';
+
+export interface HttpSmsOptions {
+  identifier: string;
+  style: SmsStyle;
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+export class HttpSmsProvider implements SmsProvider {
+  readonly identifier: string;
+  private readonly opts: HttpSmsOptions;
+  constructor(opts: HttpSmsOptions) {
+    this.identifier = opts.identifier;
+    this.opts = opts;
+  }
+
+  private request(m: SmsMessage): { body: string; contentType: string; headers: Record<string, string> } {
+    const { style, apiKey } = this.opts;
+    switch (style) {
+      case 'mmg':
+        return {
+          body: JSON.stringify({ reqType: 'BULK', MSISDN: m.to, msg: m.content, sender: m.sender ?? undefined, cid: m.id, multi: true }),
+          contentType: 'application/json',
+          headers: { authorization: `Basic ${apiKey}` },
+        };
+      case 'firetext':
+        return {
+          body: new URLSearchParams({ apiKey, from: m.sender ?? '', to: m.to.replace(/^\+/, ''), message: m.content, reference: m.id }).toString(),
+          contentType: 'application/x-www-form-urlencoded',
+          headers: {},
+        };
+      case 'reach':
+        return {
+          body: JSON.stringify({ reference: m.id, to: m.to, from: m.sender, body: m.content }),
+          contentType: 'application/json',
+          headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+        };
+      default:
+        return {
+          body: JSON.stringify({ reference: m.id, to: m.to, content: m.content, sender: m.sender, international: m.international }),
+          contentType: 'application/json',
+          headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+        };
+    }
+  }
+
+  async sendSms(m: SmsMessage): Promise<SendResult> {
+    const { body, contentType, headers } = this.request(m);
+    let res;
+    try {
+      res = await httpPost(this.opts.url, body, { contentType, headers, timeoutMs: this.opts.timeoutMs });
+    } catch (e) {
+      if (e instanceof NetworkError) throw new ProviderError(this.identifier, e.message);
+      throw e;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+    }
+    if (this.opts.style === 'firetext') {
+      // Firetext answers 200 with {code, description}; code 0 = queued.
+      let code: unknown = 0;
+      try {
+        code = (JSON.parse(res.body) as { code?: unknown }).code;
+      } catch {
+        throw new ProviderError(this.identifier, `invalid response: ${res.body.slice(0, 200)}`);
+      }
+      if (Number(code) !== 0) throw new ProviderError(this.identifier, `error code ${String(code)}: ${res.body.slice(0, 200)}`);
+    }
+    return { reference: m.id };
+  }
+}

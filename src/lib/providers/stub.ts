@@ -1,0 +1,283 @@
+// Local simulated provider (one per channel): an HTTP server on localhost that accepts messages
+// in the generic format (/sms, /email) and in MMG (/mmg), Firetext (/firetext) and Reach
+// (/reach) style, answers at once, and later POSTs delivery receipts to the platform with
+// outcomes drawn from configurable ratios. Receipts of the generic formats are batched (one POST
+// per flush), the provider-style ones are sent one by one in that provider's format.
+// A reference it has already accepted is acknowledged again without a second delivery.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { httpPost } from './http.ts';
+
+export type StubChannel = 'sms' | 'email';
+type Flavour = 'sms' | 'email' | 'mmg' | 'firetext' | 'reach';
+type Outcome = 'delivered' | 'temporary-failure' | 'permanent-failure';
+
+export interface StubOptions {
+  channel: StubChannel;
+  /** Base URL of the platform (receipts go to /notifications/...); may be set later. */
+  platformUrl?: string;
+  deliveredRatio?: number;
+  permanentFailureRatio?: number;
+  receiptDelayMs?: number;
+  /** Decide the outcome per recipient (tests); falls back to the ratios when it returns null. */
+  outcomeFor?: (to: string) => Outcome | null;
+  host?: string;
+  port?: number;
+}
+
+export interface AcceptedMessage {
+  flavour: Flavour;
+  reference: string;
+  messageId: string;
+  to: string;
+  content: string;
+  sender?: string | null;
+  subject?: string;
+  from?: string;
+  replyTo?: string | null;
+  headers?: Record<string, string>;
+  html?: string;
+  acceptedAt: number;
+  outcome: Outcome;
+}
+
+export interface StubBehaviour {
+  /** Answer every send with this HTTP status (e.g. 500 for an outage); null = accept. */
+  failWith: number | null;
+  /** Wait this long before answering a send. */
+  responseDelayMs: number;
+}
+
+export interface StubProvider {
+  url: string;
+  channel: StubChannel;
+  behaviour: StubBehaviour;
+  /** Accepted messages by reference (first acceptance only). */
+  messages: Map<string, AcceptedMessage>;
+  /** Sends received per reference (repeats included). */
+  hits: Map<string, number>;
+  stats: { accepted: number; duplicates: number; rejected: number; receiptsSent: number; receiptsFailed: number };
+  setPlatformUrl(url: string): void;
+  /** Simulate a text received from a phone (SMS stub): POSTs to the platform's inbound route. */
+  sendInbound(msg: { from: string; to: string; content: string }): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface PendingReceipt {
+  due: number;
+  flavour: Flavour;
+  reference: string;
+  outcome: Outcome;
+  sentAt: string;
+  tries: number;
+}
+
+const RECEIPT_PATH: Record<Flavour, string> = {
+  sms: '/notifications/sms/stub',
+  email: '/notifications/email/stub',
+  mmg: '/notifications/sms/mmg',
+  firetext: '/notifications/sms/firetext',
+  reach: '/notifications/sms/reach',
+};
+
+function receiptRequest(r: PendingReceipt): { body: string; contentType: string } {
+  switch (r.flavour) {
+    case 'mmg':
+      return {
+        body: JSON.stringify({ reference: 'mmg-ref', CID: r.reference, MSISDN: '447700900000', status: { delivered: '3', 'temporary-failure': '4', 'permanent-failure': '5' }[r.outcome], substatus: '1', deliverytime: new Date().toISOString() }),
+        contentType: 'application/json',
+      };
+    case 'firetext':
+      return {
+        body: new URLSearchParams({ mobile: '447700900000', status: r.outcome === 'delivered' ? '0' : '1', code: r.outcome === 'temporary-failure' ? '102' : r.outcome === 'permanent-failure' ? '101' : '000', time: new Date().toISOString().slice(0, 19).replace('T', ' '), reference: r.reference }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      };
+    case 'reach':
+      return { body: JSON.stringify({ reference: r.reference, status: { delivered: 'delivered', 'temporary-failure': 'expired', 'permanent-failure': 'undeliverable' }[r.outcome] }), contentType: 'application/json' };
+    default:
+      throw new Error('batched flavour');
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startStubProvider(opts: StubOptions): Promise<StubProvider> {
+  const delivered = opts.deliveredRatio ?? 1;
+  const permanent = opts.permanentFailureRatio ?? 0;
+  const receiptDelay = opts.receiptDelayMs ?? 0;
+  let platformUrl = opts.platformUrl?.replace(/\/$/, '') ?? null;
+  const behaviour: StubBehaviour = { failWith: null, responseDelayMs: 0 };
+  const messages = new Map<string, AcceptedMessage>();
+  const hits = new Map<string, number>();
+  const stats = { accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
+  const queue: PendingReceipt[] = [];
+  let closed = false;
+
+  const draw = (to: string): Outcome => {
+    const forced = opts.outcomeFor?.(to);
+    if (forced) return forced;
+    const x = Math.random();
+    if (x < delivered) return 'delivered';
+    if (x < delivered + permanent) return 'permanent-failure';
+    return 'temporary-failure';
+  };
+
+  function parse(flavour: Flavour, raw: string, contentType: string): Omit<AcceptedMessage, 'messageId' | 'acceptedAt' | 'outcome' | 'flavour'> {
+    const b: Record<string, unknown> = contentType.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : (JSON.parse(raw) as Record<string, unknown>);
+    const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+    switch (flavour) {
+      case 'mmg':
+        return { reference: s(b.cid), to: s(b.MSISDN), content: s(b.msg), sender: b.sender == null ? null : s(b.sender) };
+      case 'firetext':
+        return { reference: s(b.reference), to: s(b.to), content: s(b.message), sender: s(b.from) || null };
+      case 'reach':
+        return { reference: s(b.reference), to: s(b.to), content: s(b.body), sender: b.from == null ? null : s(b.from) };
+      case 'email':
+        return {
+          reference: s(b.reference), to: s(b.to), content: s(b.text), subject: s(b.subject), from: s(b.from),
+          replyTo: b.reply_to == null ? null : s(b.reply_to), headers: (b.headers ?? {}) as Record<string, string>, html: s(b.html),
+        };
+      default:
+        return { reference: s(b.reference), to: s(b.to), content: s(b.content), sender: b.sender == null ? null : s(b.sender) };
+    }
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const flavour = (req.url ?? '').replace(/^\/+/, '').split(/[/?]/)[0] as Flavour;
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (req.method !== 'POST' || !(flavour in RECEIPT_PATH) || (opts.channel === 'email') !== (flavour === 'email')) {
+      await readBody(req).catch(() => '');
+      return send(404, { error: 'not found' });
+    }
+    let msg;
+    try {
+      msg = parse(flavour, await readBody(req), String(req.headers['content-type'] ?? ''));
+    } catch {
+      return send(400, { error: 'invalid body' });
+    }
+    if (!msg.reference || !msg.to) return send(400, { error: 'reference and to are required' });
+    if (behaviour.responseDelayMs > 0) await new Promise((r) => setTimeout(r, behaviour.responseDelayMs));
+    if (behaviour.failWith !== null) {
+      stats.rejected++;
+      return send(behaviour.failWith, { error: 'simulated outage' });
+    }
+    hits.set(msg.reference, (hits.get(msg.reference) ?? 0) + 1);
+    const known = messages.get(msg.reference);
+    if (known) {
+      stats.duplicates++;
+    } else {
+      const accepted: AcceptedMessage = {
+        ...msg,
+        flavour,
+        messageId: flavour === 'email' ? `stub-${crypto.randomUUID()}` : msg.reference,
+        acceptedAt: Date.now(),
+        outcome: draw(msg.to),
+      };
+      messages.set(msg.reference, accepted);
+      stats.accepted++;
+      queue.push({
+        due: Date.now() + receiptDelay,
+        flavour,
+        reference: flavour === 'email' ? accepted.messageId : accepted.reference,
+        outcome: accepted.outcome,
+        sentAt: new Date(accepted.acceptedAt).toISOString(),
+        tries: 0,
+      });
+    }
+    const m = messages.get(msg.reference)!;
+    if (flavour === 'firetext') return send(200, { code: 0, description: 'SMS successfully queued' });
+    if (flavour === 'mmg') return send(200, { Reference: m.messageId });
+    return send(200, { id: m.messageId });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  async function post(path: string, body: string, contentType: string): Promise<boolean> {
+    try {
+      const r = await httpPost(`${platformUrl}${path}`, body, { contentType, timeoutMs: 10_000 });
+      // 4xx: the platform will never take it (e.g. unknown reference); only retry 5xx.
+      return r.status < 500;
+    } catch {
+      return false;
+    }
+  }
+
+  let flushing = false;
+  async function flush() {
+    if (flushing || !platformUrl || queue.length === 0) return;
+    flushing = true;
+    try {
+      const now = Date.now();
+      const due: PendingReceipt[] = [];
+      for (let i = 0; i < queue.length; ) {
+        if (queue[i].due <= now) due.push(...queue.splice(i, 1));
+        else i++;
+      }
+      const retry = (rs: PendingReceipt[]) => {
+        for (const r of rs) {
+          if (++r.tries < 20) queue.push({ ...r, due: Date.now() + 500 * r.tries });
+          else stats.receiptsFailed++;
+        }
+      };
+      const batched = due.filter((r) => r.flavour === 'sms' || r.flavour === 'email');
+      const single = due.filter((r) => r.flavour !== 'sms' && r.flavour !== 'email');
+      const jobs: Promise<void>[] = [];
+      for (let i = 0; i < batched.length; i += 1000) {
+        const chunk = batched.slice(i, i + 1000);
+        const body = JSON.stringify({
+          receipts: chunk.map((r) => ({ reference: r.reference, status: r.outcome, by_id: r.flavour === 'sms', sent_at: r.sentAt })),
+        });
+        jobs.push(post(RECEIPT_PATH[chunk[0].flavour], body, 'application/json').then((ok) => (ok ? void (stats.receiptsSent += chunk.length) : retry(chunk))));
+      }
+      for (const r of single) {
+        const { body, contentType } = receiptRequest(r);
+        jobs.push(post(RECEIPT_PATH[r.flavour], body, contentType).then((ok) => (ok ? void stats.receiptsSent++ : retry([r]))));
+      }
+      await Promise.all(jobs);
+    } finally {
+      flushing = false;
+    }
+  }
+  const timer = setInterval(() => void flush(), 25);
+  timer.unref();
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const addr = server.address() as AddressInfo;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${addr.port}`;
+
+  return {
+    url,
+    channel: opts.channel,
+    behaviour,
+    messages,
+    hits,
+    stats,
+    setPlatformUrl(u: string) {
+      platformUrl = u.replace(/\/$/, '');
+    },
+    async sendInbound(msg) {
+      if (!platformUrl) throw new Error('platform URL not set');
+      const r = await httpPost(`${platformUrl}/notifications/sms/receive/stub`, JSON.stringify({ ...msg, reference: crypto.randomUUID(), date: new Date().toISOString() }), { timeoutMs: 10_000 });
+      return r.status;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await flush().catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,270 @@
+// GET /v2/notifications/{id}, GET /v2/notifications (filters, 250 per page), GET /v2/notifications/{id}/pdf.
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { FastifyPluginAsync } from 'fastify';
+import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
+import * as schemas from '../../lib/v2/schemas.ts';
+import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
+import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import { caller, estimatedDelivery, letterPdfKey, type V2State } from './state.ts';
+
+export const PAGE_SIZE = 250;
+
+const FAILURE_STATUSES = [
+  'failed',
+  'technical-failure',
+  'temporary-failure',
+  'permanent-failure',
+  'validation-failed',
+  'virus-scan-failed',
+  'returned-letter',
+];
+const COMPLETED_STATUSES = new Set([
+  'sent',
+  'delivered',
+  'failed',
+  'technical-failure',
+  'temporary-failure',
+  'permanent-failure',
+  'returned-letter',
+  'cancelled',
+]);
+
+const SELECT = `
+select n.id, n.client_reference, n.notification_type, n.notification_status, n."to", n.service_id,
+       n.template_id, n.template_version, app_private.decrypt(n._personalisation) as personalisation,
+       th.content, th.subject, th.hidden, n.created_at,
+       app_hidden.v2_timestamp(n.created_at) as created_at_text, u.name as created_by_name,
+       app_hidden.v2_timestamp(n.sent_at) as sent_at, app_hidden.v2_timestamp(n.updated_at) as updated_at,
+       app_hidden.v2_timestamp(n.scheduled_for) as scheduled_for, n.postage, n.billable_units, n.rate_multiplier,
+       n.one_click_unsubscribe_url, n.reference,
+       (select r.rate from app_public.rates r where r.notification_type = 'sms' and r.valid_from <= n.created_at
+        order by r.valid_from desc limit 1) as sms_rate,
+       (select lr.rate from app_public.letter_rates lr
+        where lr.sheet_count = n.billable_units and lr.post_class = n.postage
+          and lr.crown = coalesce(s.crown, true) and lr.start_date <= n.created_at
+          and (lr.end_date is null or lr.end_date > n.created_at)
+        order by lr.start_date desc limit 1) as letter_rate
+from app_public.notifications n
+join app_public.services s on s.id = n.service_id
+join app_public.templates_history th on th.id = n.template_id and th.version = n.template_version
+left join app_public.users u on u.id = n.created_by_id`;
+
+interface Row {
+  id: string;
+  client_reference: string | null;
+  notification_type: 'sms' | 'email' | 'letter';
+  notification_status: string;
+  to: string;
+  service_id: string;
+  template_id: string;
+  template_version: number;
+  personalisation: string | null;
+  content: string;
+  subject: string | null;
+  hidden: boolean;
+  created_at: Date;
+  created_at_text: string;
+  created_by_name: string | null;
+  sent_at: string | null;
+  updated_at: string | null;
+  scheduled_for: string | null;
+  postage: string | null;
+  billable_units: number;
+  rate_multiplier: string | null;
+  one_click_unsubscribe_url: string | null;
+  reference: string | null;
+  sms_rate: string | null;
+  letter_rate: string | null;
+}
+
+/** Letter statuses as clients see them (API_V2 §3). */
+export function publicStatus(type: string, status: string): string {
+  if (type !== 'letter') return status;
+  if (status === 'created' || status === 'sending') return 'accepted';
+  if (status === 'delivered' || status === 'returned-letter') return 'received';
+  return status;
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function serialise(state: V2State, r: Row) {
+  const personalisation = r.personalisation ? (JSON.parse(r.personalisation) as Record<string, unknown>) : {};
+  let body = '';
+  let subject: string | null = null;
+  if (r.notification_type === 'sms') body = renderSms({ content: r.content }, personalisation).body;
+  else if (r.notification_type === 'email') {
+    const e = renderEmail({ subject: r.subject ?? '', content: r.content }, personalisation);
+    body = e.body;
+    subject = e.subject;
+  } else {
+    const l = renderLetter({ subject: r.subject ?? '', content: r.content }, personalisation);
+    body = l.body;
+    subject = l.subject;
+  }
+  const letter = r.notification_type === 'letter';
+  const line = (n: number) => {
+    if (!letter) return null;
+    const v = personalisation[`address_line_${n}`];
+    return v === undefined || v === null ? null : String(v);
+  };
+  const postcodeValue = letter ? (personalisation.postcode ?? personalisation.address_line_7 ?? null) : null;
+
+  let costReady: boolean;
+  let cost: number | null = null;
+  let costDetails: Record<string, unknown> = {};
+  if (r.notification_type === 'sms') {
+    costReady = !['created', 'cancelled', 'technical-failure'].includes(r.notification_status);
+    if (costReady) {
+      const rate = Number(r.sms_rate ?? 0);
+      const multiplier = Number(r.rate_multiplier ?? 1);
+      cost = round(r.billable_units * multiplier * rate);
+      costDetails = { billable_sms_fragments: r.billable_units, international_rate_multiplier: multiplier, sms_rate: rate };
+    }
+  } else if (letter) {
+    costReady =
+      r.billable_units > 0 &&
+      !['pending-virus-check', 'validation-failed', 'virus-scan-failed', 'technical-failure', 'cancelled'].includes(
+        r.notification_status,
+      );
+    if (costReady) {
+      cost = round(Number(r.letter_rate ?? 0));
+      costDetails = { billable_sheets_of_paper: r.billable_units, postage: r.postage };
+    }
+  } else {
+    costReady = true;
+    cost = 0;
+  }
+
+  return {
+    id: r.id,
+    reference: r.client_reference,
+    email_address: r.notification_type === 'email' ? r.to : null,
+    phone_number: r.notification_type === 'sms' ? r.to : null,
+    line_1: line(1),
+    line_2: line(2),
+    line_3: line(3),
+    line_4: line(4),
+    line_5: line(5),
+    line_6: line(6),
+    postcode: postcodeValue === null ? null : String(postcodeValue),
+    postage: r.postage,
+    type: r.notification_type,
+    status: publicStatus(r.notification_type, r.notification_status),
+    template: {
+      id: r.template_id,
+      version: r.template_version,
+      uri: `${state.baseUrl}/services/${r.service_id}/templates/${r.template_id}`,
+    },
+    body,
+    subject,
+    created_at: r.created_at_text,
+    created_by_name: r.created_by_name,
+    sent_at: r.sent_at,
+    completed_at: COMPLETED_STATUSES.has(r.notification_status) ? (r.updated_at ?? r.sent_at) : null,
+    scheduled_for: r.scheduled_for,
+    estimated_delivery: letter ? estimatedDelivery(r.created_at, r.postage) : null,
+    one_click_unsubscribe_url: r.notification_type === 'email' ? r.one_click_unsubscribe_url : null,
+    cost_in_pounds: cost,
+    is_cost_data_ready: costReady,
+    cost_details: costDetails,
+  };
+}
+
+async function findOne(state: V2State, serviceId: string, id: string): Promise<Row> {
+  if (!isUuid(id)) throw new ValidationError('notification_id is not a valid UUID');
+  const { rows } = await state.ctx.ownerPool.query<Row>(`${SELECT} where n.id = $1 and n.service_id = $2`, [
+    id,
+    serviceId,
+  ]);
+  if (!rows[0]) throw new NotFoundError();
+  return rows[0];
+}
+
+/** Query string as the client sent it, with one parameter replaced/added (for links). */
+function pageUrl(state: V2State, path: string, rawQuery: string, olderThan?: string): string {
+  const params = new URLSearchParams(rawQuery);
+  if (olderThan !== undefined) params.set('older_than', olderThan);
+  const qs = params.toString();
+  return `${state.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+}
+
+export default function getNotifications(state: V2State): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: { id: string } }>('/notifications/:id', async (request) => {
+      const c = caller(request);
+      return serialise(state, await findOne(state, c.service.id, request.params.id));
+    });
+
+    app.get('/notifications', async (request) => {
+      const c = caller(request);
+      const query = validate<schemas.GetNotificationsQuery>(
+        schemas.getNotificationsQuery,
+        queryToObject(schemas.getNotificationsQuery, request.query as Record<string, unknown>),
+      );
+      const where = ['n.service_id = $1', 'n.key_type = $2'];
+      const params: unknown[] = [c.service.id, c.keyType];
+      const add = (sql: (p: string) => string, value: unknown) => {
+        params.push(value);
+        where.push(sql(`$${params.length}`));
+      };
+      if (query.template_type?.length) add((p) => `n.notification_type = any(${p}::text[])`, query.template_type);
+      if (query.status?.length) {
+        const plain = new Set<string>();
+        const letterOnly = new Set<string>();
+        for (const s of query.status) {
+          if (s === 'failed') FAILURE_STATUSES.forEach((x) => plain.add(x));
+          else if (s === 'accepted') ['created', 'sending'].forEach((x) => letterOnly.add(x));
+          else if (s === 'received') ['delivered', 'returned-letter'].forEach((x) => letterOnly.add(x));
+          else plain.add(s);
+        }
+        params.push([...plain], [...letterOnly]);
+        where.push(
+          `(n.notification_status = any($${params.length - 1}::text[]) or (n.notification_type = 'letter' and n.notification_status = any($${params.length}::text[])))`,
+        );
+      }
+      if (query.reference !== undefined) add((p) => `n.client_reference = ${p}`, query.reference);
+      if (!query.include_jobs) where.push('n.job_id is null');
+      if (query.older_than !== undefined) {
+        add(
+          (p) =>
+            `(n.created_at, n.id) < (select o.created_at, o.id from app_public.notifications o where o.id = ${p} and o.service_id = $1)`,
+          query.older_than,
+        );
+      }
+      const { rows } = await state.ctx.ownerPool.query<Row>(
+        `${SELECT} where ${where.join(' and ')} order by n.created_at desc, n.id desc limit ${PAGE_SIZE}`,
+        params,
+      );
+      const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+      const links: { current: string; next?: string } = { current: pageUrl(state, '/v2/notifications', rawQuery) };
+      if (rows.length === PAGE_SIZE) links.next = pageUrl(state, '/v2/notifications', rawQuery, rows[rows.length - 1].id);
+      return { notifications: rows.map((r) => serialise(state, r)), links };
+    });
+
+    app.get<{ Params: { id: string } }>('/notifications/:id/pdf', async (request, reply) => {
+      const c = caller(request);
+      const n = await findOne(state, c.service.id, request.params.id);
+      if (n.notification_type !== 'letter') throw new BadRequestError('Notification is not a letter');
+      if (n.notification_status === 'virus-scan-failed') throw new BadRequestError('File did not pass the virus scan');
+      if (n.notification_status === 'technical-failure' || n.notification_status === 'validation-failed') {
+        throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
+      }
+      if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
+      try {
+        const out = await state.s3().send(
+          new GetObjectCommand({
+            Bucket: state.ctx.cfg.LETTERS_PDF_BUCKET,
+            Key: letterPdfKey({ reference: n.reference, postage: n.postage ?? 'second', createdAt: n.created_at }),
+          }),
+        );
+        const bytes = Buffer.from(await out.Body!.transformToByteArray());
+        return reply.type('application/pdf').send(bytes);
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const name = (e as { name?: string }).name;
+        if (status === 404 || name === 'NoSuchKey') throw new PDFNotReadyError();
+        throw e;
+      }
+    });
+  };
+}

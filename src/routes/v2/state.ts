@@ -1,0 +1,99 @@
+// What the v2 route groups share: the cache, the create batcher, S3, the authenticated caller.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app.ts';
+import type { CreateBatcher } from '../../lib/v2/batcher.ts';
+import type { ServiceSnapshot, V2Cache } from '../../lib/v2/cache.ts';
+import type { KeyType } from '../../lib/v2/jwt-auth.ts';
+import { makeS3Client } from '../../lib/s3.ts';
+
+export interface V2State {
+  ctx: AppContext;
+  cache: V2Cache;
+  batcher: CreateBatcher;
+  s3(): S3Client;
+  baseUrl: string;
+}
+
+export interface ApiCaller {
+  service: ServiceSnapshot;
+  apiKeyId: string;
+  keyType: KeyType;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiCaller?: ApiCaller;
+  }
+}
+
+export function caller(request: FastifyRequest): ApiCaller {
+  if (!request.apiCaller) throw new Error('v2 route reached without authentication');
+  return request.apiCaller;
+}
+
+/** The S3 client of the context, or one for the configured / local endpoint, made on first use. */
+export function lazyS3(ctx: AppContext): () => S3Client {
+  let client: S3Client | null = ctx.s3 ?? null;
+  return () => {
+    if (!client) client = makeS3Client(ctx.cfg, ctx.cfg.S3_ENDPOINT ?? `http://127.0.0.1:${ctx.cfg.S3_LOCAL_PORT}`);
+    return client;
+  };
+}
+
+const POSTAGE_CODES: Record<string, string> = {
+  first: '1',
+  second: '2',
+  economy: 'ECONOMY',
+  europe: 'E',
+  'rest-of-world': 'N',
+};
+
+function londonParts(d: Date): { date: string; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** London print date of a letter: its London date, or the next day when created after 17:30. */
+export function letterPrintDate(createdAt: Date): string {
+  const { date, minutes } = londonParts(createdAt);
+  return minutes >= 17 * 60 + 30 ? addDays(date, 1) : date;
+}
+
+/**
+ * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2):
+ * `{print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF`. Precompiled letters
+ * waiting for the virus scan are in the scan bucket under the file name alone.
+ */
+export function letterPdfKey(n: { reference: string; postage: string; createdAt: Date }, folder = true): string {
+  const stamp = n.createdAt.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const name = `NOTIFY.${n.reference.toUpperCase()}.D.${POSTAGE_CODES[n.postage] ?? '2'}.C.${stamp}.PDF`;
+  return folder ? `${letterPrintDate(n.createdAt)}/${name}` : name;
+}
+
+/** Estimated delivery of a letter: print date plus working days by postage, at 16:00 UTC. */
+export function estimatedDelivery(createdAt: Date, postage: string | null): string {
+  const days = { first: 1, second: 2, economy: 4, europe: 3, 'rest-of-world': 5 }[postage ?? 'second'] ?? 2;
+  let date = letterPrintDate(createdAt);
+  for (let added = 0; added < days; ) {
+    date = addDays(date, 1);
+    const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (dow !== 0 && dow !== 6) added++;
+  }
+  return `${date}T16:00:00.000000Z`;
+}

@@ -1,0 +1,99 @@
+// GET /v2/template/{id}, /v2/template/{id}/version/{n}, GET /v2/templates?type=, POST /v2/template/{id}/preview.
+import type { FastifyPluginAsync } from 'fastify';
+import { BadRequestError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import * as schemas from '../../lib/v2/schemas.ts';
+import { assertNoMissingPersonalisation, renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
+import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import { caller, type V2State } from './state.ts';
+
+const COLUMNS = `
+  t.id, t.template_type as type, app_hidden.v2_timestamp(t.created_at) as created_at,
+  app_hidden.v2_timestamp(t.updated_at) as updated_at, u.email_address::text as created_by, t.version,
+  t.content as body, t.subject, t.name,
+  case when t.template_type = 'letter' then c.contact_block end as letter_contact_block, t.postage`;
+
+interface TemplateRow {
+  id: string;
+  type: 'sms' | 'email' | 'letter';
+  created_at: string;
+  updated_at: string | null;
+  created_by: string;
+  version: number;
+  body: string;
+  subject: string | null;
+  name: string;
+  letter_contact_block: string | null;
+  postage: string | null;
+}
+
+async function findTemplate(state: V2State, serviceId: string, id: string, version?: string): Promise<TemplateRow> {
+  if (!isUuid(id)) throw new ValidationError('id is not a valid UUID');
+  const params: unknown[] = [id, serviceId];
+  let sql: string;
+  if (version === undefined) {
+    sql = `select ${COLUMNS} from app_public.templates t`;
+  } else {
+    if (!/^\d+$/.test(version) || Number(version) > 2_147_483_647) throw new NotFoundError();
+    params.push(Number(version));
+    sql = `select ${COLUMNS} from app_public.templates_history t`;
+  }
+  sql += `
+    join app_public.users u on u.id = t.created_by_id
+    left join app_public.service_letter_contacts c on c.id = t.service_letter_contact_id
+    where t.id = $1 and t.service_id = $2 ${version === undefined ? '' : 'and t.version = $3'}`;
+  const { rows } = await state.ctx.ownerPool.query<TemplateRow>(sql, params);
+  if (!rows[0]) throw new NotFoundError();
+  return rows[0];
+}
+
+export default function templates(state: V2State): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: { id: string } }>('/template/:id', async (request) => {
+      return findTemplate(state, caller(request).service.id, request.params.id);
+    });
+
+    app.get<{ Params: { id: string; version: string } }>('/template/:id/version/:version', async (request) => {
+      return findTemplate(state, caller(request).service.id, request.params.id, request.params.version);
+    });
+
+    app.get('/templates', async (request) => {
+      const c = caller(request);
+      const query = validate<{ type?: string }>(
+        schemas.getTemplatesQuery,
+        queryToObject(schemas.getTemplatesQuery, request.query as Record<string, unknown>),
+      );
+      const { rows } = await state.ctx.ownerPool.query<TemplateRow>(
+        `select ${COLUMNS} from app_public.templates t
+         join app_public.users u on u.id = t.created_by_id
+         left join app_public.service_letter_contacts c on c.id = t.service_letter_contact_id
+         where t.service_id = $1 and not t.archived and not t.hidden and ($2::text is null or t.template_type = $2)
+         order by t.created_at desc, t.id`,
+        [c.service.id, query.type ?? null],
+      );
+      return { templates: rows };
+    });
+
+    app.post<{ Params: { id: string } }>('/template/:id/preview', async (request) => {
+      const c = caller(request);
+      const body = validate<schemas.PostTemplatePreviewRequest>(
+        schemas.postTemplatePreviewRequest,
+        request.body === undefined || request.body === null ? {} : request.body,
+      );
+      const t = await findTemplate(state, c.service.id, request.params.id);
+      const personalisation = body.personalisation ?? {};
+      assertNoMissingPersonalisation([t.subject, t.body], personalisation);
+      let rendered: { body: string; subject: string | null; html: string | null };
+      if (t.type === 'sms') {
+        rendered = { body: renderSms({ content: t.body }, personalisation).body, subject: null, html: null };
+      } else if (t.type === 'email') {
+        const e = renderEmail({ subject: t.subject ?? '', content: t.body }, personalisation);
+        rendered = { body: e.body, subject: e.subject, html: e.html };
+      } else {
+        const l = renderLetter({ subject: t.subject ?? '', content: t.body }, personalisation);
+        rendered = { body: l.body, subject: l.subject, html: null };
+      }
+      if (t.type === 'sms' && rendered.body.length === 0) throw new BadRequestError('Your message is empty.');
+      return { id: t.id, type: t.type, version: t.version, ...rendered, postage: t.postage };
+    });
+  };
+}
