@@ -75,7 +75,7 @@ export async function seedLifecycle(url: string, rows = 1_000_000, log: (m: stri
                 -- a few big services: the square skews the distribution
                 (((n::bigint * 7919) % 10000)::float8 / 10000) ^ 2 as u,
                 case when n % 10 < 6 then 'sms' when n % 10 < 9 then 'email' else 'letter' end as type,
-                case when n % 50 = 7 then 'test' when n % 33 = 5 then 'team' else 'normal' end as key_type,
+                case when n % 150 in (7, 13, 29) then 'test' when n % 33 = 5 then 'team' else 'normal' end as key_type,
                 case when n % 10 < 6 then 1 + n % 3 when n % 10 = 9 then n % 6 else 0 end as units,
                 (n % 10 < 6 and n % 47 = 0) or (n % 10 = 9 and n % 20 in (0, 1)) as international,
                 case when n % 10 = 9 then

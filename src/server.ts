@@ -11,6 +11,8 @@ import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s
 import { startWorker } from './worker.ts';
 import { buildApp } from './app.ts';
 import { logger } from './lib/logger.ts';
+import { configureProviders } from './lib/providers/index.ts';
+import { startStubProvider, type StubProvider } from './lib/providers/stub.ts';
 
 assertNodeVersion();
 
@@ -59,6 +61,32 @@ async function main() {
   ownerPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => ownerPool.end());
 
+  // --- Local simulated providers (delivery, issue 5) ---------------------------------------
+  // Started unless SMS_STUB_URL / EMAIL_STUB_URL point elsewhere, so `npm start` delivers end to
+  // end on one machine. Receipts go to this server once it listens (queued until then).
+  const stubs: StubProvider[] = [];
+  if (!workerOnly) {
+    const stubOptions = {
+      deliveredRatio: cfg.STUB_DELIVERED_RATIO,
+      permanentFailureRatio: cfg.STUB_PERMANENT_FAILURE_RATIO,
+      receiptDelayMs: cfg.STUB_RECEIPT_DELAY_MS,
+    };
+    if (!cfg.SMS_STUB_URL) {
+      const sms = await startStubProvider({ channel: 'sms', ...stubOptions });
+      stubs.push(sms);
+      configureProviders({ SMS_STUB_URL: `${sms.url}/sms` });
+      log(`simulated SMS provider at ${sms.url}`);
+    }
+    if (!cfg.EMAIL_STUB_URL) {
+      const email = await startStubProvider({ channel: 'email', ...stubOptions });
+      stubs.push(email);
+      configureProviders({ EMAIL_STUB_URL: `${email.url}/email` });
+      log(`simulated email provider at ${email.url}`);
+    }
+    for (const stub of stubs) stack.push(() => stub.close());
+  }
+  // ------------------------------------------------------------------------------------------
+
   let runner: Runner | null = null;
   if (workerOnly || cfg.WORKER_IN_PROCESS) {
     runner = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
@@ -85,6 +113,10 @@ async function main() {
   });
   stack.push(() => app.close());
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
+  const listening = app.server.address();
+  const ownPort = listening && typeof listening === 'object' ? listening.port : cfg.PORT;
+  const ownHost = ['0.0.0.0', '::', 'localhost'].includes(cfg.HOST) ? '127.0.0.1' : cfg.HOST;
+  for (const stub of stubs) stub.setPlatformUrl(`http://${ownHost.includes(':') ? `[${ownHost}]` : ownHost}:${ownPort}`); // simulated providers' receipts
   log(`listening on http://${cfg.HOST}:${cfg.PORT} — GraphQL /graphql${cfg.NODE_ENV !== 'production' ? ', GraphiQL /graphiql' : ''}`);
 }
 

@@ -170,8 +170,6 @@ begin
   group by 1, 3
   on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent;
 
-  update pg_temp.v2_batch b set outcome = 'created' where b.outcome is null;
-
   -- (c) The rows. Simulated recipients (persist = false) are accepted but not stored.
   insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
     api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
@@ -183,7 +181,7 @@ begin
          b.international, b.phone_prefix, b.rate_multiplier, b.created_by_id, b.reply_to_text, b.postage,
          b.scheduled_for, b.one_click_unsubscribe_url, coalesce(b.created_at, now())
   from pg_temp.v2_batch b
-  where b.outcome = 'created' and b.persist;
+  where b.outcome is null and b.persist;
 
   -- (d) Delivery jobs in the same transaction: one job per type for the batch (scheduled ones run later).
   select array_agg(row('deliver-' || j.notification_type, json_build_object('ids', j.ids), null, j.run_at,
@@ -192,7 +190,7 @@ begin
   from (
     select b.notification_type, b.scheduled_for as run_at, json_agg(b.id order by b.ord) as ids
     from pg_temp.v2_batch b
-    where b.outcome = 'created' and b.persist and b.notification_type in ('sms', 'email')
+    where b.outcome is null and b.persist and b.notification_type in ('sms', 'email')
     group by b.notification_type, b.scheduled_for
   ) j;
   if v_jobs is not null then
@@ -205,7 +203,7 @@ begin
     delete from app_private.daily_limit_counters c where c.day < v_day - 2;
   end if;
 
-  return query select b.ord, b.id, b.outcome, b.message from pg_temp.v2_batch b order by b.ord;
+  return query select b.ord, b.id, coalesce(b.outcome, 'created'), b.message from pg_temp.v2_batch b order by b.ord;
 end
 $$;
 comment on function app_hidden.create_notifications(jsonb) is

@@ -583,9 +583,36 @@ begin
     limit 1
   ) x
   returning id into v_id;
+  if v_id is not null and exists (
+    select 1 from app_public.service_callback_api c join app_public.complaints k on k.service_id = c.service_id
+    where k.id = v_id and c.callback_type = 'complaint'
+  ) then
+    perform graphile_worker.add_job('send-complaint', json_build_object('id', v_id), max_attempts => 5);
+  end if;
   return v_id;
 end
 $$;
 comment on function app_hidden.record_ses_complaint(text, text, text, timestamptz) is
   'Records an SES complaint against the email with that SES message id (live or archived); repeats of the same feedback id are ignored. Null when the reference is unknown.';
 grant execute on function app_hidden.record_ses_complaint(text, text, text, timestamptz) to notify_authenticator;
+
+drop function if exists app_private.complaint_callback(uuid);
+create function app_private.complaint_callback(complaint_id uuid)
+returns table (callback_id uuid, url text, bearer_token text, suspended_reason text, body jsonb)
+  language sql stable security definer
+  set search_path = pg_catalog, public, pg_temp
+as $$
+  select c.id, c.url, c.bearer_token, c.suspended_reason,
+         jsonb_build_object(
+           'notification_id', k.notification_id,
+           'complaint_id', k.id,
+           'reference', n.client_reference,
+           'to', n."to",
+           'complaint_date', to_char(k.complaint_date at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+  from app_public.complaints k
+  left join app_public.notifications n on n.id = k.notification_id
+  cross join lateral app_private.callback_target(k.service_id, 'complaint') c
+  where k.id = complaint_callback.complaint_id
+$$;
+comment on function app_private.complaint_callback(uuid) is
+  'Where to POST an email complaint and the documented body (SPEC §6.3: notification_id, complaint_id, reference, to, complaint_date).';

@@ -294,10 +294,11 @@ begin
   -- One chunk = the next <= batch_size rows past their service's retention, in created_at
   -- order from `after` (a keyset walk of (notification_type, created_at): no OFFSET, and
   -- moved rows are gone, so a killed run restarts from the beginning and finds only what
-  -- is left). Rows are locked (skip locked: a receipt being written is taken next time)
-  -- and copied from the locked version, so a concurrent status update is never lost.
-  -- Insert into history (upsert, so reruns refresh it) and delete happen in this one
-  -- statement/transaction: the UNION ALL view never sees a row twice or not at all.
+  -- is left). The rows are deleted and what the DELETE returns is inserted into history,
+  -- in this one statement/transaction: if a receipt updated a row after this statement's
+  -- snapshot, the delete waits for it and returns (and archives) the updated version, so
+  -- no status update is lost and the UNION ALL view never sees a row twice or not at all.
+  -- Upsert: a rerun (or a copy left by an older run) refreshes the history row.
   with cut as materialized (
     select s.id as service_id,
            app_public.london_midnight(app_public.london_date(now()) - coalesce(r.days_of_retention, 7)) as cutoff
@@ -305,10 +306,7 @@ begin
     left join app_public.service_data_retention r on r.service_id = s.id and r.notification_type = v_type
   ),
   batch as materialized (
-    select n.id, n.job_id, n.job_row_number, n.service_id, n.template_id, n.template_version, n.api_key_id,
-           n.key_type, n.billable_units, n.notification_type, n.created_at, n.sent_at, n.sent_by, n.updated_at,
-           n.notification_status, n.reference, n.client_reference, n.international, n.phone_prefix,
-           n.rate_multiplier, n.created_by_id, n.postage, n.document_download_count
+    select n.id
     from app_public.notifications n
     join cut c on c.service_id = n.service_id
     where n.notification_type = v_type
@@ -320,7 +318,13 @@ begin
                and n.notification_status in ('created', 'sending', 'pending-virus-check'))
     order by n.created_at
     limit batch_size
-    for update of n skip locked
+  ),
+  del as (
+    delete from app_public.notifications n using batch b where n.id = b.id
+    returning n.id, n.job_id, n.job_row_number, n.service_id, n.template_id, n.template_version, n.api_key_id,
+              n.key_type, n.billable_units, n.notification_type, n.created_at, n.sent_at, n.sent_by, n.updated_at,
+              n.notification_status, n.reference, n.client_reference, n.international, n.phone_prefix,
+              n.rate_multiplier, n.created_by_id, n.postage, n.document_download_count
   ),
   ins as (
     insert into app_public.notification_history as h
@@ -332,28 +336,24 @@ begin
            billable_units, notification_type, created_at, sent_at, sent_by, updated_at, notification_status,
            reference, client_reference, international, phone_prefix, rate_multiplier, created_by_id, postage,
            document_download_count
-    from batch
+    from del
     where key_type <> 'test'
     on conflict (id) do update set
       notification_status = excluded.notification_status, reference = excluded.reference,
       billable_units = excluded.billable_units, updated_at = excluded.updated_at,
       sent_at = excluded.sent_at, sent_by = excluded.sent_by
-  ),
-  del as (
-    delete from app_public.notifications n using batch b where n.id = b.id
-    returning n.id
   )
-  select count(*) filter (where b.key_type <> 'test')::int,
-         count(*) filter (where b.key_type = 'test')::int,
-         max(b.created_at),
+  select count(*) filter (where d.key_type <> 'test')::int,
+         count(*) filter (where d.key_type = 'test')::int,
+         max(d.created_at),
          case when v_type = 'letter' then
-           coalesce(array_agg(app_private.letter_pdf_key(b.reference, b.postage, b.created_at))
-                      filter (where b.key_type <> 'test' and b.reference is not null
-                              and b.notification_status in ('delivered', 'returned-letter', 'technical-failure',
+           coalesce(array_agg(app_private.letter_pdf_key(d.reference, d.postage, d.created_at))
+                      filter (where d.key_type <> 'test' and d.reference is not null
+                              and d.notification_status in ('delivered', 'returned-letter', 'technical-failure',
                                                             'cancelled', 'permanent-failure', 'temporary-failure')),
                     '{}') end
   into archived, deleted_test, last_created_at, letter_pdf_keys
-  from del d join batch b on b.id = d.id;
+  from del d;
 end
 $$;
 comment on function app_private.archive_notifications_batch(text, int, timestamptz) is

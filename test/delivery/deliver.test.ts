@@ -143,9 +143,15 @@ t.test('receipts: duplicates, unknown references, every provider format', async 
   res = await inject('/notifications/email/ses', sns('Bounce', 'ses-msg-1', { bounce: { bounceType: 'Permanent' } }), 'text/plain; charset=UTF-8');
   t.equal(res.statusCode, 200);
   t.same(await statuses(d.db, [m]), ['permanent-failure'], 'SES permanent bounce');
+  await d.db.query(`select app_public.set_service_callback_api($1, 'complaint', $2, 'secret-token-123')`, [d.serviceId, endpoint.url]);
   res = await inject('/notifications/email/ses', sns('Complaint', 'ses-msg-1', { complaint: { feedbackId: 'fb-1', complaintFeedbackType: 'abuse', timestamp: new Date().toISOString() } }));
   t.equal(res.statusCode, 200);
   t.equal((await d.db.one('select count(*)::int as n from app_public.complaints where notification_id = $1', [m])).n, 1, 'complaint recorded');
+  const job = await d.db.one(
+    `select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'send-complaint'`,
+  );
+  const body = await d.db.one('select body from app_private.complaint_callback($1)', [job.payload.id]);
+  t.match(body.body, { notification_id: m, complaint_id: job.payload.id, to: 'x@example.com' }, 'complaint callback queued with the documented body');
   res = await inject('/notifications/email/ses', sns('Delivery', 'ses-unknown-young'));
   t.equal(res.statusCode, 200, 'young unknown SES reference accepted for a later retry');
   t.match(res.json(), { retrying: 1 });

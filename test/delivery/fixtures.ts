@@ -20,6 +20,7 @@ export const DELIVERY_TASKS = [
   'deliver-email',
   'send-delivery-status',
   'send-inbound-sms',
+  'send-complaint',
   'retry-delivery-receipt',
   'timeout-sending-notifications',
   'replay-created-notifications',

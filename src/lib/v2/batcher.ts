@@ -69,7 +69,7 @@ export class CreateBatcher {
   constructor(pool: pg.Pool, opts: BatcherOptions = {}) {
     this.pool = pool;
     this.maxBatch = opts.maxBatch ?? 100;
-    this.maxInFlight = opts.maxInFlight ?? 4;
+    this.maxInFlight = opts.maxInFlight ?? 2;
     this.maxWaitMs = opts.maxWaitMs ?? 2;
   }
 

@@ -1,0 +1,145 @@
+// Benchmark of the hottest path: POST /v2/notifications/sms, accepted and committed requests per
+// second with p50/p99 latency, against a bare Fastify JSON route measured in the same run.
+// Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
+// real app (cache + micro-batcher) and a graphile-worker running the real task list.
+// Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import Fastify from 'fastify';
+import { startCluster } from '../test/helpers/cluster.ts';
+import { testConfig } from '../test/helpers/db.ts';
+import { withClient, withDatabase } from '../src/db/bootstrap.ts';
+import { buildApp } from '../src/app.ts';
+import { startWorker } from '../src/worker.ts';
+import { CreateBatcher } from '../src/lib/v2/batcher.ts';
+import { parseApiKey } from '../src/lib/v2/jwt-auth.ts';
+import { projectRoot } from '../src/config.ts';
+import { configureProviders } from '../src/lib/providers/index.ts';
+import { startStubProvider } from '../src/lib/providers/stub.ts';
+
+const DURATION = Number(process.env.DURATION ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+
+interface LoadResult {
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  duration: number;
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+function load(url: string, body: string, auth?: { serviceId: string; secret: string }, duration = DURATION): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_load.ts')], {
+      env: {
+        ...process.env,
+        URL: url,
+        BODY: body,
+        DURATION: String(duration),
+        CONNECTIONS: String(CONNECTIONS),
+        SERVICE_ID: auth?.serviceId ?? '',
+        SECRET: auth?.secret ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!));
+    });
+  });
+}
+
+const cluster = await startCluster();
+const name = `bench_api_${crypto.randomBytes(4).toString('hex')}`;
+await withClient(cluster.rootUrl, (c) => c.query(`create database ${name} template ${cluster.template}`));
+const url = withDatabase(cluster.rootUrl, name);
+const ownerPool = new pg.Pool({ connectionString: url, max: 20 });
+const workerPool = new pg.Pool({ connectionString: url, max: 6 });
+const cleanup: Array<() => Promise<unknown>> = [];
+
+try {
+  const one = async (sql: string, params: unknown[] = []) => (await ownerPool.query(sql, params)).rows[0];
+  const user = await one(`select id from app_public.create_user('bench@example.gov.uk', 'Bench', '07700900123')`);
+  const service = await one(`select id from app_public.create_service('Bench service', $1, restricted => false)`, [user.id]);
+  // Room for the whole run: the default 3,000 requests per minute would stop the bench after 0.6 s.
+  await one('update app_public.services set rate_limit = 100000000 where id = $1', [service.id]);
+  const key = await one(`select * from app_public.create_api_key($1, 'bench', 'normal')`, [service.id]);
+  const template = await one(`select id from app_public.create_template($1, 'sms', 'Bench', 'Hello ((name)), your code is ((code))')`, [service.id]);
+  const { secret } = parseApiKey(key.key);
+
+  // The simulated SMS provider `npm start` runs, so the worker really delivers (receipts come back to the API).
+  const stub = await startStubProvider({ channel: 'sms' });
+  cleanup.push(() => stub.close());
+  configureProviders({ SMS_STUB_URL: `${stub.url}/sms` });
+  const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
+  cleanup.push(() => runner.stop());
+  const batcher = new CreateBatcher(ownerPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
+  const app = await buildApp({
+    cfg: testConfig(),
+    authPool: ownerPool,
+    ownerPool,
+    ownerUrl: url,
+    graphql: false,
+    v2Batcher: batcher,
+  });
+  cleanup.push(() => app.close());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  stub.setPlatformUrl(`http://127.0.0.1:${port}`);
+
+  const bare = Fastify({ logger: false });
+  bare.post('/json', async (request) => ({ ok: true, got: (request.body as { template_id?: string }).template_id ?? null }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  cleanup.push(() => bare.close());
+  const barePort = (bare.server.address() as { port: number }).port;
+
+  const body = JSON.stringify({
+    phone_number: '07700900123',
+    template_id: template.id,
+    personalisation: { name: 'Alex', code: '123456' },
+    reference: 'bench',
+  });
+  const count = async () => Number((await one('select count(*) from app_public.notifications')).count);
+
+  // Warm-up (JIT, caches, connections), not measured.
+  await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret }, 2);
+  const before = await count();
+  const batchesBefore = { ...batcher.stats };
+  const api = await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret });
+  const stored = (await count()) - before;
+  const batches = batcher.stats.batches - batchesBefore.batches;
+  const items = batcher.stats.items - batchesBefore.items;
+  const base = await load(`http://127.0.0.1:${barePort}/json`, body);
+
+  const accepted = api['2xx'] / api.duration;
+  const baseRate = base['2xx'] / base.duration;
+  const jobs = Number((await one(`select count(*) from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'deliver-sms'`)).count);
+  const line = (label: string, r: LoadResult, rate: number) =>
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(3)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  process.stdout.write(
+    [
+      `${CONNECTIONS} connections, ${DURATION} s each, 2 cores shared by Postgres, the API, the worker and the load generator`,
+      line('POST /v2/notifications/sms (201)', api, accepted),
+      line('bare Fastify POST /json (baseline)', base, baseRate),
+      `ratio API / baseline: ${(accepted / baseRate).toFixed(3)}`,
+      // Requests still in flight when autocannon stops are committed but not counted as 2xx.
+      `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
+      `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch (one transaction each); deliver-sms jobs queued ${jobs}`,
+      '',
+    ].join('\n'),
+  );
+  if (stored < api['2xx'] || stored - api['2xx'] > CONNECTIONS) process.exitCode = 1;
+} finally {
+  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  await ownerPool.end();
+  await workerPool.end();
+  await withClient(cluster.rootUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+  // NOTIFY_TEST_KEEP_PG=1 leaves a test server this run started running (others may share it).
+  if (!process.env.NOTIFY_TEST_KEEP_PG) await cluster.server?.stop();
+}
