@@ -4,13 +4,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CreateBatcher } from '../../lib/v2/batcher.ts';
 import { V2Cache } from '../../lib/v2/cache.ts';
-import { authenticateApiKey } from '../../lib/v2/jwt-auth.ts';
+import { AuthError } from '../../lib/errors.ts';
+import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../lib/v2/jwt-auth.ts';
 import { openApiDocument } from '../../lib/v2/openapi.ts';
 import getNotifications from './get-notifications.ts';
 import postNotifications from './post-notifications.ts';
 import receivedTextMessages from './received-text-messages.ts';
 import { lazyS3, type V2State } from './state.ts';
 import templates from './templates.ts';
+
+function issuerOf(authorization: string | undefined): string | null {
+  const iss = decodeUnverified((authorization ?? '').slice(7).trim())?.payload.iss;
+  return typeof iss === 'string' ? iss.toLowerCase() : null;
+}
 
 const v2: FastifyPluginAsync = async (app) => {
   const ctx = app.ctx;
@@ -33,7 +39,17 @@ const v2: FastifyPluginAsync = async (app) => {
 
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request) => {
-      const auth = await authenticateApiKey(request.headers.authorization, (id) => cache.service(id));
+      const load = (id: string) => cache.service(id);
+      let auth;
+      try {
+        auth = await authenticateApiKey(request.headers.authorization, load);
+      } catch (e) {
+        // A key made a moment ago may not be in the cached service yet: look once more, fresh.
+        const stale = e instanceof AuthError && [AUTH_MESSAGES.keyNotFound, AUTH_MESSAGES.serviceNotFound, AUTH_MESSAGES.noKeys].includes(e.message as never);
+        const iss = stale ? issuerOf(request.headers.authorization) : null;
+        if (!iss || !cache.refresh(iss)) throw e;
+        auth = await authenticateApiKey(request.headers.authorization, load);
+      }
       const service = (await cache.service(auth.serviceId))!;
       request.apiCaller = { service, apiKeyId: auth.apiKeyId, keyType: auth.keyType };
     });
