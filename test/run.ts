@@ -19,7 +19,7 @@ async function findTests(dir: string): Promise<string[]> {
 const requested = process.argv.slice(2);
 const files = requested.length ? requested : await findTests(path.join(projectRoot, 'test'));
 const started = Date.now();
-const cluster = await startCluster();
+const cluster = await startCluster({ cleanup: requested.length === 0 });
 process.stdout.write(`test database template ready (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
 
 const tapBin = path.join(projectRoot, 'node_modules', '.bin', 'tap');

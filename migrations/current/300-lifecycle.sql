@@ -755,3 +755,19 @@ grant execute on function
   app_public.template_usage(uuid, int),
   app_hidden.assert_can_see_service(uuid)
 to notify_user;
+
+--------------------------------------------------------------------------------
+-- notification_history is an archive written only from notifications, whose own
+-- foreign keys already held when each row was created. Checking them again for
+-- every archived row (one lock and one index probe per key per row) was half the
+-- cost of archival, so the archive keeps the columns and their indexes but not
+-- the constraints. Its rows outlive templates and keys in the same way Notify's do.
+--------------------------------------------------------------------------------
+alter table app_public.notification_history
+  drop constraint if exists notification_history_job_id_fkey,
+  drop constraint if exists notification_history_service_id_fkey,
+  drop constraint if exists notification_history_api_key_id_fkey,
+  drop constraint if exists notification_history_template_version_fk;
+drop index if exists app_public.ix_notification_history_api_key_id;
+comment on table app_public.notification_history is
+  'Notifications past their retention, without personal data (no to, normalised_to, personalisation, reply_to_text). Written only by archival (insert … on conflict do update, then delete from notifications). No foreign keys: rows were checked when created in notifications, and re-checking each archived row halved archival speed.';

@@ -17,14 +17,14 @@ export interface Cluster {
   server: EmbeddedServer | null;
 }
 
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster(opts: { cleanup?: boolean } = {}): Promise<Cluster> {
   let server: EmbeddedServer | null = null;
   let rootUrl = process.env.TEST_DATABASE_URL;
   if (!rootUrl) {
     server = await startEmbedded(TEST_PG_DIR, TEST_PG_PORT);
     rootUrl = server.url('postgres');
   }
-  const template = await ensureTemplate(rootUrl);
+  const template = await ensureTemplate(rootUrl, opts);
   // The role comes from the migrations (roles are cluster-wide); tests log in as it.
   await withClient(rootUrl, (c) =>
     c.query(`do $$ begin if exists (select from pg_roles where rolname = '${AUTHENTICATOR_ROLE}') then

@@ -33,13 +33,16 @@ async function sourceHash(): Promise<string> {
  * The name carries a hash of migrations/ and sql/, so concurrent test runs on
  * different work never rebuild a template another run is cloning.
  */
-export async function ensureTemplate(rootUrl: string): Promise<string> {
+export async function ensureTemplate(rootUrl: string, opts: { cleanup?: boolean } = {}): Promise<string> {
   const hash = await sourceHash();
   const name = `${TEMPLATE_DB}_${hash.slice(0, 12)}`;
   const exists = await withClient(rootUrl, async (c) =>
     Boolean((await c.query('select 1 from pg_database where datname = $1', [name])).rowCount),
   );
-  if (exists) return name;
+  if (exists) {
+    if (opts.cleanup) await dropStaleTemplates(rootUrl, name);
+    return name;
+  }
   const building = `${TEMPLATE_DB}_build_${process.pid}`;
   await withClient(rootUrl, async (c) => {
     await c.query(`drop database if exists ${building} with (force)`);
@@ -55,15 +58,21 @@ export async function ensureTemplate(rootUrl: string): Promise<string> {
       if ((e as { code?: string }).code !== '42P04') throw e; // built concurrently by another run
       await c.query(`drop database if exists ${building} with (force)`);
     }
-    // Best effort: drop templates of older sources that no run is using.
+  });
+  if (opts.cleanup) await dropStaleTemplates(rootUrl, name);
+  return name;
+}
+
+/** Best effort: drop templates of other sources (full runs only; a single-file run may be cloning one). */
+async function dropStaleTemplates(rootUrl: string, keep: string): Promise<void> {
+  await withClient(rootUrl, async (c) => {
     const { rows } = await c.query<{ datname: string }>(
       `select datname from pg_database where datname like $1 and datname <> $2 and datname not like $3`,
-      [`${TEMPLATE_DB}_%`, name, `${TEMPLATE_DB}_build_%`],
+      [`${TEMPLATE_DB}_%`, keep, `${TEMPLATE_DB}_build_%`],
     );
     for (const { datname } of rows) {
       await c.query(`alter database ${datname} with is_template false`).catch(() => undefined);
       await c.query(`drop database if exists ${datname}`).catch(() => undefined);
     }
   });
-  return name;
 }

@@ -246,12 +246,12 @@ export class V2Cache {
   private readonly lastRefresh = new Map<string, number>();
 
   /**
-   * Drops the cached service so the next read loads it again — at most once a second per service
+   * Drops the cached service so the next read loads it again — at most ten times a second per service
    * (used when a token matches none of the cached keys: the key may be seconds old).
    */
   refresh(serviceId: string): boolean {
     const last = this.lastRefresh.get(serviceId) ?? 0;
-    if (Date.now() - last < 1000) return false;
+    if (Date.now() - last < 100) return false;
     this.lastRefresh.set(serviceId, Date.now());
     if (this.lastRefresh.size > 10_000) this.lastRefresh.clear();
     this.services.delete(serviceId);
