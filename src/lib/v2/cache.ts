@@ -258,6 +258,15 @@ export class V2Cache {
     return true;
   }
 
+  /**
+   * The service as cached if `has` holds for it; otherwise reloaded once (rate-limited like
+   * refresh), for ids that may be seconds old (a sender or reply-to added just now).
+   */
+  async serviceWith(service: ServiceSnapshot, has: (s: ServiceSnapshot) => boolean): Promise<ServiceSnapshot> {
+    if (has(service) || !this.refresh(service.id)) return service;
+    return (await this.service(service.id)) ?? service;
+  }
+
   async service(serviceId: string): Promise<ServiceSnapshot | null> {
     const hit = this.services.get(serviceId);
     if (hit && hit.expires > Date.now()) return hit.value;

@@ -101,7 +101,9 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       assertSmsSendable(rendered);
       let sender = c.service.defaultSmsSender;
       if (body.sms_sender_id !== undefined) {
-        const found = c.service.smsSenders.get(body.sms_sender_id.toLowerCase());
+        const senderId = body.sms_sender_id.toLowerCase();
+        const service = await state.cache.serviceWith(c.service, (s) => s.smsSenders.has(senderId));
+        const found = service.smsSenders.get(senderId);
         if (!found || found.archived) {
           throw new BadRequestError(
             `sms_sender_id ${body.sms_sender_id} does not exist in database for service id ${c.service.id}`,
@@ -161,7 +163,9 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       assertEmailSendable(rendered);
       let replyTo = c.service.defaultReplyTo;
       if (body.email_reply_to_id !== undefined) {
-        const found = c.service.replyTos.get(body.email_reply_to_id.toLowerCase());
+        const replyToId = body.email_reply_to_id.toLowerCase();
+        const service = await state.cache.serviceWith(c.service, (s) => s.replyTos.has(replyToId));
+        const found = service.replyTos.get(replyToId);
         if (!found || found.archived) {
           throw new BadRequestError(
             `email_reply_to_id ${body.email_reply_to_id} does not exist in database for service id ${c.service.id}`,
