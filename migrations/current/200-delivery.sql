@@ -107,6 +107,12 @@ declare
 begin
   -- outcome: sent (provider accepted) | retry (back to created for the next attempt)
   --        | failed (technical-failure) | simulated (test key: final status without any provider)
+  -- Lock the rows in id order first: receipts for the same rows arrive concurrently
+  -- (apply_delivery_receipts locks in the same order), so neither can deadlock the other.
+  perform 1 from app_public.notifications n
+  where n.id in (select (x->>'id')::uuid from jsonb_array_elements(results) as x)
+  order by n.id
+  for update;
   update app_public.notifications n
   set notification_status = case r.outcome
         when 'sent' then case when n.notification_status in ('created', 'sending') then coalesce(r.status, 'sending') else n.notification_status end
@@ -166,11 +172,17 @@ begin
       and case when f.by_id then f.current_status in ('created', 'sending', 'pending', 'sent', 'pending-virus-check')
                else f.current_status in ('sending', 'pending') end
     order by f.nid, f.ord desc
+  ), locked as (
+    -- Row locks in id order, the order record_delivery_results uses: no deadlocks between them.
+    select n.id from app_public.notifications n
+    where n.id in (select w.nid from wanted w)
+    order by n.id
+    for update of n
   ), upd as (
     update app_public.notifications n
     set notification_status = w.new_status, updated_at = clock_timestamp()
     from wanted w
-    where n.id = w.nid and n.notification_status is distinct from w.new_status
+    where n.id = w.nid and n.id in (select l.id from locked l) and n.notification_status is distinct from w.new_status
     returning n.id
   )
   select f.reference, f.nid,
