@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Task } from 'graphile-worker';
+import type { JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import { config } from '../src/config.ts';
 import { makeS3Client, objectExists } from '../src/lib/s3.ts';
@@ -12,6 +12,7 @@ const Payload = z.object({
 interface Batch {
   archived: number;
   deleted_test: number;
+  last_service_id: string | null;
   last_created_at: Date | null;
   letter_pdf_keys: string[] | null;
 }
@@ -36,25 +37,30 @@ function letterS3(): { client: S3Client; bucket: string } {
 const archiveNotifications: Task = async (payload, helpers) => {
   const { notification_type, batch_size } = Payload.parse(payload ?? {});
   const types = notification_type ? [notification_type] : (['sms', 'email', 'letter'] as const);
-  for (const type of types) {
-    let after: Date | string = '-infinity';
-    let archived = 0;
-    let deleted = 0;
-    for (;;) {
-      const { rows } = await helpers.withPgClient((c) =>
-        c.query<Batch>('select * from app_private.archive_notifications_batch($1, $2, $3)', [type, batch_size ?? 50000, after]),
-      );
-      const b = rows[0];
-      if (b.archived + b.deleted_test === 0) break;
-      archived += b.archived;
-      deleted += b.deleted_test;
-      after = b.last_created_at ?? after;
-      if (b.letter_pdf_keys?.length) await removeLetterPdfs(b.letter_pdf_keys, helpers.logger);
-      helpers.logger.debug(`${type}: ${archived} archived, ${deleted} test rows deleted so far`);
-    }
-    helpers.logger.info(`${type}: ${archived} notifications archived, ${deleted} test-key notifications deleted`);
-  }
+  // The types are independent: archive them at once, one connection each (both cores busy).
+  await Promise.all(types.map((type) => archiveType(type, batch_size ?? 50000, helpers)));
 };
+
+async function archiveType(type: 'sms' | 'email' | 'letter', batchSize: number, helpers: JobHelpers): Promise<void> {
+  let afterService: string | null = null;
+  let after: Date | string = '-infinity';
+  let archived = 0;
+  let deleted = 0;
+  for (;;) {
+    const { rows } = await helpers.withPgClient((c) =>
+      c.query<Batch>('select * from app_private.archive_notifications_batch($1, $2, $3, $4)', [type, batchSize, afterService, after]),
+    );
+    const b = rows[0];
+    if (b.archived + b.deleted_test === 0) break;
+    archived += b.archived;
+    deleted += b.deleted_test;
+    afterService = b.last_service_id ?? afterService;
+    after = b.last_created_at ?? after;
+    if (b.letter_pdf_keys?.length) await removeLetterPdfs(b.letter_pdf_keys, helpers.logger);
+    helpers.logger.debug(`${type}: ${archived} archived, ${deleted} test rows deleted so far`);
+  }
+  helpers.logger.info(`${type}: ${archived} notifications archived, ${deleted} test-key notifications deleted`);
+}
 
 async function removeLetterPdfs(keys: string[], logger: { warn(m: string): void }): Promise<void> {
   const { client, bucket } = letterS3();

@@ -591,7 +591,8 @@ begin
   from (
     select n.id, n.service_id from app_public.notifications n where n.reference = record_ses_complaint.reference
     union all
-    select h.id, h.service_id from app_public.notification_history h where h.reference = record_ses_complaint.reference
+    select h.id, h.service_id from app_public.notification_history h
+    where h.reference = record_ses_complaint.reference and h.notification_type = 'email'
     limit 1
   ) x
   returning id into v_id;

@@ -270,12 +270,16 @@ comment on function app_private.enqueue_nightly_facts(text, int) is
 -- Notification archival (seed 000, SPEC §5.1)
 --------------------------------------------------------------------------------
 
-create or replace function app_private.archive_notifications_batch(
+drop function if exists app_private.archive_notifications_batch(text, int, timestamptz);
+drop function if exists app_private.archive_notifications_batch(text, int, uuid, timestamptz);
+create function app_private.archive_notifications_batch(
   notification_type text,
   batch_size int default 50000,
+  after_service_id uuid default null,
   after timestamptz default '-infinity',
   out archived int,
   out deleted_test int,
+  out last_service_id uuid,
   out last_created_at timestamptz,
   out letter_pdf_keys text[]
 )
@@ -284,6 +288,10 @@ as $$
 #variable_conflict use_column
 declare
   v_type text := archive_notifications_batch.notification_type;
+  v_tids tid[] := '{}';
+  v_part tid[];
+  v_left int := batch_size;
+  svc record;
 begin
   if v_type is null or v_type not in ('sms', 'email', 'letter') then
     raise exception 'Unknown notification type %', v_type using errcode = 'NTF01';
@@ -291,36 +299,48 @@ begin
   if batch_size is null or batch_size < 1 then
     raise exception 'batch_size must be positive' using errcode = 'NTF01';
   end if;
-  -- One chunk = the next <= batch_size rows past their service's retention, in created_at
-  -- order from `after` (a keyset walk of (notification_type, created_at): no OFFSET, and
-  -- moved rows are gone, so a killed run restarts from the beginning and finds only what
-  -- is left). The rows are deleted and what the DELETE returns is inserted into history,
-  -- in this one statement/transaction: if a receipt updated a row after this statement's
-  -- snapshot, the delete waits for it and returns (and archives) the updated version, so
-  -- no status update is lost and the UNION ALL view never sees a row twice or not at all.
-  -- Upsert: a rerun (or a copy left by an older run) refreshes the history row.
-  with cut as materialized (
-    select s.id as service_id,
+  -- One chunk = the next <= batch_size rows past their service's retention, walking the
+  -- keyset (service_id, created_at) from (after_service_id, after): per service an ordered
+  -- range scan of ix_notifications_service_type_created_at up to its cutoff, so no row is
+  -- read twice (no OFFSET, no re-scan of what earlier chunks left, e.g. letters in progress).
+  -- One service per job is SPEC's shape; here one call crosses services to fill the chunk.
+  for svc in
+    select s.id,
            app_public.london_midnight(app_public.london_date(now()) - coalesce(r.days_of_retention, 7)) as cutoff
     from app_public.services s
     left join app_public.service_data_retention r on r.service_id = s.id and r.notification_type = v_type
-  ),
-  batch as materialized (
-    select n.id
-    from app_public.notifications n
-    join cut c on c.service_id = n.service_id
-    where n.notification_type = v_type
-      and n.created_at >= after
-      and n.created_at < (select max(cutoff) from cut)
-      and n.created_at < c.cutoff
-      -- letters still in progress stay (SPEC §3); test-key rows go whatever their status
-      and not (v_type = 'letter' and n.key_type <> 'test'
-               and n.notification_status in ('created', 'sending', 'pending-virus-check'))
-    order by n.created_at
-    limit batch_size
-  ),
-  del as (
-    delete from app_public.notifications n using batch b where n.id = b.id
+    where s.id >= coalesce(after_service_id, '00000000-0000-0000-0000-000000000000')
+    order by s.id
+  loop
+    select array_agg(x.ctid) into v_part
+    from (
+      select n.ctid
+      from app_public.notifications n
+      where n.service_id = svc.id
+        and n.notification_type = v_type
+        and n.created_at < svc.cutoff
+        and (svc.id <> after_service_id or after_service_id is null or n.created_at >= after)
+        -- letters still in progress stay (SPEC §3); test-key rows go whatever their status
+        and not (v_type = 'letter' and n.key_type <> 'test'
+                 and n.notification_status in ('created', 'sending', 'pending-virus-check'))
+      order by n.created_at
+      limit v_left
+    ) x;
+    if v_part is not null then
+      v_tids := v_tids || v_part;
+      v_left := batch_size - cardinality(v_tids);
+    end if;
+    exit when v_left <= 0;
+  end loop;
+
+  -- The rows are deleted (by ctid: no second index descent) and what the DELETE returns is
+  -- inserted into history in this one statement/transaction. A row updated after the scan
+  -- above has a new ctid, so it is left for the next chunk rather than archived stale; the
+  -- UNION ALL view never sees a row twice or not at all.
+  -- Upsert: a rerun (or a copy left by an older run) refreshes the history row.
+  with del as (
+    delete from app_public.notifications n
+    where n.ctid = any(v_tids)
     returning n.id, n.job_id, n.job_row_number, n.service_id, n.template_id, n.template_version, n.api_key_id,
               n.key_type, n.billable_units, n.notification_type, n.created_at, n.sent_at, n.sent_by, n.updated_at,
               n.notification_status, n.reference, n.client_reference, n.international, n.phone_prefix,
@@ -345,19 +365,23 @@ begin
   )
   select count(*) filter (where d.key_type <> 'test')::int,
          count(*) filter (where d.key_type = 'test')::int,
-         max(d.created_at),
+         (array_agg(d.service_id order by d.service_id desc, d.created_at desc))[1],
+         (array_agg(d.created_at order by d.service_id desc, d.created_at desc))[1],
          case when v_type = 'letter' then
            coalesce(array_agg(app_private.letter_pdf_key(d.reference, d.postage, d.created_at))
                       filter (where d.key_type <> 'test' and d.reference is not null
                               and d.notification_status in ('delivered', 'returned-letter', 'technical-failure',
                                                             'cancelled', 'permanent-failure', 'temporary-failure')),
                     '{}') end
-  into archived, deleted_test, last_created_at, letter_pdf_keys
+  into archived, deleted_test, last_service_id, last_created_at, letter_pdf_keys
   from del d;
 end
 $$;
-comment on function app_private.archive_notifications_batch(text, int, timestamptz) is
-  'One archival chunk of a type over all services (SPEC §5.1): the next <= batch_size rows (created_at >= after) older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the created_at to continue from, and for letters the S3 keys of the archived PDFs. Call again with after = last_created_at until archived + deleted_test = 0.';
+comment on function app_private.archive_notifications_batch(text, int, uuid, timestamptz) is
+  'One archival chunk of a type (SPEC §5.1): the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the archived PDFs. Call again with those until archived + deleted_test = 0.';
+
+create index if not exists ix_notifications_service_type_created_at
+  on app_public.notifications (service_id, notification_type, created_at);
 
 drop procedure if exists app_private.archive_notifications(text, int, bigint);
 create procedure app_private.archive_notifications(
@@ -366,14 +390,16 @@ create procedure app_private.archive_notifications(
 language plpgsql
 as $$
 declare
+  v_service uuid;
   v_after timestamptz := '-infinity';
   r record;
 begin
   rows_archived := coalesce(rows_archived, 0);
   loop
-    select * into r from app_private.archive_notifications_batch(notification_type, batch_size, v_after);
+    select * into r from app_private.archive_notifications_batch(notification_type, batch_size, v_service, v_after);
     exit when r.archived + r.deleted_test = 0;
     rows_archived := rows_archived + r.archived;
+    v_service := r.last_service_id;
     v_after := r.last_created_at;
     commit; -- each chunk is its own transaction: a kill loses at most the current chunk
   end loop;
@@ -769,5 +795,19 @@ alter table app_public.notification_history
   drop constraint if exists notification_history_api_key_id_fkey,
   drop constraint if exists notification_history_template_version_fk;
 drop index if exists app_public.ix_notification_history_api_key_id;
+-- Every archived row pays for every index of the archive (about three buffer visits per
+-- btree), so it keeps only what its readers use: the primary key (upsert), per-service
+-- reports (service composite), per-day facts across services (created_at: a BRIN index, as
+-- rows arrive in day order and a day's rows sit together), jobs (partial), and provider
+-- references of emails (complaints) and letters (returned letters); text-message references
+-- are only looked up while notifications are live. Template usage reads ft_notification_status.
+drop index if exists app_public.ix_notification_history_template_id;
+drop index if exists app_public.ix_notification_history_created_at;
+create index if not exists ix_notification_history_created_at_brin
+  on app_public.notification_history using brin (created_at) with (pages_per_range = 32);
+drop index if exists app_public.ix_notification_history_reference;
+create index if not exists ix_notification_history_email_letter_reference
+  on app_public.notification_history (reference)
+  where notification_type in ('email', 'letter') and reference is not null;
 comment on table app_public.notification_history is
   'Notifications past their retention, without personal data (no to, normalised_to, personalisation, reply_to_text). Written only by archival (insert … on conflict do update, then delete from notifications). No foreign keys: rows were checked when created in notifications, and re-checking each archived row halved archival speed.';
