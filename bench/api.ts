@@ -3,6 +3,9 @@
 // Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
 // real app (cache + micro-batcher) and a graphile-worker running the real task list.
 // Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
+// Diagnostics: NO_WORKER=1 (API alone), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
+// STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
+// than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards).
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -59,6 +62,13 @@ const cluster = await startCluster();
 const name = `bench_api_${crypto.randomBytes(4).toString('hex')}`;
 await withClient(cluster.rootUrl, (c) => c.query(`create database ${name} template ${cluster.template}`));
 const url = withDatabase(cluster.rootUrl, name);
+// STATS=1: per-function timings (pg_stat_user_functions) and per-table writes after the run.
+if (process.env.STATS) await withClient(cluster.rootUrl, (c) => c.query(`alter database ${name} set track_functions = 'all'`));
+if (process.env.EXPLAIN_MS) await withClient(cluster.rootUrl, async (c) => {
+  await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+  await c.query(`alter database ${name} set auto_explain.log_min_duration = ${Number(process.env.EXPLAIN_MS)}`);
+  await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
+});
 const ownerPool = new pg.Pool({ connectionString: url, max: 20 });
 const workerPool = new pg.Pool({ connectionString: url, max: 6 });
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -77,8 +87,11 @@ try {
   const stub = await startStubProvider({ channel: 'sms' });
   cleanup.push(() => stub.close());
   configureProviders({ SMS_STUB_URL: `${stub.url}/sms` });
-  const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
-  cleanup.push(() => runner.stop());
+  // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
+  if (!process.env.NO_WORKER) {
+    const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
+    cleanup.push(() => runner.stop());
+  }
   const batcher = new CreateBatcher(ownerPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
   const app = await buildApp({
     cfg: testConfig(),
@@ -115,7 +128,8 @@ try {
   const stored = (await count()) - before;
   const batches = batcher.stats.batches - batchesBefore.batches;
   const items = batcher.stats.items - batchesBefore.items;
-  const base = await load(`http://127.0.0.1:${barePort}/json`, body);
+  // NO_BASELINE=1 skips the bare route (profiling the API alone).
+  const base = process.env.NO_BASELINE ? api : await load(`http://127.0.0.1:${barePort}/json`, body);
 
   const accepted = api['2xx'] / api.duration;
   const baseRate = base['2xx'] / base.duration;
@@ -134,12 +148,23 @@ try {
       '',
     ].join('\n'),
   );
+  if (process.env.STATS) {
+    const fns = await ownerPool.query(`select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
+      from pg_stat_user_functions order by total_time desc limit 25`);
+    console.table(fns.rows);
+    const tabs = await ownerPool.query(`select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan, idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
+      from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read + coalesce(idx_tup_fetch, 0) > 1000 order by coalesce(idx_tup_fetch, 0) + seq_tup_read desc limit 12`);
+    console.table(tabs.rows);
+    const db = await ownerPool.query(`select xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`);
+    console.table(db.rows);
+  }
   if (stored < api['2xx'] || stored - api['2xx'] > CONNECTIONS) process.exitCode = 1;
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
   await ownerPool.end();
   await workerPool.end();
-  await withClient(cluster.rootUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+  if (process.env.KEEP_DB) process.stderr.write(`kept database ${name}\n`);
+  else await withClient(cluster.rootUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
   // NOTIFY_TEST_KEEP_PG=1 leaves a test server this run started running (others may share it).
   if (!process.env.NOTIFY_TEST_KEEP_PG) await cluster.server?.stop();
 }

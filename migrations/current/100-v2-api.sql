@@ -46,6 +46,23 @@ grant execute on function app_hidden.v2_timestamp(timestamptz) to notify_authent
 -- ---------------------------------------------------------------------------------------------
 -- Creating notifications
 -- ---------------------------------------------------------------------------------------------
+-- app_private.encrypt for a whole batch: one call and one key lookup instead of a SQL-function call
+-- per row; a fresh random IV per value all the same. Row n of the result is plaintexts[n].
+create or replace function app_private.encrypt_each(plaintexts text[])
+returns table (n integer, ciphertext bytea)
+language sql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+  select p.n::integer,
+         case when p.t is not null
+              then p.iv || encrypt_iv(convert_to(p.t, 'UTF8'), k.encryption_key, p.iv, 'aes-cbc/pad:pkcs') end
+  from (select u.t, u.n, gen_random_bytes(16) as iv from unnest(plaintexts) with ordinality u(t, n)) p,
+       (select s.encryption_key from app_private.settings s limit 1) k
+$$;
+comment on function app_private.encrypt_each(text[]) is
+  'app_private.encrypt of each element (null stays null), as rows (n = position in the array): the batch form used by app_hidden.create_notifications.';
+revoke all on function app_private.encrypt_each(text[]) from public;
+
 drop function if exists app_hidden.create_notifications(jsonb);
 create or replace function app_hidden.create_notifications(items jsonb)
 returns table (ord integer, id uuid, outcome text, message text)
@@ -57,153 +74,125 @@ declare
   v_shard smallint := (pg_backend_pid() % 16)::smallint;
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 60) * 60);
   v_day date := (now() at time zone 'Europe/London')::date;
-  v_jobs graphile_worker.job_spec[];
 begin
-  if to_regclass('pg_temp.v2_batch') is null then
-  create temp table v2_batch (
-    ord integer primary key,
-    id uuid not null,
-    service_id uuid not null,
-    api_key_id uuid,
-    key_type text not null,
-    notification_type text not null,
-    channel text not null,
-    template_id uuid not null,
-    template_version integer not null,
-    "to" text not null,
-    normalised_to text,
-    personalisation jsonb,
-    client_reference text,
-    billable_units integer not null default 0,
-    international boolean not null default false,
-    phone_prefix text,
-    rate_multiplier numeric,
-    reply_to_text text,
-    postage text,
-    status text not null default 'created',
-    reference text,
-    scheduled_for timestamptz,
-    one_click_unsubscribe_url text,
-    created_by_id uuid,
-    persist boolean not null default true,
-    created_at timestamptz,
-    outcome text,
-    message text
-  ) on commit delete rows;
-  end if;
-  delete from pg_temp.v2_batch;
-
-  insert into pg_temp.v2_batch (ord, id, service_id, api_key_id, key_type, notification_type, channel, template_id,
-    template_version, "to", normalised_to, personalisation, client_reference, billable_units, international,
-    phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for,
-    one_click_unsubscribe_url, created_by_id, persist, created_at)
-  select (i.ordinality - 1)::integer, coalesce(r.id, gen_random_uuid()), r.service_id, r.api_key_id,
-         coalesce(r.key_type, 'normal'), r.notification_type,
-         case when r.notification_type = 'sms' and coalesce(r.international, false)
-                   and coalesce(r.phone_prefix, '44') <> '44' then 'international_sms'
-              else r.notification_type end,
-         r.template_id, r.template_version, r."to", r.normalised_to, r.personalisation, r.client_reference,
-         coalesce(r.billable_units, 0), coalesce(r.international, false), r.phone_prefix, r.rate_multiplier,
-         r.reply_to_text, r.postage, coalesce(r.status, 'created'), r.reference, r.scheduled_for,
-         r.one_click_unsubscribe_url, r.created_by_id, coalesce(r.persist, true), r.created_at
-  from jsonb_array_elements(items) with ordinality i(item, ordinality)
-  cross join lateral jsonb_to_record(i.item) as r(
-    id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
-    template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
-    billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
-    reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-    one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz);
-
-  -- (a) Rate limit per service and key type: every request counts, test keys included.
-  with groups as (
-    select b.service_id, b.key_type, count(*)::integer as n from pg_temp.v2_batch b group by 1, 2
-  ), used as (
-    select g.service_id, g.key_type, g.n, s.rate_limit,
+  -- One statement (no temp table, one plan): parse, decide the limits from the counters as they
+  -- were at the start, then in data-modifying CTEs bump the counters, insert the rows and queue the jobs.
+  return query
+  with b as materialized (
+    select (i.ordinality - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id, r.api_key_id,
+           coalesce(r.key_type, 'normal') as key_type, r.notification_type,
+           case when r.notification_type = 'sms' and coalesce(r.international, false)
+                     and coalesce(r.phone_prefix, '44') <> '44' then 'international_sms'
+                else r.notification_type end as channel,
+           r.template_id, r.template_version, r."to", r.normalised_to, r.personalisation, r.client_reference,
+           coalesce(r.billable_units, 0) as billable_units, coalesce(r.international, false) as international,
+           r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
+           r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
+           coalesce(r.persist, true) as persist, r.created_at
+    from jsonb_array_elements(items) with ordinality i(item, ordinality)
+    cross join lateral jsonb_to_record(i.item) as r(
+      id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
+      template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
+      billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
+      reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
+      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz)
+  ), svc as materialized (
+    select s.id, s.rate_limit, s.sms_message_limit, s.email_message_limit, s.letter_message_limit,
+           s.international_sms_message_limit
+    from app_public.services s where s.id in (select distinct b.service_id from b)
+  ), rate_used as materialized (
+    -- (a) Rate limit per service and key type: every request counts, test keys included.
+    select g.service_id, g.key_type,
            coalesce((select sum(c.requests) from app_private.rate_limit_counters c
                      where c.service_id = g.service_id and c.key_type = g.key_type
                        and c.window_start = v_window), 0)::integer as used
-    from groups g join app_public.services s on s.id = g.service_id
-  ), ranked as (
-    select b.ord, u.rate_limit, u.used,
-           row_number() over (partition by b.service_id, b.key_type order by b.ord) as rn
-    from pg_temp.v2_batch b join used u on u.service_id = b.service_id and u.key_type = b.key_type
-  )
-  update pg_temp.v2_batch b
-  set outcome = 'rate_limit',
-      message = format('Exceeded rate limit for key type %s of %s requests per 60 seconds',
-                       upper(b.key_type), r.rate_limit)
-  from ranked r
-  where r.ord = b.ord and r.used + r.rn > r.rate_limit;
-
-  insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
-  select b.service_id, b.key_type, v_window, v_shard, count(*)
-  from pg_temp.v2_batch b where b.outcome is null
-  group by 1, 2
-  on conflict (service_id, key_type, window_start, shard) do update set requests = c.requests + excluded.requests;
-
-  -- (b) Daily limits per channel; test keys are exempt.
-  with groups as (
-    select distinct b.service_id, b.channel from pg_temp.v2_batch b where b.outcome is null and b.key_type <> 'test'
-  ), used as (
+    from (select distinct b.service_id, b.key_type from b) g
+  ), rated as materialized (
+    select b.*, s.rate_limit,
+           case when u.used + row_number() over (partition by b.service_id, b.key_type order by b.ord) > s.rate_limit
+                then format('Exceeded rate limit for key type %s of %s requests per 60 seconds', upper(b.key_type), s.rate_limit)
+           end as rate_message,
+           case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+                          when 'letter' then s.letter_message_limit else s.international_sms_message_limit end as day_limit
+    from b join svc s on s.id = b.service_id
+    join rate_used u on u.service_id = b.service_id and u.key_type = b.key_type
+  ), day_used as materialized (
+    -- (b) Daily limits per channel; test keys are exempt.
     select g.service_id, g.channel,
-           case g.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                          when 'letter' then s.letter_message_limit
-                          else s.international_sms_message_limit end as day_limit,
            coalesce((select sum(c.sent) from app_private.daily_limit_counters c
                      where c.service_id = g.service_id and c.day = v_day and c.channel = g.channel), 0) as used
-    from groups g join app_public.services s on s.id = g.service_id
-  ), ranked as (
-    select b.ord, u.channel, u.day_limit, u.used,
-           row_number() over (partition by b.service_id, b.channel order by b.ord) as rn
-    from pg_temp.v2_batch b join used u on u.service_id = b.service_id and u.channel = b.channel
-    where b.outcome is null and b.key_type <> 'test'
+    from (select distinct r.service_id, r.channel from rated r where r.rate_message is null and r.key_type <> 'test') g
+  ), decided as materialized (
+    select r.*,
+           case when r.rate_message is not null then 'rate_limit'
+                when d.used is not null
+                     and d.used + row_number() over (partition by r.service_id, r.channel, (r.rate_message is null and r.key_type <> 'test') order by r.ord) > r.day_limit
+                  then 'daily_limit' end as outcome,
+           case when r.rate_message is not null then r.rate_message
+                when d.used is not null
+                     and d.used + row_number() over (partition by r.service_id, r.channel, (r.rate_message is null and r.key_type <> 'test') order by r.ord) > r.day_limit
+                  then format('Exceeded send limits (%s: %s) for today', r.channel, r.day_limit) end as message
+    from rated r
+    left join day_used d on d.service_id = r.service_id and d.channel = r.channel
+                         and r.rate_message is null and r.key_type <> 'test'
+  ), rate_counted as (
+    insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
+    select d.service_id, d.key_type, v_window, v_shard, count(*)
+    from decided d where d.outcome is null
+    group by 1, 2
+    on conflict (service_id, key_type, window_start, shard) do update set requests = c.requests + excluded.requests
+  ), day_counted as (
+    insert into app_private.daily_limit_counters as c (service_id, day, channel, shard, sent)
+    select d.service_id, v_day, d.channel, v_shard, count(*)
+    from decided d where d.outcome is null and d.key_type <> 'test'
+    group by 1, 3
+    on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent
+  ), to_store as materialized (
+    select d.*, row_number() over (order by d.ord)::integer as n
+    from decided d
+    where d.outcome is null and d.persist
+  ), sealed as materialized (
+    select e.n, e.ciphertext
+    from app_private.encrypt_each(array(select t.personalisation::text from to_store t order by t.n)) e
+  ), stored as (
+    -- (c) The rows (personalisation encrypted). Simulated recipients (persist = false) are accepted but not stored.
+    insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
+      api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
+      _personalisation, international, phone_prefix, rate_multiplier, created_by_id, reply_to_text, postage,
+      scheduled_for, one_click_unsubscribe_url, created_at)
+    select d.id, d."to", d.normalised_to, d.service_id, d.template_id, d.template_version, d.api_key_id, d.key_type,
+           d.billable_units, d.notification_type, d.status, d.reference, d.client_reference,
+           e.ciphertext,
+           d.international, d.phone_prefix, d.rate_multiplier, d.created_by_id, d.reply_to_text, d.postage,
+           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now())
+    from to_store d
+    left join sealed e on e.n = d.n
+  ), queued as (
+    -- (d) Delivery jobs in the same transaction: one job per type for the batch (scheduled ones run later).
+    select graphile_worker.add_jobs(x.jobs) as n
+    from (
+      select array_agg(row('deliver-' || j.notification_type, json_build_object('ids', j.ids), null, j.run_at,
+                           null, null, null, null)::graphile_worker.job_spec) as jobs
+      from (
+        select d.notification_type, d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
+        from decided d
+        where d.outcome is null and d.persist and d.notification_type in ('sms', 'email')
+        group by d.notification_type, d.scheduled_for
+      ) j
+    ) x
+    where x.jobs is not null
+  ), queued_count as materialized (
+    select count(*) as n from queued
   )
-  update pg_temp.v2_batch b
-  set outcome = 'daily_limit',
-      message = format('Exceeded send limits (%s: %s) for today', r.channel, r.day_limit)
-  from ranked r
-  where r.ord = b.ord and r.used + r.rn > r.day_limit;
-
-  insert into app_private.daily_limit_counters as c (service_id, day, channel, shard, sent)
-  select b.service_id, v_day, b.channel, v_shard, count(*)
-  from pg_temp.v2_batch b where b.outcome is null and b.key_type <> 'test'
-  group by 1, 3
-  on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent;
-
-  -- (c) The rows. Simulated recipients (persist = false) are accepted but not stored.
-  insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
-    api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
-    _personalisation, international, phone_prefix, rate_multiplier, created_by_id, reply_to_text, postage,
-    scheduled_for, one_click_unsubscribe_url, created_at)
-  select b.id, b."to", b.normalised_to, b.service_id, b.template_id, b.template_version, b.api_key_id, b.key_type,
-         b.billable_units, b.notification_type, b.status, b.reference, b.client_reference,
-         case when b.personalisation is not null then app_private.encrypt(b.personalisation::text) end,
-         b.international, b.phone_prefix, b.rate_multiplier, b.created_by_id, b.reply_to_text, b.postage,
-         b.scheduled_for, b.one_click_unsubscribe_url, coalesce(b.created_at, now())
-  from pg_temp.v2_batch b
-  where b.outcome is null and b.persist;
-
-  -- (d) Delivery jobs in the same transaction: one job per type for the batch (scheduled ones run later).
-  select array_agg(row('deliver-' || j.notification_type, json_build_object('ids', j.ids), null, j.run_at,
-                       null, null, null, null)::graphile_worker.job_spec)
-  into v_jobs
-  from (
-    select b.notification_type, b.scheduled_for as run_at, json_agg(b.id order by b.ord) as ids
-    from pg_temp.v2_batch b
-    where b.outcome is null and b.persist and b.notification_type in ('sms', 'email')
-    group by b.notification_type, b.scheduled_for
-  ) j;
-  if v_jobs is not null then
-    perform graphile_worker.add_jobs(v_jobs);
-  end if;
+  select d.ord, d.id, coalesce(d.outcome, 'created'), d.message
+  from decided d, queued_count
+  order by d.ord;
 
   -- Windows that have gone by (an occasional cheap cleanup; counters live in unlogged tables).
   if random() < 0.01 then
     delete from app_private.rate_limit_counters c where c.window_start < v_window - interval '5 minutes';
     delete from app_private.daily_limit_counters c where c.day < v_day - 2;
   end if;
-
-  return query select b.ord, b.id, coalesce(b.outcome, 'created'), b.message from pg_temp.v2_batch b order by b.ord;
 end
 $$;
 comment on function app_hidden.create_notifications(jsonb) is

@@ -76,7 +76,11 @@ begin
               n.created_at, c.reclaimed
   )
   select u.id, u.notification_type, u.key_type, u."to", u.normalised_to, u.international,
-         case when u._personalisation is null then null else app_private.decrypt(u._personalisation) end,
+         -- app_private.decrypt inlined (one key lookup per statement, no SQL-function call per row).
+         case when u._personalisation is null then null
+              else convert_from(decrypt_iv(substr(u._personalisation, 17),
+                                           (select k.encryption_key from app_private.settings k limit 1),
+                                           substr(u._personalisation, 1, 16), 'aes-cbc/pad:pkcs'), 'UTF8') end,
          t.content, t.subject, s.id, s.name::text, s.prefix_sms, s.email_from,
          case when u.notification_type = 'sms' then coalesce(u.reply_to_text, ss.sms_sender) end,
          case when u.notification_type = 'email' then coalesce(u.reply_to_text, er.email_address) end,
@@ -104,13 +108,15 @@ create function app_private.record_delivery_results(results jsonb) returns integ
 as $$
 declare
   v_count integer;
+  -- The rows by primary key (= any(array): an index scan whatever the table size when the plan was cached).
+  v_ids uuid[] := array(select (x->>'id')::uuid from jsonb_array_elements(results) as x);
 begin
   -- outcome: sent (provider accepted) | retry (back to created for the next attempt)
   --        | failed (technical-failure) | simulated (test key: final status without any provider)
   -- Lock the rows in id order first: receipts for the same rows arrive concurrently
   -- (apply_delivery_receipts locks in the same order), so neither can deadlock the other.
   perform 1 from app_public.notifications n
-  where n.id in (select (x->>'id')::uuid from jsonb_array_elements(results) as x)
+  where n.id = any(v_ids)
   order by n.id
   for update;
   update app_public.notifications n
@@ -126,7 +132,7 @@ begin
       billable_units = coalesce(r.billable_units, n.billable_units),
       updated_at = clock_timestamp()
   from jsonb_to_recordset(results) as r(id uuid, outcome text, provider text, reference text, billable_units integer, status text)
-  where n.id = r.id
+  where n.id = any(v_ids) and n.id = r.id
     and case r.outcome
           when 'sent' then n.notification_status in ('created', 'sending', 'pending', 'sent', 'delivered', 'temporary-failure', 'permanent-failure') and n.sent_at is null
           else n.notification_status in ('created', 'sending') and n.sent_at is null
@@ -156,12 +162,21 @@ begin
            coalesce((e.j->>'soften')::boolean, false) as soften, e.j->>'provider' as provider
     from jsonb_array_elements(receipts) with ordinality as e(j, ord)
   ), found as (
+    -- Lateral lookups: one index probe per receipt (by id, or by the provider's reference), whatever
+    -- the size of the table when the plan was made (a hash join would read the whole table).
     select r.*, coalesce(a.id, b.id) as nid, coalesce(a.notification_status, b.notification_status) as current_status
     from r
-    left join app_public.notifications a
-      on r.by_id and r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-         and a.id = (case when r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then r.reference end)::uuid
-    left join app_public.notifications b on not r.by_id and b.reference = r.reference
+    left join lateral (
+      select a.id, a.notification_status from app_public.notifications a
+      where r.by_id and r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        and a.id = (case when r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then r.reference end)::uuid
+      offset 0 -- not flattened into a join: stays a parameterised index probe
+    ) a on true
+    left join lateral (
+      select b.id, b.notification_status from app_public.notifications b
+      where not r.by_id and b.reference = r.reference
+      offset 0
+    ) b on true
   ), wanted as (
     -- One change per notification (the last receipt of the batch wins); SPEC §3 decides what may move.
     select distinct on (f.nid) f.nid,
@@ -629,3 +644,12 @@ as $$
 $$;
 comment on function app_private.complaint_callback(uuid) is
   'Where to POST an email complaint and the documented body (SPEC §6.3: notification_id, complaint_id, reference, to, complaint_date).';
+
+-- Receipts plan each statement for the call (custom plans; few calls, large batches): a generic plan
+-- cached by a long-lived connection while app_public.notifications was small (a fresh database, or
+-- just after archival) would keep seq-scanning it for every batch as the table grows.
+-- claim_notifications and record_delivery_results find their rows with id = any(array), an index
+-- scan in any plan, and keep their cached plans (planning them per call cost more than it saved).
+alter function app_private.claim_notifications(uuid[], interval) reset plan_cache_mode;
+alter function app_private.record_delivery_results(jsonb) reset plan_cache_mode;
+alter function app_hidden.apply_delivery_receipts(jsonb) set plan_cache_mode = force_custom_plan;

@@ -24,12 +24,9 @@
 -- Nightly facts read one London day of the view per type; the history side needs
 -- (created_at) only (it exists). Usage reports read ft_billing by (service_id, bst_date)
 -- (exists). Returned-letter summary: (service_id, reported_at) exists.
--- Archival walks notifications of one type in created_at order (keyset): without this
--- index it would scan (created_at, key_type) and filter out the other two types.
-create index if not exists ix_notifications_type_created_at
-  on app_public.notifications (notification_type, created_at);
-comment on index app_public.ix_notifications_type_created_at is
-  'Archival keyset walk (type, created_at) and nightly facts of one type and day.';
+-- Archival walks (service_id, notification_type, created_at): see ix_notifications_service_type_created_at
+-- below. Nightly facts of one day read (created_at, key_type).
+drop index if exists app_public.ix_notifications_type_created_at;
 
 -- Usage reports read a service's rows of one type over a financial year: an index-only
 -- scan, already ordered by (service, type, day) for the allowance window.
@@ -811,3 +808,14 @@ create index if not exists ix_notification_history_email_letter_reference
   where notification_type in ('email', 'letter') and reference is not null;
 comment on table app_public.notification_history is
   'Notifications past their retention, without personal data (no to, normalised_to, personalisation, reply_to_text). Written only by archival (insert … on conflict do update, then delete from notifications). No foreign keys: rows were checked when created in notifications, and re-checking each archived row halved archival speed.';
+
+-- An index no query needs (each one costs every insert and every status update on the hot path):
+-- api_key_id. API keys are revoked (expiry_date), not deleted, so its ON DELETE SET NULL does not
+-- search notifications; only a hard delete of a service (whose keys cascade) would scan them.
+drop index if exists app_public.ix_notifications_api_key_id;
+-- (job_id, job_row_number) stays unique, but only rows of a CSV job are indexed: API rows (job_id
+-- null, never in conflict) no longer add an entry on every insert and status change.
+-- ON CONFLICT on it needs the predicate: on conflict (job_id, job_row_number) where job_id is not null.
+create unique index if not exists uix_notifications_job_row_partial
+  on app_public.notifications (job_id, job_row_number) where job_id is not null;
+alter table app_public.notifications drop constraint if exists uix_notifications_job_row;
