@@ -794,14 +794,13 @@ alter table app_public.notification_history
 drop index if exists app_public.ix_notification_history_api_key_id;
 -- Every archived row pays for every index of the archive (about three buffer visits per
 -- btree), so it keeps only what its readers use: the primary key (upsert), per-service
--- reports (service composite), per-day facts across services (created_at: a BRIN index, as
--- rows arrive in day order and a day's rows sit together), jobs (partial), and provider
--- references of emails (complaints) and letters (returned letters); text-message references
--- are only looked up while notifications are live. Template usage reads ft_notification_status.
+-- reports (service composite), per-day facts across services (created_at: a btree, since a
+-- backlog archived service by service leaves a day's rows spread over the table, which
+-- defeats a BRIN index), jobs (partial), and provider references of emails (complaints) and
+-- letters (returned letters); text-message references are only looked up while
+-- notifications are live. Template usage reads ft_notification_status.
 drop index if exists app_public.ix_notification_history_template_id;
-drop index if exists app_public.ix_notification_history_created_at;
-create index if not exists ix_notification_history_created_at_brin
-  on app_public.notification_history using brin (created_at) with (pages_per_range = 32);
+drop index if exists app_public.ix_notification_history_created_at_brin;
 drop index if exists app_public.ix_notification_history_reference;
 create index if not exists ix_notification_history_email_letter_reference
   on app_public.notification_history (reference)
