@@ -6742,10 +6742,10 @@ CREATE INDEX ix_inbound_sms_user_number ON app_public.inbound_sms USING btree (u
 
 
 --
--- Name: ix_notification_history_created_at_brin; Type: INDEX; Schema: app_public; Owner: -
+-- Name: ix_notification_history_created_at; Type: INDEX; Schema: app_public; Owner: -
 --
 
-CREATE INDEX ix_notification_history_created_at_brin ON app_public.notification_history USING brin (created_at) WITH (pages_per_range='32');
+CREATE INDEX ix_notification_history_created_at ON app_public.notification_history USING btree (created_at);
 
 
 --
@@ -6844,20 +6844,6 @@ CREATE INDEX ix_notifications_service_type_created_at ON app_public.notification
 --
 
 CREATE INDEX ix_notifications_template_id ON app_public.notifications USING btree (template_id, created_at);
-
-
---
--- Name: ix_notifications_type_created_at; Type: INDEX; Schema: app_public; Owner: -
---
-
-CREATE INDEX ix_notifications_type_created_at ON app_public.notifications USING btree (notification_type, created_at);
-
-
---
--- Name: INDEX ix_notifications_type_created_at; Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON INDEX app_public.ix_notifications_type_created_at IS 'Archival keyset walk (type, created_at) and nightly facts of one type and day.';
 
 
 --
