@@ -69,6 +69,26 @@ function assertRecipientAllowed(c: ApiCaller, type: 'sms' | 'email', normalised:
   throw new BadRequestError(c.keyType === 'team' ? TEAM_KEY_MESSAGE : TRIAL_MODE_MESSAGE);
 }
 
+/**
+ * The service's sender (sms_sender_id) or reply-to (email_reply_to_id) with this id; the
+ * cached service is reloaded once when the id is not in it (it may be seconds old).
+ */
+async function senderOf<T extends { archived: boolean }>(
+  state: V2State,
+  c: ApiCaller,
+  field: 'sms_sender_id' | 'email_reply_to_id',
+  id: string,
+  of: (s: ServiceSnapshot) => ReadonlyMap<string, T>,
+): Promise<T> {
+  const key = id.toLowerCase();
+  const service = await state.cache.serviceWith(c.service, (s) => of(s).has(key));
+  const found = of(service).get(key);
+  if (!found || found.archived) {
+    throw new BadRequestError(`${field} ${id} does not exist in database for service id ${c.service.id}`);
+  }
+  return found;
+}
+
 function scheduledFor(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   return parseIsoDateTime(value)!.toISOString();
@@ -101,15 +121,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       assertSmsSendable(rendered);
       let sender = c.service.defaultSmsSender;
       if (body.sms_sender_id !== undefined) {
-        const senderId = body.sms_sender_id.toLowerCase();
-        const service = await state.cache.serviceWith(c.service, (s) => s.smsSenders.has(senderId));
-        const found = service.smsSenders.get(senderId);
-        if (!found || found.archived) {
-          throw new BadRequestError(
-            `sms_sender_id ${body.sms_sender_id} does not exist in database for service id ${c.service.id}`,
-          );
-        }
-        sender = found.sender;
+        sender = (await senderOf(state, c, 'sms_sender_id', body.sms_sender_id, (s) => s.smsSenders)).sender;
       }
       const phone = validatePhoneNumber(body.phone_number);
       if (phone.international && !c.service.permissions.has('international_sms')) {
@@ -163,15 +175,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       assertEmailSendable(rendered);
       let replyTo = c.service.defaultReplyTo;
       if (body.email_reply_to_id !== undefined) {
-        const replyToId = body.email_reply_to_id.toLowerCase();
-        const service = await state.cache.serviceWith(c.service, (s) => s.replyTos.has(replyToId));
-        const found = service.replyTos.get(replyToId);
-        if (!found || found.archived) {
-          throw new BadRequestError(
-            `email_reply_to_id ${body.email_reply_to_id} does not exist in database for service id ${c.service.id}`,
-          );
-        }
-        replyTo = found.email;
+        replyTo = (await senderOf(state, c, 'email_reply_to_id', body.email_reply_to_id, (s) => s.replyTos)).email;
       }
       const email = validateEmailAddress(body.email_address);
       assertRecipientAllowed(c, 'email', email.normalised);
