@@ -20,8 +20,7 @@ interface Batch {
 let s3: S3Client | undefined;
 function letterS3(): { client: S3Client; bucket: string } {
   const cfg = config();
-  // Outside production without S3_ENDPOINT the server runs its local S3 on S3_LOCAL_PORT.
-  s3 ??= makeS3Client(cfg, cfg.S3_ENDPOINT ?? (cfg.NODE_ENV === 'production' ? undefined : `http://127.0.0.1:${cfg.S3_LOCAL_PORT}`));
+  s3 ??= makeS3Client(cfg);
   return { client: s3, bucket: cfg.LETTERS_PDF_BUCKET };
 }
 

@@ -10,7 +10,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { projectRoot, type Config } from '../config.ts';
 
-export function makeS3Client(cfg: Config, endpoint: string | undefined = cfg.S3_ENDPOINT): S3Client {
+/** S3_ENDPOINT, else (outside production) the local server `npm start` runs on S3_LOCAL_PORT. */
+export function defaultS3Endpoint(cfg: Config): string | undefined {
+  return cfg.S3_ENDPOINT ?? (cfg.NODE_ENV === 'production' ? undefined : `http://127.0.0.1:${cfg.S3_LOCAL_PORT}`);
+}
+
+export function makeS3Client(cfg: Config, endpoint: string | undefined = defaultS3Endpoint(cfg)): S3Client {
   return new S3Client({
     region: cfg.S3_REGION,
     endpoint,

@@ -36,7 +36,7 @@ export function caller(request: FastifyRequest): ApiCaller {
 export function lazyS3(ctx: AppContext): () => S3Client {
   let client: S3Client | null = ctx.s3 ?? null;
   return () => {
-    if (!client) client = makeS3Client(ctx.cfg, ctx.cfg.S3_ENDPOINT ?? `http://127.0.0.1:${ctx.cfg.S3_LOCAL_PORT}`);
+    if (!client) client = makeS3Client(ctx.cfg);
     return client;
   };
 }
