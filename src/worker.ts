@@ -41,6 +41,11 @@ export interface WorkerOptions {
 
 export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const taskList = await loadTasks(opts.only);
+  // A dropped idle connection (e.g. Postgres restarting) must not crash the process:
+  // log it on the pool and on each client, as graphile-worker asks of a pool it is given.
+  const onError = (err: Error) => process.stderr.write(`[worker] database connection error: ${err.message}\n`);
+  if (opts.pgPool.listeners('error').length === 0) opts.pgPool.on('error', onError);
+  if (opts.pgPool.listeners('connect').length === 0) opts.pgPool.on('connect', (client) => client.on('error', onError));
   return run({
     pgPool: opts.pgPool,
     concurrency: opts.concurrency,
