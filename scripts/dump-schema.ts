@@ -24,10 +24,20 @@ let failed = false;
 try {
   await migrateDatabase(url, cluster.rootUrl, undefined, { current: true });
 
-  const dump = execFileSync(
-    'pg_dump',
+  // pg_dump 15 (Debian's postgresql-client-15, on this project's machines) matches the
+  // embedded server's major version.
+  const pgDump = (args: string[]) => {
+    try {
+      return execFileSync('pg_dump', args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error('pg_dump not found: install the PostgreSQL 15 client (apt-get install postgresql-client-15)');
+      }
+      throw e;
+    }
+  };
+  const dump = pgDump(
     ['--schema-only', '--no-owner', '--schema=app_public', '--schema=app_hidden', '--schema=app_private', '--dbname', url],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   // Drop the lines that vary between runs and machines.
   const sql = dump
