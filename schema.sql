@@ -1121,8 +1121,9 @@ begin
   )
   select count(*) filter (where d.key_type <> 'test')::int,
          count(*) filter (where d.key_type = 'test')::int,
-         (array_agg(d.service_id order by d.service_id desc, d.created_at desc))[1],
-         (array_agg(d.created_at order by d.service_id desc, d.created_at desc))[1],
+         -- (no max(uuid) before Postgres 16: lower-case hex text sorts as the uuid does)
+         max(d.service_id::text)::uuid,
+         max(d.created_at) filter (where d.service_id::text = (select max(d2.service_id::text) from del d2)),
          case when v_type = 'letter' then
            coalesce(array_agg(app_private.letter_pdf_key(d.reference, d.postage, d.created_at))
                       filter (where d.key_type <> 'test' and d.reference is not null
@@ -6760,13 +6761,6 @@ CREATE INDEX ix_notification_history_email_letter_reference ON app_public.notifi
 --
 
 CREATE INDEX ix_notification_history_job_id ON app_public.notification_history USING btree (job_id) WHERE (job_id IS NOT NULL);
-
-
---
--- Name: ix_notification_history_service_id_composite; Type: INDEX; Schema: app_public; Owner: -
---
-
-CREATE INDEX ix_notification_history_service_id_composite ON app_public.notification_history USING btree (service_id, key_type, notification_type, created_at);
 
 
 --
