@@ -1,7 +1,8 @@
 // deliver-sms / deliver-email: claim a batch in SQL (created → sending), build each message with
 // the template renderer, hand it to a provider chosen from provider_details with no database
 // connection held, then record every outcome in one statement. See SPEC §3 and §6.
-import type { JobHelpers } from 'graphile-worker';
+import type { JobHelpers, Task } from 'graphile-worker';
+import { z } from 'zod';
 import type pg from 'pg';
 import { config } from '../config.ts';
 import { renderEmail, renderSms, escapeHtml, type Personalisation } from './v2/template.ts';
@@ -223,4 +224,26 @@ export async function deliverBatch(channel: Channel, ids: string[], opts: Delive
     throw new Error(`${report.retry} of ${rows.length} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
   }
   return report;
+}
+
+const DeliveryPayload = z.object({ ids: z.array(z.string()) });
+
+/**
+ * The deliver-sms / deliver-email task: hands a batch of notifications ({"ids": [...]}) to
+ * providers. Idempotent (rows are claimed created → sending in SQL first); provider errors are
+ * retried with graphile-worker's exponential backoff and end in technical-failure on the last attempt.
+ */
+export function deliveryTask(channel: Channel): Task {
+  return async (payload, helpers) => {
+    const parsed = DeliveryPayload.safeParse(payload);
+    if (!parsed.success) {
+      helpers.logger.error('payload must be {"ids": ["<uuid>", ...]}');
+      return;
+    }
+    await deliverBatch(channel, parsed.data.ids, {
+      withPgClient: helpers.withPgClient,
+      logger: helpers.logger,
+      lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+    });
+  };
 }

@@ -119,7 +119,7 @@ t.test('PDF of a live precompiled letter once scanned', async (t) => {
   const notReady = await failure(client.getPdfForLetterNotification(p.data.id));
   t.same(notReady.data, { status_code: 400, errors: [{ error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' }] });
   const row = await db.one(`update app_public.notifications set notification_status = 'created' where id = $1 returning reference, postage, created_at`, [p.data.id]);
-  await s3.send(new PutObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: letterPdfKey({ reference: row.reference, postage: row.postage, createdAt: row.created_at }), Body: PDF }));
+  await s3.send(new PutObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: await letterPdfKey(db.pool, { reference: row.reference, postage: row.postage, createdAt: row.created_at }), Body: PDF }));
   t.same(Buffer.from(await client.getPdfForLetterNotification(p.data.id)), PDF);
 });
 

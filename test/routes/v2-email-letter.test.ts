@@ -152,7 +152,7 @@ t.test('precompiled letters and the PDF endpoint', async (t) => {
   t.equal(notYet.body.errors[0].error, 'PDFNotReadyError', 'not in the bucket yet');
   await s3.send(new PutObjectCommand({
     Bucket: cfg.LETTERS_PDF_BUCKET,
-    Key: letterPdfKey({ reference: row.reference, postage: row.postage, createdAt: row.created_at }),
+    Key: await letterPdfKey(db.pool, { reference: row.reference, postage: row.postage, createdAt: row.created_at }),
     Body: PDF,
   }));
   const served = await get(app, fx.normal, `/v2/notifications/${r.body.id}/pdf`);

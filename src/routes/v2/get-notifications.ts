@@ -254,7 +254,7 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         const out = await state.s3().send(
           new GetObjectCommand({
             Bucket: state.ctx.cfg.LETTERS_PDF_BUCKET,
-            Key: letterPdfKey({ reference: n.reference, postage: n.postage ?? 'second', createdAt: n.created_at }),
+            Key: await letterPdfKey(state.ctx.ownerPool, { reference: n.reference, postage: n.postage, createdAt: n.created_at }),
           }),
         );
         const bytes = Buffer.from(await out.Body!.transformToByteArray());

@@ -323,7 +323,7 @@ async function precompiled(
   await state.s3().send(
     new PutObjectCommand({
       Bucket: test ? state.ctx.cfg.LETTERS_PDF_BUCKET : state.ctx.cfg.LETTERS_SCAN_BUCKET,
-      Key: letterPdfKey({ reference, postage, createdAt }, test),
+      Key: await letterPdfKey(state.ctx.ownerPool, { reference, postage, createdAt }, test),
       Body: pdf,
       ContentType: 'application/pdf',
     }),

@@ -1,5 +1,6 @@
 // What the v2 route groups share: the cache, the create batcher, S3, the authenticated caller.
 import type { S3Client } from '@aws-sdk/client-s3';
+import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
 import type { CreateBatcher } from '../../lib/v2/batcher.ts';
@@ -41,14 +42,6 @@ export function lazyS3(ctx: AppContext): () => S3Client {
   };
 }
 
-const POSTAGE_CODES: Record<string, string> = {
-  first: '1',
-  second: '2',
-  economy: 'ECONOMY',
-  europe: 'E',
-  'rest-of-world': 'N',
-};
-
 function londonParts(d: Date): { date: string; minutes: number } {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
@@ -76,14 +69,22 @@ export function letterPrintDate(createdAt: Date): string {
 }
 
 /**
- * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2):
+ * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2), from the one definition in SQL,
+ * app_private.letter_pdf_key (archival deletes PDFs by it):
  * `{print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF`. Precompiled letters
- * waiting for the virus scan are in the scan bucket under the file name alone.
+ * waiting for the virus scan are in the scan bucket under the file name alone (`folder` false).
  */
-export function letterPdfKey(n: { reference: string; postage: string; createdAt: Date }, folder = true): string {
-  const stamp = n.createdAt.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const name = `NOTIFY.${n.reference.toUpperCase()}.D.${POSTAGE_CODES[n.postage] ?? '2'}.C.${stamp}.PDF`;
-  return folder ? `${letterPrintDate(n.createdAt)}/${name}` : name;
+export async function letterPdfKey(
+  pool: Pick<pg.Pool, 'query'>,
+  n: { reference: string; postage: string | null; createdAt: Date },
+  folder = true,
+): Promise<string> {
+  const { rows } = await pool.query<{ key: string }>('select app_private.letter_pdf_key($1, $2, $3) as key', [
+    n.reference,
+    n.postage,
+    n.createdAt,
+  ]);
+  return folder ? rows[0].key : rows[0].key.slice(rows[0].key.indexOf('/') + 1);
 }
 
 /** Estimated delivery of a letter: print date plus working days by postage, at 16:00 UTC. */
