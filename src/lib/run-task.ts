@@ -38,10 +38,8 @@ export async function runTask(url: string, name: string, payload: unknown, timeo
         if (!job) return { task: name, job_id: jobId, status: 'completed', duration_ms: Date.now() - started };
         if (job.attempts >= 1 && job.last_error && !job.locked_at) {
           // A failed run-task job is reported here, not left in the queue.
-          await pool.query('select graphile_worker.permanently_fail_jobs(array[$1::bigint], $2)', [jobId, job.last_error]);
-          await pool.query('select graphile_worker.remove_job(key) from graphile_worker.jobs where id = $1 and key is not null', [jobId]);
-          await pool.query('delete from graphile_worker._private_jobs where id = $1', [jobId]);
-          return { task: name, job_id: jobId, status: 'failed', error: job.last_error.split('\n')[0], duration_ms: Date.now() - started };
+          await pool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [jobId]);
+          return { task: name, job_id: jobId, status: 'failed', error: job.last_error.split('\n    at ')[0].replace(/\s+/g, ' ').trim().slice(0, 500), duration_ms: Date.now() - started };
         }
         if (Date.now() - started > timeoutMs) throw new Error(`task ${name} (job ${jobId}) did not finish within ${timeoutMs / 1000}s`);
         await new Promise((r) => setTimeout(r, 50));
