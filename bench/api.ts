@@ -4,7 +4,7 @@
 // real app (cache + micro-batcher) and a graphile-worker running the real task list.
 // Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
 // Diagnostics: NO_WORKER=1 (API alone), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
-// STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
+// PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
 // than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards).
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -68,7 +68,10 @@ if (process.env.EXPLAIN_MS) await withClient(cluster.rootUrl, async (c) => {
   await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
   await c.query(`alter database ${name} set auto_explain.log_min_duration = ${Number(process.env.EXPLAIN_MS)}`);
   await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
+  if (process.env.EXPLAIN_ANALYZE) await c.query(`alter database ${name} set auto_explain.log_analyze = on`);
 });
+// PRE_SQL='...': run SQL in the fresh database first (experiments: an index dropped, a setting changed).
+if (process.env.PRE_SQL) await withClient(url, (c) => c.query(process.env.PRE_SQL!));
 const ownerPool = new pg.Pool({ connectionString: url, max: 20 });
 const workerPool = new pg.Pool({ connectionString: url, max: 6 });
 const cleanup: Array<() => Promise<unknown>> = [];
