@@ -76,6 +76,11 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Messages of one deliver job sent to providers at the same time. */
   DELIVERY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * Messages claimed, sent and recorded in one transaction (row locks held while providers answer).
+   * A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.
+   */
+  DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Simulated providers: share of delivered / permanent-failure outcomes (the rest temporary-failure). */
   STUB_DELIVERED_RATIO: z.coerce.number().min(0).max(1).default(0.9),
   STUB_PERMANENT_FAILURE_RATIO: z.coerce.number().min(0).max(1).default(0.05),

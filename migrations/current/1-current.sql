@@ -1,12 +1,12 @@
 --------------------------------------------------------------------------------
 -- Hot path: delivery updates are HOT (heap-only) and plans stay on the primary key.
 --
--- A text is written four times in its first seconds: the insert, created → sending (claim),
--- sent (provider accepted), delivered (receipt). Each of those updates used to write a new entry
--- in every index of the row (9 of them), because notification_status was in two indexes and the
--- provider reference (for texts, our own id) in a third. Now no index holds a column those
--- updates change, and pages keep room for the new versions (fillfactor), so the updates stay on
--- their page and touch no index (bench/api.ts with the worker: 1,070 → ~1,400 req/s here).
+-- A text used to be written four times in its first seconds: the insert, created → sending
+-- (claim), sent (provider accepted), delivered (receipt), and each update wrote a new entry in
+-- every index of the row (9 of them): notification_status was in two indexes and the provider
+-- reference (for texts, our own id) in a third. Now the claim is a row lock, not a write, and no
+-- index holds a column the two remaining updates change; pages keep room for the new versions
+-- (fillfactor), so those updates stay on their page and touch no index. Figures: README.
 --------------------------------------------------------------------------------
 
 -- Room on each page for the versions the delivery updates write (HOT needs the same page).
@@ -29,6 +29,73 @@ create table if not exists app_private.scan_watermarks (
 );
 comment on table app_private.scan_watermarks is
   'How far (by notifications.created_at) a periodic scan has read: replay-created-notifications and timeout-sending-notifications start from here (less an overlap for transactions that committed late). Delete a row to make the next run read the whole table.';
+
+--------------------------------------------------------------------------------
+-- One write per text on its way out: the claim is a row lock held while the providers answer.
+--------------------------------------------------------------------------------
+create or replace function app_private.claim_notifications(ids uuid[], lease interval default interval '5 minutes')
+returns table (
+  id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean,
+  personalisation text, template_content text, template_subject text, service_id uuid, service_name text,
+  prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text,
+  created_at timestamptz, reclaimed boolean
+)
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public, pg_temp
+  set enable_seqscan = off
+as $$
+#variable_conflict use_column
+begin
+  -- SPEC §3: created ─service inactive─▶ technical-failure.
+  update app_public.notifications n set notification_status = 'technical-failure'
+  from app_public.services s
+  where n.id = any(claim_notifications.ids) and s.id = n.service_id and not s.active
+    and n.notification_status = 'created';
+
+  return query
+  with u as (
+    -- No write: the row locks are the claim. The caller keeps its transaction open while the
+    -- providers answer and records the outcomes (record_delivery_results) before committing, so
+    -- each text is written once on its way out (created → sending/sent), not twice.
+    select n.id, n.notification_type, n.key_type, n."to", n.normalised_to, n.international, n._personalisation,
+           n.template_id, n.template_version, n.service_id, n.reply_to_text, n.one_click_unsubscribe_url,
+           n.created_at, n.notification_status = 'sending' as reclaimed
+    from app_public.notifications n
+    where n.id = any(claim_notifications.ids)
+      and n.notification_type in ('sms', 'email')
+      and (n.notification_status = 'created'
+           -- A claim written by an earlier version (created → sending before the call) whose
+           -- worker died before the provider answered.
+           or (n.notification_status = 'sending' and n.sent_at is null and n.updated_at < now() - claim_notifications.lease))
+    order by n.id
+    for update of n skip locked
+  )
+  select u.id, u.notification_type, u.key_type, u."to", u.normalised_to, u.international,
+         -- app_private.decrypt inlined (one key lookup per statement, no SQL-function call per row).
+         case when u._personalisation is null then null
+              else convert_from(decrypt_iv(substr(u._personalisation, 17),
+                                           (select k.encryption_key from app_private.settings k limit 1),
+                                           substr(u._personalisation, 1, 16), 'aes-cbc/pad:pkcs'), 'UTF8') end,
+         t.content, t.subject, s.id, s.name::text, s.prefix_sms, s.email_from,
+         case when u.notification_type = 'sms' then coalesce(u.reply_to_text, ss.sms_sender) end,
+         case when u.notification_type = 'email' then coalesce(u.reply_to_text, er.email_address) end,
+         u.one_click_unsubscribe_url, u.created_at, u.reclaimed
+  from u
+  join app_public.services s on s.id = u.service_id
+  join app_public.templates_history t on t.id = u.template_id and t.version = u.template_version
+  left join lateral (
+    select x.sms_sender from app_public.service_sms_senders x
+    where x.service_id = u.service_id and x.is_default and not x.archived limit 1
+  ) ss on u.notification_type = 'sms'
+  left join lateral (
+    select x.email_address from app_public.service_email_reply_to x
+    where x.service_id = u.service_id and x.is_default and not x.archived limit 1
+  ) er on u.notification_type = 'email';
+end
+$$;
+
+comment on function app_private.claim_notifications(uuid[], interval) is
+  'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). Rows of inactive services go to technical-failure.';
 
 create or replace function app_private.record_delivery_results(results jsonb) returns integer
   language plpgsql volatile security definer
@@ -154,7 +221,6 @@ comment on function app_private.replay_created_notifications(interval, interval,
 -- Hot-path functions look notifications up by primary key only. A generic plan cached while the
 -- table was small (a fresh database, a quiet night) hash-joined a sequential scan of the whole
 -- table on every later call (bench/api.ts: 5M rows read for 10k notifications).
-alter function app_private.claim_notifications(uuid[], interval) set enable_seqscan = off;
 alter function app_hidden.apply_delivery_receipts(jsonb) set enable_seqscan = off;
 
 -- The API's hot path: custom plans (the planner's default for the first calls and whenever it

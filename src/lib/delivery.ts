@@ -1,6 +1,6 @@
-// deliver-sms / deliver-email: claim a batch in SQL (created → sending), build each message with
-// the template renderer, hand it to a provider chosen from provider_details with no database
-// connection held, then record every outcome in one statement. See SPEC §3 and §6.
+// deliver-sms / deliver-email: claim a chunk in SQL (row locks), build each message with the
+// template renderer, hand it to a provider chosen from provider_details, then record every outcome
+// in one statement and commit. See SPEC §3 and §6.
 import type { JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import type pg from 'pg';
@@ -20,7 +20,6 @@ import {
 
 export type Channel = 'sms' | 'email';
 
-const RECORD_EVERY_MS = 200;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ClaimedRow {
@@ -137,46 +136,64 @@ export interface DeliverOptions {
 }
 
 /**
- * Delivers one batch. Idempotent: only rows this call claimed are sent, so a repeated job sends
- * nothing twice. Throws when some messages should be retried (graphile-worker backs off and runs
- * the job again; the next claim picks up just those rows).
+ * Delivers one batch. Per chunk of DELIVERY_CHUNK_SIZE ids, one transaction: lock the rows
+ * (claim_notifications: for update skip locked, nothing written), hand each message to a provider,
+ * record every outcome (record_delivery_results), commit. A text is written once on its way out;
+ * a repeated job sends nothing twice (rows already sent are not claimed). A worker killed before
+ * the commit leaves its chunk created: the job's retry (or the replay task) sends it again with
+ * the same reference, which providers can drop. Throws when some messages should be retried
+ * (graphile-worker backs off and runs the job again; the next claim picks up just those rows).
  */
 export async function deliverBatch(channel: Channel, ids: string[], opts: DeliverOptions): Promise<BatchReport> {
-  const cfg = config();
   const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
   ids = ids.filter((id) => UUID_RE.test(id));
-  if (ids.length === 0) return report;
-  const { rows, providers } = await opts.withPgClient(async (client) => {
-    const claimed = await client.query<ClaimedRow>('select * from app_private.claim_notifications($1::uuid[])', [ids]);
-    return { rows: claimed.rows, providers: claimed.rows.length ? await activeProviders(client, channel) : [] };
-  });
-  report.claimed = rows.length;
-  if (rows.length === 0) return report;
-
-  const outcomes: Outcome[] = [];
   const failedProviders = new Map<string, string>();
-  // Outcomes are recorded as they come, at most every RECORD_EVERY_MS, so a worker killed in a
-  // long batch leaves few accepted-but-unrecorded messages (those are re-sent with the same
-  // reference after the claim lease; providers drop the repeat).
-  let unrecorded: Outcome[] = [];
-  let lastRecord = Date.now();
-  let recording: Promise<unknown> = Promise.resolve();
-  const record = (force: boolean) => {
-    if (unrecorded.length === 0 || (!force && Date.now() - lastRecord < RECORD_EVERY_MS)) return recording;
-    const chunk = unrecorded;
-    unrecorded = [];
-    lastRecord = Date.now();
-    recording = recording.then(() =>
-      opts.withPgClient((client) => client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(chunk)])),
-    );
-    return recording;
-  };
-  const push = (o: Outcome) => {
-    outcomes.push(o);
-    unrecorded.push(o);
-    void record(false).catch(() => undefined);
-  };
-  // Connection released: provider calls happen here.
+  const size = config().DELIVERY_CHUNK_SIZE;
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    await opts.withPgClient(async (client) => {
+      await client.query('begin');
+      try {
+        const outcomes = await sendClaimed(channel, client, chunk, opts, report, failedProviders);
+        if (outcomes.length) await client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]);
+        await client.query('commit');
+        for (const o of outcomes) report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
+      } catch (e) {
+        await client.query('rollback').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+  if (failedProviders.size) await opts.withPgClient(async (client) => {
+    for (const [identifier, reason] of failedProviders) {
+      const { rows: changed } = await client.query<{ changed: boolean }>('select app_private.deprioritise_provider($1, $2) as changed', [identifier, reason.slice(0, 300)]);
+      if (changed[0]?.changed) {
+        invalidateProviderCache();
+        opts.logger?.warn(`provider ${identifier} deprioritised after an error: ${reason}`);
+      }
+    }
+  });
+  if (report.retry > 0) {
+    throw new Error(`${report.retry} of ${report.claimed} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
+  }
+  return report;
+}
+
+/** Claims (locks) the rows of one chunk in the caller's transaction and hands each message to a provider. */
+async function sendClaimed(
+  channel: Channel,
+  client: pg.PoolClient,
+  ids: string[],
+  opts: DeliverOptions,
+  report: BatchReport,
+  failedProviders: Map<string, string>,
+): Promise<Outcome[]> {
+  const cfg = config();
+  const { rows } = await client.query<ClaimedRow>('select * from app_private.claim_notifications($1::uuid[])', [ids]);
+  report.claimed += rows.length;
+  if (rows.length === 0) return [];
+  const providers = await activeProviders(client, channel);
+  const outcomes: Outcome[] = [];
   await mapBounded(rows, opts.concurrency ?? cfg.DELIVERY_SEND_CONCURRENCY, async (row) => {
     let billableUnits = 0;
     let provider: string | null = null;
@@ -193,44 +210,28 @@ export async function deliverBatch(channel: Channel, ids: string[], opts: Delive
       provider = chooseProvider(providers, channel === 'sms' && row.international);
       if (row.key_type === 'test') {
         // Test keys never reach a provider (SPEC §4.12): the outcome is simulated.
-        push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
+        outcomes.push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
         return;
       }
       if (!provider) throw new ProviderError('none', `no active ${channel}${row.international ? ' international' : ''} provider`);
       const result: SendResult = sms ? await smsProvider(provider).sendSms(sms) : await emailProvider(provider).sendEmail(email!);
-      push({ id: row.id, outcome: 'sent', provider, reference: result.reference, billable_units: billableUnits, status: result.status });
+      outcomes.push({ id: row.id, outcome: 'sent', provider, reference: result.reference, billable_units: billableUnits, status: result.status });
     } catch (e) {
       const err = e as Error;
       const retryable = e instanceof ProviderError ? e.retryable : false;
       if (e instanceof ProviderError && provider && e.provider === provider) failedProviders.set(provider, err.message);
       if (report.errors.length < 5) report.errors.push(err.message);
-      push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
+      outcomes.push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
     }
   });
-
-  await record(true);
-  await recording;
-  if (failedProviders.size) await opts.withPgClient(async (client) => {
-    for (const [identifier, reason] of failedProviders) {
-      const { rows: changed } = await client.query<{ changed: boolean }>('select app_private.deprioritise_provider($1, $2) as changed', [identifier, reason.slice(0, 300)]);
-      if (changed[0]?.changed) {
-        invalidateProviderCache();
-        opts.logger?.warn(`provider ${identifier} deprioritised after an error: ${reason}`);
-      }
-    }
-  });
-  for (const o of outcomes) report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
-  if (report.retry > 0) {
-    throw new Error(`${report.retry} of ${rows.length} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
-  }
-  return report;
+  return outcomes;
 }
 
 const DeliveryPayload = z.object({ ids: z.array(z.string()) });
 
 /**
  * The deliver-sms / deliver-email task: hands a batch of notifications ({"ids": [...]}) to
- * providers. Idempotent (rows are claimed created → sending in SQL first); provider errors are
+ * providers. Idempotent (only rows still created are claimed, under a row lock); provider errors are
  * retried with graphile-worker's exponential backoff and end in technical-failure on the last attempt.
  */
 export function deliveryTask(channel: Channel): Task {
