@@ -65,6 +65,7 @@ CREATE FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) RETURNS TABLE
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_custom_plan'
+    SET enable_seqscan TO 'off'
     AS $_$
 #variable_conflict use_column
 begin
@@ -286,6 +287,7 @@ COMMENT ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_t
 CREATE FUNCTION app_hidden.create_notifications(items jsonb) RETURNS TABLE(ord integer, id uuid, outcome text, message text)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 #variable_conflict use_column
 declare
@@ -1174,6 +1176,7 @@ COMMENT ON FUNCTION app_private.callback_target(service_id uuid, callback_type t
 CREATE FUNCTION app_private.claim_notifications(ids uuid[], lease interval DEFAULT '00:05:00'::interval) RETURNS TABLE(id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean, personalisation text, template_content text, template_subject text, service_id uuid, service_name text, prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text, created_at timestamp with time zone, reclaimed boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET enable_seqscan TO 'off'
     AS $$
 #variable_conflict use_column
 begin
@@ -1184,22 +1187,22 @@ begin
     and n.notification_status = 'created';
 
   return query
-  with c as (
-    select n.id, n.notification_status = 'sending' as reclaimed
+  with u as (
+    -- No write: the row locks are the claim. The caller keeps its transaction open while the
+    -- providers answer and records the outcomes (record_delivery_results) before committing, so
+    -- each text is written once on its way out (created → sending/sent), not twice.
+    select n.id, n.notification_type, n.key_type, n."to", n.normalised_to, n.international, n._personalisation,
+           n.template_id, n.template_version, n.service_id, n.reply_to_text, n.one_click_unsubscribe_url,
+           n.created_at, n.notification_status = 'sending' as reclaimed
     from app_public.notifications n
     where n.id = any(claim_notifications.ids)
       and n.notification_type in ('sms', 'email')
       and (n.notification_status = 'created'
+           -- A claim written by an earlier version (created → sending before the call) whose
+           -- worker died before the provider answered.
            or (n.notification_status = 'sending' and n.sent_at is null and n.updated_at < now() - claim_notifications.lease))
+    order by n.id
     for update of n skip locked
-  ), u as (
-    update app_public.notifications n
-    set notification_status = 'sending', updated_at = clock_timestamp()
-    from c
-    where n.id = c.id
-    returning n.id, n.notification_type, n.key_type, n."to", n.normalised_to, n.international, n._personalisation,
-              n.template_id, n.template_version, n.service_id, n.reply_to_text, n.one_click_unsubscribe_url,
-              n.created_at, c.reclaimed
   )
   select u.id, u.notification_type, u.key_type, u."to", u.normalised_to, u.international,
          -- app_private.decrypt inlined (one key lookup per statement, no SQL-function call per row).
@@ -1230,7 +1233,7 @@ $$;
 -- Name: FUNCTION claim_notifications(ids uuid[], lease interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider: created → sending (sent_at stays null until the provider accepts), row locks taken with skip locked so two workers never claim the same row. A claim older than `lease` with no sent_at (worker killed mid-call) is claimed again; providers are sent the notification id as reference, so they can drop the repeat. Returns what the worker needs to build the message (personalisation decrypted). Rows of inactive services go to technical-failure.';
+COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). Rows of inactive services go to technical-failure.';
 
 
 --
@@ -1840,10 +1843,10 @@ COMMENT ON FUNCTION app_private.record_callback_result(callback_id uuid, url tex
 CREATE FUNCTION app_private.record_delivery_results(results jsonb) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET enable_seqscan TO 'off'
     AS $$
 declare
   v_count integer;
-  -- The rows by primary key (= any(array): an index scan whatever the table size when the plan was cached).
   v_ids uuid[] := array(select (x->>'id')::uuid from jsonb_array_elements(results) as x);
 begin
   -- outcome: sent (provider accepted) | retry (back to created for the next attempt)
@@ -1863,7 +1866,9 @@ begin
       end,
       sent_at = case when r.outcome in ('sent', 'simulated') then coalesce(n.sent_at, now()) else n.sent_at end,
       sent_by = case when r.outcome = 'retry' then null else coalesce(r.provider, n.sent_by) end,
-      reference = coalesce(r.reference, n.reference),
+      -- A provider reference that is our own id (every SMS provider: receipts come by id) is not
+      -- stored, as Notify does not: reference is indexed, and leaving it alone keeps the update HOT.
+      reference = case when r.reference = n.id::text then n.reference else coalesce(r.reference, n.reference) end,
       billable_units = coalesce(r.billable_units, n.billable_units),
       updated_at = clock_timestamp()
   from jsonb_to_recordset(results) as r(id uuid, outcome text, provider text, reference text, billable_units integer, status text)
@@ -1882,7 +1887,7 @@ $$;
 -- Name: FUNCTION record_delivery_results(results jsonb); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.record_delivery_results(results jsonb) IS 'Records what happened to claimed notifications, as a JSON array of {id, outcome: sent|retry|failed|simulated, provider, reference, billable_units, status}. sent keeps any status a receipt already set (a receipt may beat this call). billable_units are recorded even when the provider call failed (SPEC §4.1).';
+COMMENT ON FUNCTION app_private.record_delivery_results(results jsonb) IS 'Records what happened to claimed notifications, as a JSON array of {id, outcome: sent|retry|failed|simulated, provider, reference, billable_units, status}. sent keeps any status a receipt already set (a receipt may beat this call). billable_units are recorded even when the provider call failed (SPEC §4.1). A provider reference equal to the notification id (SMS providers) is not stored.';
 
 
 --
@@ -1895,18 +1900,29 @@ CREATE FUNCTION app_private.replay_created_notifications(older_than interval DEF
     AS $$
 declare
   v_ids uuid[];
+  v_cutoff timestamptz := now() - older_than;
+  -- Ten minutes of overlap with the previous run for transactions that committed late.
+  v_from timestamptz := coalesce((select w.scanned_until from app_private.scan_watermarks w where w.name = 'replay_created_notifications') - interval '10 minutes', '-infinity');
+  v_last timestamptz;
 begin
-  select array_agg(x.id) into v_ids
+  -- Each row is looked at once, in the run after it turns older_than: still created (its job
+  -- failed for good or skipped it), or claimed by a worker that died before the provider answered.
+  select array_agg(x.id), max(x.created_at) into v_ids, v_last
   from (
-    select n.id from app_public.notifications n
+    select n.id, n.created_at from app_public.notifications n
     where n.notification_type in ('sms', 'email')
+      and n.created_at >= v_from and n.created_at < v_cutoff
       and n.sent_at is null
-      and ((n.notification_status = 'created' and n.created_at < now() - older_than
-            and (n.scheduled_for is null or n.scheduled_for <= now()))
+      and ((n.notification_status = 'created' and (n.scheduled_for is null or n.scheduled_for <= now()))
            or (n.notification_status = 'sending' and n.updated_at < now() - lease))
     order by n.created_at
     limit max_rows
   ) x;
+  insert into app_private.scan_watermarks (name, scanned_until)
+  values ('replay_created_notifications',
+          -- max_rows reached: the next run goes on from the last row taken.
+          case when coalesce(array_length(v_ids, 1), 0) >= max_rows then v_last else v_cutoff end)
+  on conflict (name) do update set scanned_until = greatest(app_private.scan_watermarks.scanned_until, excluded.scanned_until);
   if v_ids is null then
     return 0;
   end if;
@@ -1920,7 +1936,7 @@ $$;
 -- Name: FUNCTION replay_created_notifications(older_than interval, lease interval, max_rows integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.replay_created_notifications(older_than interval, lease interval, max_rows integer) IS 'SPEC §5 replay: re-queues texts/emails still created after older_than (lost jobs) and claims abandoned for longer than lease (worker killed between claim and provider answer). Delivery is idempotent, so a replay of a row whose job is still queued is harmless.';
+COMMENT ON FUNCTION app_private.replay_created_notifications(older_than interval, lease interval, max_rows integer) IS 'SPEC §5 replay: texts/emails still created older_than after creation (scheduled ones once due), and claims abandoned by a dead worker (sending, no sent_at, claimed more than lease ago), get a new delivery job. Each row is looked at in the first run after it turns older_than (app_private.scan_watermarks, ten minutes of overlap); graphile-worker retries each delivery job itself, this is the safety net. Returns the number re-queued.';
 
 
 --
@@ -2443,18 +2459,27 @@ CREATE FUNCTION app_private.timeout_notifications(older_than interval DEFAULT '7
     AS $$
 declare
   v_count integer;
+  v_cutoff timestamptz := now() - older_than;
+  -- Rows created before the last run's cutoff were looked at then; an hour of overlap covers
+  -- transactions that committed after that run with an earlier created_at.
+  v_from timestamptz := coalesce((select w.scanned_until from app_private.scan_watermarks w where w.name = 'timeout_notifications') - interval '1 hour', '-infinity');
 begin
   update app_public.notifications n
   set notification_status = 'temporary-failure', updated_at = clock_timestamp()
   where n.id in (
     select x.id from app_public.notifications x
     where x.notification_type in ('sms', 'email')
+      and x.created_at >= v_from and x.created_at < v_cutoff
       and x.notification_status in ('sending', 'pending')
-      and x.created_at < now() - older_than
     limit batch_size
     for update skip locked
   );
   get diagnostics v_count = row_count;
+  if v_count < batch_size then
+    -- Done with everything before the cutoff: the next run starts here.
+    insert into app_private.scan_watermarks (name, scanned_until) values ('timeout_notifications', v_cutoff)
+    on conflict (name) do update set scanned_until = greatest(app_private.scan_watermarks.scanned_until, excluded.scanned_until);
+  end if;
   return v_count;
 end
 $$;
@@ -2464,7 +2489,7 @@ $$;
 -- Name: FUNCTION timeout_notifications(older_than interval, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.timeout_notifications(older_than interval, batch_size integer) IS 'SPEC §3 timeout: up to batch_size texts/emails still sending or pending 72 h after creation become temporary-failure (the status trigger queues their callbacks). Returns the number changed; the task calls it until 0, one transaction per batch.';
+COMMENT ON FUNCTION app_private.timeout_notifications(older_than interval, batch_size integer) IS 'SPEC §3 timeout: up to batch_size texts/emails still sending or pending 72 h after creation become temporary-failure (the status trigger queues their callbacks). Returns the number changed; the task calls it until fewer than batch_size, one transaction per batch. Reads only rows created since the previous complete run (app_private.scan_watermarks, one hour of overlap).';
 
 
 --
@@ -4378,6 +4403,23 @@ COMMENT ON TABLE app_private.rate_limit_counters IS 'Requests per (service, key 
 
 
 --
+-- Name: scan_watermarks; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.scan_watermarks (
+    name text NOT NULL,
+    scanned_until timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: TABLE scan_watermarks; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.scan_watermarks IS 'How far (by notifications.created_at) a periodic scan has read: replay-created-notifications and timeout-sending-notifications start from here (less an overlap for transactions that committed late). Delete a row to make the next run read the whole table.';
+
+
+--
 -- Name: service_callback_health; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -5079,7 +5121,8 @@ CREATE TABLE app_public.notifications (
     CONSTRAINT notifications_notification_status_check CHECK ((notification_status = ANY (ARRAY['created'::text, 'sending'::text, 'sent'::text, 'delivered'::text, 'pending'::text, 'failed'::text, 'technical-failure'::text, 'temporary-failure'::text, 'permanent-failure'::text, 'pending-virus-check'::text, 'validation-failed'::text, 'virus-scan-failed'::text, 'returned-letter'::text, 'cancelled'::text]))),
     CONSTRAINT notifications_notification_type_check CHECK ((notification_type = ANY (ARRAY['email'::text, 'sms'::text, 'letter'::text]))),
     CONSTRAINT notifications_postage_check CHECK ((postage = ANY (ARRAY['first'::text, 'second'::text, 'economy'::text, 'europe'::text, 'rest-of-world'::text])))
-);
+)
+WITH (fillfactor='70');
 
 
 --
@@ -5105,10 +5148,18 @@ COMMENT ON COLUMN app_public.notifications.billable_units IS 'SMS fragments or l
 
 
 --
+-- Name: COLUMN notifications.notification_status; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.notifications.notification_status IS '@behavior +filterBy +orderBy
+SPEC §3 status. Not indexed on purpose (the delivery updates that change it stay HOT): filter it together with service_id or notification_type and a created_at range.';
+
+
+--
 -- Name: COLUMN notifications.reference; Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON COLUMN app_public.notifications.reference IS 'Provider reference (SES message id for email; the notification id for SMS).';
+COMMENT ON COLUMN app_public.notifications.reference IS 'Provider reference: the SES message id for email, the letter provider''s reference for letters; null for texts (SMS providers are given the notification id and send receipts by it).';
 
 
 --
@@ -5769,6 +5820,14 @@ ALTER TABLE ONLY app_private.daily_limit_counters
 
 ALTER TABLE ONLY app_private.rate_limit_counters
     ADD CONSTRAINT rate_limit_counters_pkey PRIMARY KEY (service_id, key_type, window_start, shard);
+
+
+--
+-- Name: scan_watermarks scan_watermarks_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.scan_watermarks
+    ADD CONSTRAINT scan_watermarks_pkey PRIMARY KEY (name);
 
 
 --
@@ -6785,10 +6844,10 @@ CREATE INDEX ix_notifications_created_by_id ON app_public.notifications USING bt
 
 
 --
--- Name: ix_notifications_notification_type_composite; Type: INDEX; Schema: app_public; Owner: -
+-- Name: ix_notifications_notification_type_created_at; Type: INDEX; Schema: app_public; Owner: -
 --
 
-CREATE INDEX ix_notifications_notification_type_composite ON app_public.notifications USING btree (notification_type, notification_status, created_at);
+CREATE INDEX ix_notifications_notification_type_created_at ON app_public.notifications USING btree (notification_type, created_at);
 
 
 --
@@ -6810,13 +6869,6 @@ CREATE INDEX ix_notifications_scheduled_for ON app_public.notifications USING bt
 --
 
 CREATE INDEX ix_notifications_service_created_at ON app_public.notifications USING btree (service_id, created_at);
-
-
---
--- Name: ix_notifications_service_id_composite; Type: INDEX; Schema: app_public; Owner: -
---
-
-CREATE INDEX ix_notifications_service_id_composite ON app_public.notifications USING btree (service_id, notification_type, notification_status, created_at);
 
 
 --

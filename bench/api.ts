@@ -125,6 +125,8 @@ try {
 
   // Warm-up (JIT, caches, connections), not measured.
   await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret }, 2);
+  // Requests still in flight when the warm-up stops commit after it: let them land before counting.
+  await new Promise((r) => setTimeout(r, 500));
   const before = await count();
   const batchesBefore = { ...batcher.stats };
   const api = await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret });
