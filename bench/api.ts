@@ -3,7 +3,7 @@
 // Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
 // real app (cache + micro-batcher) and a graphile-worker running the real task list.
 // Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
-// Diagnostics: NO_WORKER=1 (API alone), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
+// Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
 // PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
 // than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards).
 import crypto from 'node:crypto';
@@ -91,7 +91,18 @@ try {
   cleanup.push(() => stub.close());
   configureProviders({ SMS_STUB_URL: `${stub.url}/sms` });
   // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
-  if (!process.env.NO_WORKER) {
+  // WORKER_PROCESS=1: the worker in its own process (`npm run worker` beside `npm start`).
+  if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_worker.ts'), url, '4'], {
+      env: { ...process.env, SMS_STUB_URL: `${stub.url}/sms` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
+  } else if (!process.env.NO_WORKER) {
     const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
     cleanup.push(() => runner.stop());
   }
