@@ -12,6 +12,7 @@ import { AdminAuthError, verifyAdminHeader } from './lib/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
 import providerRoutes from './routes/providers/index.ts';
+import { documentRoutes } from './routes/documents.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -100,6 +101,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(v2Routes, { prefix: '/v2' });
   await app.register(providerRoutes);
+  await app.register(documentRoutes, { ctx });
 
   if (ctx.graphql !== false) {
     app.addHook('onRequest', async (request, reply) => {

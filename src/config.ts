@@ -51,6 +51,8 @@ const schema = z.object({
   LETTERS_SCAN_BUCKET: z.string().min(3).default('notify-letters-scan'),
   DOCUMENT_DOWNLOAD_BUCKET: z.string().min(3).default('notify-document-download'),
   NOTIFY_EMAIL_DOMAIN: z.string().min(3).default('notifications.service.gov.uk'),
+  /** Base of the download links put in emails for file attachments (served by this server at /d/…). */
+  DOCUMENT_DOWNLOAD_URL: z.string().url().optional(),
   // Delivery (issue 5). Provider URLs unset: `npm start` runs the local simulated providers.
   /** Simulated / generic HTTP SMS provider (identifier sms-stub). */
   SMS_STUB_URL: z.string().url().optional(),
@@ -93,6 +95,8 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & {
   apiHostName: string;
+  /** DOCUMENT_DOWNLOAD_URL, or https://documents.<NOTIFY_EMAIL_DOMAIN> (no trailing slash). */
+  documentDownloadUrl: string;
   /** Path of the embedded Postgres data directory, or null when DATABASE_URL is set. */
   embeddedDir: string | null;
   buckets: string[];
@@ -115,6 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...c,
     apiHostName: c.API_HOST_NAME ?? `http://localhost:${c.PORT}`,
+    documentDownloadUrl: (c.DOCUMENT_DOWNLOAD_URL ?? `https://documents.${c.NOTIFY_EMAIL_DOMAIN}`).replace(/\/+$/, ''),
     embeddedDir: c.DATABASE_URL ? null : path.resolve(projectRoot, c.EMBEDDED_PG_DIR),
     buckets: [
       c.CSV_UPLOAD_BUCKET,

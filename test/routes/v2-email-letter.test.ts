@@ -9,6 +9,7 @@ import { testConfig } from '../helpers/db.ts';
 import { ADDRESS, PDF, get, makeService, post } from '../helpers/v2-fixtures.ts';
 import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
+import { sha256, toS3Metadata } from '../../src/lib/documents.ts';
 
 const cfg = testConfig();
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'v2-s3-'));
@@ -85,6 +86,52 @@ t.test('email file attachment becomes a link and is stored in the documents buck
   t.match(r.body.content.body, /^Download: https:\/\/documents\.notifications\.service\.gov\.uk\/d\/.+\?key=/);
   const bad = await post(app, fx.normal, '/v2/notifications/email', { email_address: 'a@b.com', template_id: tid, personalisation: { doc: { file: '!!!' } } });
   t.same(errors(bad.body), [{ error: 'BadRequestError', message: 'File is not base64 encoded' }]);
+});
+
+t.test('file attachment links download the file: key, confirmed address, retention', async (t) => {
+  const tid = (await db.one(`select id from app_public.create_template($1, 'email', 'dl', 'Download: ((doc))', 'File')`, [fx.serviceId])).id;
+  const send = async (doc: Record<string, unknown>) => {
+    const r = await post(app, fx.normal, '/v2/notifications/email', { email_address: 'Reader@Example.com', template_id: tid, personalisation: { doc } });
+    t.equal(r.status, 201);
+    const link = new URL((r.body.content.body as string).replace(/^Download: /, ''));
+    return { path: link.pathname, key: link.searchParams.get('key')! };
+  };
+  const csv = 'name,amount\nJo,12\n';
+  const open = await send({ file: Buffer.from(csv).toString('base64'), filename: 'report 1.csv', is_csv: true });
+  const ok = await app.inject({ method: 'GET', url: `${open.path}?key=${open.key}` });
+  t.equal(ok.statusCode, 200);
+  t.equal(ok.body, csv, 'the bytes that were sent');
+  t.match(ok.headers['content-type'], /^text\/csv/);
+  t.match(ok.headers['content-disposition'], /^attachment; filename="report 1.csv"/);
+
+  for (const url of [`${open.path}?key=${open.key}x`, `${open.path}`, `${open.path.replace(/[0-9a-f]{12}$/, '000000000000')}?key=${open.key}`, `/d/not-a-uuid/x?key=${open.key}`]) {
+    const r = await app.inject({ method: 'GET', url });
+    t.equal(r.statusCode, 404, `not found: ${url.slice(0, 60)}`);
+    t.match(r.body, /File not found/);
+  }
+
+  const guarded = await send({ file: Buffer.from('secret').toString('base64'), filename: 'a.txt', confirm_email_before_download: true });
+  const url = `${guarded.path}?key=${guarded.key}`;
+  const ask = await app.inject({ method: 'GET', url });
+  t.equal(ask.statusCode, 200);
+  t.match(ask.body, /<form method="post">/, 'asks for the address first');
+  t.notMatch(ask.body, /secret/);
+  const form = (email: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ email }).toString() });
+  const wrong = await form('someone@example.com');
+  t.equal(wrong.statusCode, 403);
+  t.match(wrong.body, /not the email address the file was sent to/);
+  const right = await form('  reader@example.COM ');
+  t.equal(right.statusCode, 200, 'the address it was sent to, any case');
+  t.equal(right.body, 'secret');
+
+  // Past its retention period (an object stored with an expiry in the past): gone.
+  const expiredId = '11111111-2222-4333-8444-555555555555';
+  await s3.send(new PutObjectCommand({
+    Bucket: cfg.DOCUMENT_DOWNLOAD_BUCKET, Key: `${fx.serviceId}/${expiredId}`, Body: 'old',
+    Metadata: toS3Metadata({ filename: 'old.txt', keyHash: sha256('k'), emailHash: null, expiresAt: new Date(Date.now() - 1000) }),
+  }));
+  t.equal((await app.inject({ method: 'GET', url: `/d/${fx.serviceId}/${expiredId}?key=k` })).statusCode, 404, 'expired');
+  t.equal((await app.inject({ method: 'GET', url: `/d/${fx.serviceId}/${expiredId}?key=wrong` })).statusCode, 404);
 });
 
 t.test('template letters', async (t) => {

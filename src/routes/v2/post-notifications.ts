@@ -2,6 +2,7 @@
 // template data (no database round-trip), then one row per request through the create batcher
 // (app_hidden.create_notifications: limits, insert, delivery job). 201 only after COMMIT.
 import crypto from 'node:crypto';
+import { sha256, toS3Metadata } from '../../lib/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
@@ -166,7 +167,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       const template = await templateFor(state, c.service, body.template_id, 'email');
       const simulated = isSimulatedEmailAddress(body.email_address);
       const { personalisation } = await prepareFileAttachments(body.personalisation ?? null, (file) =>
-        documentLink(state, c, file, simulated),
+        documentLink(state, c, file, simulated, body.email_address),
       );
       assertNoMissingPersonalisation([template.subject, template.content], personalisation);
       const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation, {
@@ -349,23 +350,29 @@ async function precompiled(
   return reply.status(201).send({ id, reference: body.reference, postage });
 }
 
-/** Upload a file sent by email and return its download link (test keys and simulated addresses: a dummy link). */
-async function documentLink(state: V2State, c: ApiCaller, file: FileAttachment, simulated: boolean): Promise<string> {
+/**
+ * Upload a file sent by email and return its download link (test keys and simulated addresses: a
+ * dummy link). The link's key and, with confirm_email_before_download, the recipient's address are
+ * kept only as hashes; /d/… (src/routes/documents.ts) checks them and the retention period.
+ */
+async function documentLink(state: V2State, c: ApiCaller, file: FileAttachment, simulated: boolean, recipient: string): Promise<string> {
   const documentId = crypto.randomUUID();
   const key = crypto.randomBytes(32).toString('base64url');
-  const host = `https://documents.${state.ctx.cfg.NOTIFY_EMAIL_DOMAIN}`;
+  const host = state.ctx.cfg.documentDownloadUrl;
   if (c.keyType === 'test' || simulated) return `${host}/d/test/${documentId}?key=${key}`;
+  const weeks = file.retentionWeeks ?? 26;
   await state.s3().send(
     new PutObjectCommand({
       Bucket: state.ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET,
       Key: `${c.service.id}/${documentId}`,
       Body: file.content,
       ContentType: file.isCsv ? 'text/csv' : 'application/octet-stream',
-      Metadata: {
+      Metadata: toS3Metadata({
         filename: file.filename ?? '',
-        'confirm-email': String(file.confirmEmailBeforeDownload ?? false),
-        'retention-weeks': String(file.retentionWeeks ?? 26),
-      },
+        keyHash: sha256(key),
+        emailHash: file.confirmEmailBeforeDownload ? sha256(recipient.trim().toLowerCase()) : null,
+        expiresAt: new Date(Date.now() + weeks * 7 * 86_400_000),
+      }),
     }),
   );
   return `${host}/d/${c.service.id}/${documentId}?key=${key}`;
