@@ -293,6 +293,9 @@ CREATE FUNCTION app_hidden.create_notifications(items jsonb) RETURNS TABLE(ord i
 declare
   v_shard smallint := (pg_backend_pid() % 16)::smallint;
   v_window timestamptz := to_timestamp(floor(extract(epoch from now()) / 60) * 60);
+  -- How far into the current 60 s window we are (0 ≤ v_elapsed < 1): the previous window's count
+  -- is weighted by the part of it still inside the last 60 seconds (a sliding window).
+  v_elapsed numeric := (extract(epoch from now()) - extract(epoch from v_window)) / 60;
   v_day date := (now() at time zone 'Europe/London')::date;
 begin
   -- One statement (no temp table, one plan): parse, decide the limits from the counters as they
@@ -321,11 +324,15 @@ begin
            s.international_sms_message_limit
     from app_public.services s where s.id in (select distinct b.service_id from b)
   ), rate_used as materialized (
-    -- (a) Rate limit per service and key type: every request counts, test keys included.
+    -- (a) Rate limit per service and key type over the last 60 seconds (accepted requests, test
+    -- keys included): this window's count plus the previous window's, weighted by how much of it
+    -- is still within 60 s (fixed windows alone let twice the limit through across a boundary).
     select g.service_id, g.key_type,
-           coalesce((select sum(c.requests) from app_private.rate_limit_counters c
+           coalesce((select coalesce(sum(c.requests) filter (where c.window_start = v_window), 0)
+                            + floor(coalesce(sum(c.requests) filter (where c.window_start = v_window - interval '60 seconds'), 0) * (1 - v_elapsed))
+                     from app_private.rate_limit_counters c
                      where c.service_id = g.service_id and c.key_type = g.key_type
-                       and c.window_start = v_window), 0)::integer as used
+                       and c.window_start in (v_window, v_window - interval '60 seconds')), 0)::integer as used
     from (select distinct b.service_id, b.key_type from b) g
   ), rated as materialized (
     select b.*, s.rate_limit,
@@ -421,7 +428,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one deliver-sms / deliver-email job per batch ({"ids": [...]}). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing.';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one deliver-sms / deliver-email job per batch ({"ids": [...]}). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing.';
 
 
 --

@@ -92,6 +92,31 @@ t.test('rate limit per service and key type', async (t) => {
   t.equal(tests[3].body.errors[0].message, 'Exceeded rate limit for key type TEST of 3 requests per 60 seconds');
 });
 
+t.test('rate limit is over the last 60 seconds: the previous minute counts for the part still inside them', async (t) => {
+  const svc = await makeService(db);
+  await db.query('update app_public.services set rate_limit = 10 where id = $1', [svc.serviceId]);
+  const send = () => post(app, svc.normal, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
+  // Away from a minute boundary, so "this minute" and "the previous one" stay what they are here.
+  while ((await db.one<{ s: number }>('select extract(second from now())::float8 as s')).s > 50) await new Promise((r) => setTimeout(r, 500));
+  const putPrevious = (minutesBack: number, requests: number) =>
+    db.query(
+      `insert into app_private.rate_limit_counters (service_id, key_type, window_start, shard, requests)
+       values ($1, 'normal', to_timestamp(floor(extract(epoch from now()) / 60) * 60) - make_interval(mins => $2), 0, $3)
+       on conflict (service_id, key_type, window_start, shard) do update set requests = excluded.requests`,
+      [svc.serviceId, minutesBack, requests],
+    );
+  // 1,000 requests in the previous minute: at most 50 s into this one, at least a sixth of it is
+  // still inside the last 60 seconds (≥ 166 requests, over the limit of 10).
+  await putPrevious(1, 1000);
+  const r = await send();
+  t.equal(r.status, 429, 'a burst at the end of the previous minute still counts');
+  t.equal(r.body.errors[0].message, 'Exceeded rate limit for key type NORMAL of 10 requests per 60 seconds');
+  // The same burst two minutes ago is outside the last 60 seconds.
+  await db.query('delete from app_private.rate_limit_counters where service_id = $1', [svc.serviceId]);
+  await putPrevious(2, 1000);
+  t.equal((await send()).status, 201, 'older minutes do not count');
+});
+
 t.test('daily limits per channel; test keys exempt', async (t) => {
   const svc = await makeService(db);
   await db.query('update app_public.services set sms_message_limit = 2, international_sms_message_limit = 1 where id = $1', [svc.serviceId]);
