@@ -680,6 +680,51 @@ COMMENT ON FUNCTION app_hidden.is_platform_admin() IS 'Whether the request''s si
 
 
 --
+-- Name: letter_estimated_delivery(timestamp with time zone, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- The print date plus working days (Monday to Friday) by postage, at 16:00 UTC, in the v2 API's
+  -- timestamp format.
+  select to_char(d, 'YYYY-MM-DD') || 'T16:00:00.000000Z'
+  from generate_series(app_hidden.letter_print_date(created_at) + 1, app_hidden.letter_print_date(created_at) + 14, interval '1 day') as d
+  where extract(isodow from d) < 6
+  order by d
+  offset (case coalesce(postage, 'second') when 'first' then 1 when 'second' then 2 when 'economy' then 4
+                                            when 'europe' then 3 when 'rest-of-world' then 5 else 2 end) - 1
+  limit 1
+$$;
+
+
+--
+-- Name: FUNCTION letter_estimated_delivery(created_at timestamp with time zone, postage text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) IS 'estimated_delivery of a letter in GET /v2/notifications: its print date plus 1 (first), 2 (second), 3 (europe), 4 (economy) or 5 (rest-of-world) working days, at 16:00 UTC.';
+
+
+--
+-- Name: letter_print_date(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  -- SPEC §4.2: the London date of created_at, the next day after the 17:30 cut-off.
+  select ((created_at at time zone 'Europe/London') + interval '6 hours 30 minutes')::date
+$$;
+
+
+--
+-- Name: FUNCTION letter_print_date(created_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) IS 'Print date of a letter (SPEC §4.2): its London date, or the next day when created at or after 17:30 London time.';
+
+
+--
 -- Name: normalise_phone_digits(text); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -1716,8 +1761,7 @@ COMMENT ON FUNCTION app_private.inbound_sms_callback(inbound_sms_id uuid) IS 'Wh
 CREATE FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) RETURNS text
     LANGUAGE sql IMMUTABLE
     AS $$
-  -- SPEC §4.2: folder = London date of created_at, the next day after the 17:30 cut-off.
-  select to_char(((created_at at time zone 'Europe/London') + interval '6 hours 30 minutes')::date, 'YYYY-MM-DD')
+  select to_char(app_hidden.letter_print_date(created_at), 'YYYY-MM-DD')
       || '/NOTIFY.' || upper(reference) || '.D.'
       || case coalesce(postage, 'second') when 'first' then '1' when 'second' then '2' when 'economy' then 'ECONOMY'
                                           when 'europe' then 'E' when 'rest-of-world' then 'N' end
@@ -1729,7 +1773,7 @@ $$;
 -- Name: FUNCTION letter_pdf_key(reference text, postage text, created_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) IS 'S3 key of a letter''s PDF in the letters PDF bucket (SPEC §4.2).';
+COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) IS 'S3 key of a letter''s PDF in the letters PDF bucket (SPEC §4.2): {print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF.';
 
 
 --
@@ -10206,6 +10250,22 @@ GRANT ALL ON FUNCTION app_hidden.inbound_sms_content(id uuid) TO notify_authenti
 REVOKE ALL ON FUNCTION app_hidden.is_platform_admin() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.is_platform_admin() TO notify_user;
 GRANT ALL ON FUNCTION app_hidden.is_platform_admin() TO notify_authenticator;
+
+
+--
+-- Name: FUNCTION letter_estimated_delivery(created_at timestamp with time zone, postage text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) TO notify_authenticator;
+
+
+--
+-- Name: FUNCTION letter_print_date(created_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) TO notify_authenticator;
 
 
 --

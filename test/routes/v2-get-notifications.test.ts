@@ -89,6 +89,9 @@ t.test('email and letter by id', async (t) => {
     postage: 'second', body: 'Dear Jo', subject: 'Your letter', is_cost_data_ready: false,
   });
   t.match(lr.body.estimated_delivery, TS);
+  // Moved to a known time: Thursday 26 Nov 2026 17:30 GMT prints on Friday; second class → Tuesday.
+  await db.query(`update app_public.notifications set created_at = '2026-11-26 17:30:00+00' where id = $1`, [l.body.id]);
+  t.equal((await get(app, fx.normal, `/v2/notifications/${l.body.id}`)).body.estimated_delivery, '2026-12-01T16:00:00.000000Z');
   await db.query(`update app_public.notifications set notification_status = 'returned-letter' where id = $1`, [l.body.id]);
   t.equal((await get(app, fx.normal, `/v2/notifications/${l.body.id}`)).body.status, 'received');
 });
@@ -144,4 +147,24 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
   t.notOk(page2.body.links.next);
   const all = new Set([...page1.body.notifications, ...page2.body.notifications].map((n: { id: string }) => n.id));
   t.equal(all.size, 260);
+});
+
+t.test('estimated delivery: 17:30 London cut-off (GMT and BST), working days by postage', async (t) => {
+  const cases: Array<[string, string, string]> = [
+    ['2026-11-26 17:29:59+00', 'first', '2026-11-27'], // Thursday before the cut-off: prints Thursday
+    ['2026-11-26 17:30:00+00', 'first', '2026-11-30'], // after it: prints Friday, first class → Monday
+    ['2026-07-01 16:29:59+00', 'first', '2026-07-02'], // 17:29:59 BST
+    ['2026-07-01 16:30:00+00', 'first', '2026-07-03'], // 17:30 BST: prints the next day
+    ['2026-11-27 10:00:00+00', 'second', '2026-12-01'],
+    ['2026-11-27 10:00:00+00', 'europe', '2026-12-02'],
+    ['2026-11-27 10:00:00+00', 'economy', '2026-12-03'],
+    ['2026-11-27 10:00:00+00', 'rest-of-world', '2026-12-04'],
+    ['2026-11-28 12:00:00+00', 'second', '2026-12-01'], // printed on a Saturday: working days from Monday
+  ];
+  for (const [createdAt, postage, day] of cases) {
+    const { v } = await db.one<{ v: string }>('select app_hidden.letter_estimated_delivery($1, $2) as v', [createdAt, postage]);
+    t.equal(v, `${day}T16:00:00.000000Z`, `${createdAt} ${postage}`);
+  }
+  const { key } = await db.one<{ key: string }>(`select app_private.letter_pdf_key('abc', 'first', '2026-07-01 16:30:00+00') as key`);
+  t.equal(key, '2026-07-02/NOTIFY.ABC.D.1.C.20260701163000.PDF', 'the PDF folder uses the same print date');
 });

@@ -5,7 +5,7 @@ import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } fro
 import * as schemas from '../../lib/v2/schemas.ts';
 import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
 import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
-import { caller, estimatedDelivery, letterPdfKey, type V2State } from './state.ts';
+import { caller, letterPdfKey, type V2State } from './state.ts';
 
 export const PAGE_SIZE = 250;
 
@@ -37,6 +37,7 @@ select n.id, n.client_reference, n.notification_type, n.notification_status, n."
        app_hidden.v2_timestamp(n.sent_at) as sent_at, app_hidden.v2_timestamp(n.updated_at) as updated_at,
        app_hidden.v2_timestamp(n.scheduled_for) as scheduled_for, n.postage, n.billable_units, n.rate_multiplier,
        n.one_click_unsubscribe_url, n.reference,
+       case when n.notification_type = 'letter' then app_hidden.letter_estimated_delivery(n.created_at, n.postage) end as estimated_delivery,
        (select r.rate from app_public.rates r where r.notification_type = 'sms' and r.valid_from <= n.created_at
         order by r.valid_from desc limit 1) as sms_rate,
        (select lr.rate from app_public.letter_rates lr
@@ -69,6 +70,7 @@ interface Row {
   updated_at: string | null;
   scheduled_for: string | null;
   postage: string | null;
+  estimated_delivery: string | null;
   billable_units: number;
   rate_multiplier: string | null;
   one_click_unsubscribe_url: string | null;
@@ -162,7 +164,7 @@ function serialise(state: V2State, r: Row) {
     sent_at: r.sent_at,
     completed_at: COMPLETED_STATUSES.has(r.notification_status) ? (r.updated_at ?? r.sent_at) : null,
     scheduled_for: r.scheduled_for,
-    estimated_delivery: letter ? estimatedDelivery(r.created_at, r.postage) : null,
+    estimated_delivery: r.estimated_delivery ?? null,
     one_click_unsubscribe_url: r.notification_type === 'email' ? r.one_click_unsubscribe_url : null,
     cost_in_pounds: cost,
     is_cost_data_ready: costReady,

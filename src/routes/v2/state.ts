@@ -42,32 +42,6 @@ export function lazyS3(ctx: AppContext): () => S3Client {
   };
 }
 
-function londonParts(d: Date): { date: string; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
-}
-
-function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** London print date of a letter: its London date, or the next day when created after 17:30. */
-export function letterPrintDate(createdAt: Date): string {
-  const { date, minutes } = londonParts(createdAt);
-  return minutes >= 17 * 60 + 30 ? addDays(date, 1) : date;
-}
-
 /**
  * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2), from the one definition in SQL,
  * app_private.letter_pdf_key (archival deletes PDFs by it):
@@ -87,14 +61,3 @@ export async function letterPdfKey(
   return folder ? rows[0].key : rows[0].key.slice(rows[0].key.indexOf('/') + 1);
 }
 
-/** Estimated delivery of a letter: print date plus working days by postage, at 16:00 UTC. */
-export function estimatedDelivery(createdAt: Date, postage: string | null): string {
-  const days = { first: 1, second: 2, economy: 4, europe: 3, 'rest-of-world': 5 }[postage ?? 'second'] ?? 2;
-  let date = letterPrintDate(createdAt);
-  for (let added = 0; added < days; ) {
-    date = addDays(date, 1);
-    const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
-    if (dow !== 0 && dow !== 6) added++;
-  }
-  return `${date}T16:00:00.000000Z`;
-}
