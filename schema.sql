@@ -689,7 +689,8 @@ CREATE FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with t
   -- The print date plus working days (Monday to Friday) by postage, at 16:00 UTC, in the v2 API's
   -- timestamp format.
   select to_char(d, 'YYYY-MM-DD') || 'T16:00:00.000000Z'
-  from generate_series(app_hidden.letter_print_date(created_at) + 1, app_hidden.letter_print_date(created_at) + 14, interval '1 day') as d
+  from app_hidden.letter_print_date(created_at) as p,
+       generate_series(p + 1, p + 14, interval '1 day') as d
   where extract(isodow from d) < 6
   order by d
   offset (case coalesce(postage, 'second') when 'first' then 1 when 'second' then 2 when 'economy' then 4

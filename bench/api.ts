@@ -93,7 +93,7 @@ try {
   // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
   // WORKER_PROCESS=1: the worker in its own process (`npm run worker` beside `npm start`).
   if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_worker.ts'), url, '4'], {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
       env: { ...process.env, SMS_STUB_URL: `${stub.url}/sms` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -101,7 +101,7 @@ try {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
-    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
+    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill(); }));
   } else if (!process.env.NO_WORKER) {
     const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
     cleanup.push(() => runner.stop());

@@ -1,10 +1,9 @@
 // `npm run gm -- <graphile-migrate command>`: graphile-migrate against the embedded
 // development server (or DATABASE_URL), with the shadow database it needs for `commit`.
 import { spawnSync } from 'node:child_process';
-import { runMigrations } from 'graphile-worker';
 import path from 'node:path';
 import { config, projectRoot } from '../src/config.ts';
-import { ensureDatabaseExists, withDatabase } from '../src/db/bootstrap.ts';
+import { ensureDatabaseExists, installJobQueueSchema, withDatabase } from '../src/db/bootstrap.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 
 const cfg = config();
@@ -12,9 +11,8 @@ const embedded = cfg.DATABASE_URL ? null : await startEmbedded(cfg.embeddedDir!,
 const rootUrl = cfg.DATABASE_URL ?? embedded!.url('postgres');
 const ownerUrl = cfg.DATABASE_URL ?? embedded!.url(cfg.DATABASE_NAME);
 if (embedded) await ensureDatabaseExists(rootUrl, cfg.DATABASE_NAME);
-// The migrations use graphile_worker's types and functions: its schema comes first, as in
-// src/db/bootstrap.ts (a new development database has none yet).
-await runMigrations({ connectionString: ownerUrl });
+// A new development database has no job-queue schema yet; the migrations need it.
+await installJobQueueSchema(ownerUrl);
 const r = spawnSync(
   process.execPath,
   [path.join(projectRoot, 'node_modules', 'graphile-migrate', 'dist', 'cli.js'), ...process.argv.slice(2)],

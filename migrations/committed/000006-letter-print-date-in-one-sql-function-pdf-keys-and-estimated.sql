@@ -1,5 +1,5 @@
 --! Previous: sha1:c2561c589e96d7b311bad001870f6787e0d81f4c
---! Hash: sha1:8c62be51c095d80f3038a3cd01186f5c1b8639b9
+--! Hash: sha1:c7a009f9ef89f7d8bf4c5caf956ac47750ccb530
 --! Message: Letter print date in one SQL function (PDF keys and estimated_delivery)
 
 --! split: 1-current.sql
@@ -34,7 +34,8 @@ as $$
   -- The print date plus working days (Monday to Friday) by postage, at 16:00 UTC, in the v2 API's
   -- timestamp format.
   select to_char(d, 'YYYY-MM-DD') || 'T16:00:00.000000Z'
-  from generate_series(app_hidden.letter_print_date(created_at) + 1, app_hidden.letter_print_date(created_at) + 14, interval '1 day') as d
+  from app_hidden.letter_print_date(created_at) as p,
+       generate_series(p + 1, p + 14, interval '1 day') as d
   where extract(isodow from d) < 6
   order by d
   offset (case coalesce(postage, 'second') when 'first' then 1 when 'second' then 2 when 'economy' then 4

@@ -53,6 +53,11 @@ export async function ensureDatabaseExists(rootUrl: string, name: string, templa
   });
 }
 
+/** graphile-worker's schema (the migrations use its types and add_jobs): first, on every database. */
+export async function installJobQueueSchema(ownerUrl: string): Promise<void> {
+  await runWorkerMigrations({ connectionString: ownerUrl, logger: quietWorkerLogger() });
+}
+
 /**
  * Apply the job-queue schema, all committed migrations, and the default data.
  * `current`: also apply migrations/current.sql (work in progress; tests use it so
@@ -64,7 +69,7 @@ export async function migrateDatabase(
   log: Log = () => undefined,
   opts: { current?: boolean } = {},
 ): Promise<void> {
-  await runWorkerMigrations({ connectionString: ownerUrl, logger: quietWorkerLogger() });
+  await installJobQueueSchema(ownerUrl);
   const settings = {
     connectionString: ownerUrl,
     rootConnectionString: rootUrl,

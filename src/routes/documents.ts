@@ -6,10 +6,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
-import { fromS3Metadata, sameDigest, sha256 } from '../lib/documents.ts';
+import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../lib/documents.ts';
 import { escapeHtml } from '../lib/v2/template.ts';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../lib/v2/validate.ts';
 
 interface Params {
   serviceId: string;
@@ -37,7 +36,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
 
   const serve = async (params: Params, query: Record<string, unknown>, email: string | null, reply: FastifyReply) => {
     const key = typeof query.key === 'string' ? query.key : '';
-    if (!UUID_RE.test(params.serviceId) || !UUID_RE.test(params.documentId) || !key) return notFound(reply);
+    if (!isUuid(params.serviceId) || !isUuid(params.documentId) || !key) return notFound(reply);
     let object;
     try {
       object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: `${params.serviceId}/${params.documentId}` }));
@@ -46,22 +45,19 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
       throw e;
     }
     const meta = fromS3Metadata(object.Metadata);
-    if (!meta || !sameDigest(sha256(key), meta.keyHash) || meta.expiresAt.getTime() <= Date.now()) {
+    // Every answer but the file itself: the body is read and dropped so the connection is reused.
+    const refuse = (sent: FastifyReply) => {
       object.Body?.transformToByteArray().catch(() => undefined);
-      return notFound(reply);
-    }
-    if (meta.emailHash) {
-      const form = (message: string) =>
+      return sent;
+    };
+    if (!meta || !sameDigest(sha256(key), meta.keyHash) || meta.expiresAt.getTime() <= Date.now()) return refuse(notFound(reply));
+    if (meta.emailHash && (email === null || !sameDigest(recipientHash(email), meta.emailHash))) {
+      const message = email === null
+        ? '<p>To download this file, confirm the email address it was sent to.</p>'
+        : '<p role="alert">This is not the email address the file was sent to.</p>';
+      return refuse(page(reply, email === null ? 200 : 403, 'Confirm your email address',
         `${message}<form method="post"><label for="email">Email address this file was sent to</label> ` +
-        `<input id="email" name="email" type="email" autocomplete="email" required> <button type="submit">Continue</button></form>`;
-      if (email === null) {
-        object.Body?.transformToByteArray().catch(() => undefined);
-        return page(reply, 200, 'Confirm your email address', form('<p>To download this file, confirm the email address it was sent to.</p>'));
-      }
-      if (!sameDigest(sha256(email.trim().toLowerCase()), meta.emailHash)) {
-        object.Body?.transformToByteArray().catch(() => undefined);
-        return page(reply, 403, 'Confirm your email address', form('<p role="alert">This is not the email address the file was sent to.</p>'));
-      }
+        `<input id="email" name="email" type="email" autocomplete="email" required> <button type="submit">Continue</button></form>`));
     }
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     const filename = meta.filename || `${params.documentId}`;

@@ -2,7 +2,7 @@
 // template data (no database round-trip), then one row per request through the create batcher
 // (app_hidden.create_notifications: limits, insert, delivery job). 201 only after COMMIT.
 import crypto from 'node:crypto';
-import { sha256, toS3Metadata } from '../../lib/documents.ts';
+import { recipientHash, sha256, toS3Metadata } from '../../lib/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
@@ -370,7 +370,7 @@ async function documentLink(state: V2State, c: ApiCaller, file: FileAttachment, 
       Metadata: toS3Metadata({
         filename: file.filename ?? '',
         keyHash: sha256(key),
-        emailHash: file.confirmEmailBeforeDownload ? sha256(recipient.trim().toLowerCase()) : null,
+        emailHash: file.confirmEmailBeforeDownload ? recipientHash(recipient) : null,
         expiresAt: new Date(Date.now() + weeks * 7 * 86_400_000),
       }),
     }),
