@@ -285,7 +285,7 @@ COMMENT ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_t
 --
 
 CREATE FUNCTION app_hidden.create_notifications(items jsonb) RETURNS TABLE(ord integer, id uuid, outcome text, message text)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
@@ -297,12 +297,32 @@ declare
   -- is weighted by the part of it still inside the last 60 seconds (a sliding window).
   v_elapsed numeric := (extract(epoch from now()) - extract(epoch from v_window)) / 60;
   v_day date := (now() at time zone 'Europe/London')::date;
+  v_key bytea := (select k.encryption_key from app_private.settings k limit 1);
+  v_missing text;
 begin
+  -- Referential integrity, checked once per distinct service / key / template version of the batch
+  -- (the table's foreign keys to them were dropped: their per-row checks cost more than the insert).
+  select case when not exists (select 1 from app_public.services s where s.id = r.service_id)
+                then format('service %s does not exist', r.service_id)
+              when not exists (select 1 from app_public.templates_history t where t.id = r.template_id and t.version = r.template_version)
+                then format('version %s of template %s does not exist', r.template_version, r.template_id)
+              else format('API key %s does not exist', r.api_key_id) end
+  into v_missing
+  from (select distinct x.service_id, x.api_key_id, x.template_id, x.template_version
+        from jsonb_to_recordset(items) as x(service_id uuid, api_key_id uuid, template_id uuid, template_version integer)) r
+  where not exists (select 1 from app_public.services s where s.id = r.service_id)
+     or not exists (select 1 from app_public.templates_history t where t.id = r.template_id and t.version = r.template_version)
+     or (r.api_key_id is not null and not exists (select 1 from app_public.api_keys k where k.id = r.api_key_id))
+  limit 1;
+  if v_missing is not null then
+    raise exception 'create_notifications: %', v_missing using errcode = 'foreign_key_violation';
+  end if;
+
   -- One statement (no temp table, one plan): parse, decide the limits from the counters as they
   -- were at the start, then in data-modifying CTEs bump the counters, insert the rows and queue the jobs.
   return query
   with b as materialized (
-    select (i.ordinality - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id, r.api_key_id,
+    select (r.n - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id, r.api_key_id,
            coalesce(r.key_type, 'normal') as key_type, r.notification_type,
            case when r.notification_type = 'sms' and coalesce(r.international, false)
                      and coalesce(r.phone_prefix, '44') <> '44' then 'international_sms'
@@ -312,13 +332,17 @@ begin
            r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
            r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
            coalesce(r.persist, true) as persist, r.created_at
-    from jsonb_array_elements(items) with ordinality i(item, ordinality)
-    cross join lateral jsonb_to_record(i.item) as r(
+    from rows from (jsonb_to_recordset(items) as (
       id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
       template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
       billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
       reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz)
+      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz))
+      with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
+      template_version, "to", normalised_to, personalisation, client_reference,
+      billable_units, international, phone_prefix, rate_multiplier,
+      reply_to_text, postage, status, reference, scheduled_for,
+      one_click_unsubscribe_url, created_by_id, persist, created_at, n)
   ), svc as materialized (
     select s.id, s.rate_limit, s.sms_message_limit, s.email_message_limit, s.letter_message_limit,
            s.international_sms_message_limit
@@ -374,13 +398,6 @@ begin
     from decided d where d.outcome is null and d.key_type <> 'test'
     group by 1, 3
     on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent
-  ), to_store as materialized (
-    select d.*, row_number() over (order by d.ord)::integer as n
-    from decided d
-    where d.outcome is null and d.persist
-  ), sealed as materialized (
-    select e.n, e.ciphertext
-    from app_private.encrypt_each(array(select t.personalisation::text from to_store t order by t.n)) e
   ), stored as (
     -- (c) The rows (personalisation encrypted). Simulated recipients (persist = false) are accepted but not stored.
     insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
@@ -389,11 +406,14 @@ begin
       scheduled_for, one_click_unsubscribe_url, created_at)
     select d.id, d."to", d.normalised_to, d.service_id, d.template_id, d.template_version, d.api_key_id, d.key_type,
            d.billable_units, d.notification_type, d.status, d.reference, d.client_reference,
-           e.ciphertext,
+           case when d.personalisation is not null
+                then x.iv || encrypt_iv(convert_to(d.personalisation::text, 'UTF8'), v_key, x.iv, 'aes-cbc/pad:pkcs') end,
            d.international, d.phone_prefix, d.rate_multiplier, d.created_by_id, d.reply_to_text, d.postage,
            d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now())
-    from to_store d
-    left join sealed e on e.n = d.n
+    from decided d
+    -- app_private.encrypt inlined (key read once per call; a SQL function is planned on every call).
+    cross join lateral (select gen_random_bytes(16) as iv) x
+    where d.outcome is null and d.persist
   ), queued as (
     -- (d) Delivery jobs in the same transaction: one job per type for the batch (scheduled ones run later).
     select graphile_worker.add_jobs(x.jobs) as n
@@ -428,7 +448,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one deliver-sms / deliver-email job per batch ({"ids": [...]}). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing.';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one deliver-sms / deliver-email job per batch ({"ids": [...]}). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing. An unknown service, API key or template version raises foreign_key_violation (23503).';
 
 
 --
@@ -2218,6 +2238,28 @@ COMMENT ON FUNCTION app_private.tg__version() IS 'BEFORE trigger _400_version of
 
 
 --
+-- Name: tg_api_keys__unlink_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_api_keys__unlink_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  update app_public.notifications n set api_key_id = null where n.api_key_id = old.id;
+  return old;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_api_keys__unlink_notifications(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_api_keys__unlink_notifications() IS 'Notifications of a deleted API key keep their key_type and lose the key id (was ON DELETE SET NULL of a foreign key).';
+
+
+--
 -- Name: tg_inbound_sms__callback(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2388,6 +2430,28 @@ COMMENT ON FUNCTION app_private.tg_services__defaults() IS 'AFTER INSERT trigger
 
 
 --
+-- Name: tg_services__delete_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_services__delete_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  delete from app_public.notifications n where n.service_id = old.id;
+  return old;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_services__delete_notifications(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_services__delete_notifications() IS 'A deleted service takes its notifications with it (was ON DELETE CASCADE of a foreign key).';
+
+
+--
 -- Name: tg_services__protect(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2449,6 +2513,31 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.tg_templates__redacted() IS 'AFTER INSERT on templates: every template has its template_redacted row (as Notify creates it with the template), so readers can join without outer joins.';
+
+
+--
+-- Name: tg_templates_history__restrict_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_templates_history__restrict_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if exists (select 1 from app_public.notifications n where n.template_id = old.id and n.template_version = old.version) then
+    raise exception 'version % of template % is still used by notifications', old.version, old.id
+      using errcode = 'foreign_key_violation';
+  end if;
+  return old;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_templates_history__restrict_notifications(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_templates_history__restrict_notifications() IS 'A template version that notifications were sent with cannot be deleted (was the foreign key''s NO ACTION).';
 
 
 --
@@ -5177,7 +5266,7 @@ CREATE TABLE app_public.notifications (
     CONSTRAINT notifications_notification_type_check CHECK ((notification_type = ANY (ARRAY['email'::text, 'sms'::text, 'letter'::text]))),
     CONSTRAINT notifications_postage_check CHECK ((postage = ANY (ARRAY['first'::text, 'second'::text, 'economy'::text, 'europe'::text, 'rest-of-world'::text])))
 )
-WITH (fillfactor='70');
+WITH (fillfactor='50');
 
 
 --
@@ -5185,7 +5274,10 @@ WITH (fillfactor='70');
 --
 
 COMMENT ON TABLE app_public.notifications IS '@behavior -insert -update -delete
-One message to one recipient, kept here (with PII) until the service''s retention ends, then moved without PII to notification_history (test-key rows are deleted instead). Nothing references it by foreign key so it can be range-partitioned by created_at.';
+@foreignKey (service_id) references app_public.services (id)
+@foreignKey (api_key_id) references app_public.api_keys (id)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
+@foreignKey (template_id, template_version) references app_public.templates_history (id, version)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
+One message to one recipient, kept here (with PII) until the service''s retention ends, then moved without PII to notification_history (test-key rows are deleted instead). Nothing references it by foreign key so it can be range-partitioned by created_at; its own references to services, api_keys and templates_history are checked by app_hidden.create_notifications (the only writer) and by delete triggers on those tables, not by constraints (per-row checks cost more than the insert).';
 
 
 --
@@ -7739,6 +7831,13 @@ CREATE TRIGGER _800_status_callback AFTER UPDATE ON app_public.notifications REF
 
 
 --
+-- Name: services _900_delete_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_delete_notifications BEFORE DELETE ON app_public.services FOR EACH ROW EXECUTE FUNCTION app_private.tg_services__delete_notifications();
+
+
+--
 -- Name: api_keys _900_notify_cache; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -7813,6 +7912,20 @@ CREATE TRIGGER _900_notify_cache AFTER INSERT OR DELETE OR UPDATE ON app_public.
 --
 
 CREATE TRIGGER _900_notify_cache AFTER INSERT OR DELETE OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_cache();
+
+
+--
+-- Name: templates_history _900_restrict_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_restrict_notifications BEFORE DELETE ON app_public.templates_history FOR EACH ROW EXECUTE FUNCTION app_private.tg_templates_history__restrict_notifications();
+
+
+--
+-- Name: api_keys _900_unlink_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_unlink_notifications BEFORE DELETE ON app_public.api_keys FOR EACH ROW EXECUTE FUNCTION app_private.tg_api_keys__unlink_notifications();
 
 
 --
@@ -8080,14 +8193,6 @@ ALTER TABLE ONLY app_public.letter_branding_to_organisation
 
 
 --
--- Name: notifications notifications_api_key_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.notifications
-    ADD CONSTRAINT notifications_api_key_id_fkey FOREIGN KEY (api_key_id) REFERENCES app_public.api_keys(id) ON DELETE SET NULL;
-
-
---
 -- Name: notifications notifications_created_by_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
 --
 
@@ -8101,22 +8206,6 @@ ALTER TABLE ONLY app_public.notifications
 
 ALTER TABLE ONLY app_public.notifications
     ADD CONSTRAINT notifications_job_id_fkey FOREIGN KEY (job_id) REFERENCES app_public.jobs(id) ON DELETE CASCADE;
-
-
---
--- Name: notifications notifications_service_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.notifications
-    ADD CONSTRAINT notifications_service_id_fkey FOREIGN KEY (service_id) REFERENCES app_public.services(id) ON DELETE CASCADE;
-
-
---
--- Name: notifications notifications_template_version_fk; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.notifications
-    ADD CONSTRAINT notifications_template_version_fk FOREIGN KEY (template_id, template_version) REFERENCES app_public.templates_history(id, version);
 
 
 --
@@ -10555,6 +10644,13 @@ REVOKE ALL ON FUNCTION app_private.tg__version() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_api_keys__unlink_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_api_keys__unlink_notifications() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_inbound_sms__callback(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -10590,6 +10686,13 @@ REVOKE ALL ON FUNCTION app_private.tg_services__defaults() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_services__delete_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_services__delete_notifications() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_services__protect(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -10601,6 +10704,13 @@ REVOKE ALL ON FUNCTION app_private.tg_services__protect() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_templates__redacted() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_templates_history__restrict_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_templates_history__restrict_notifications() FROM PUBLIC;
 
 
 --

@@ -3,7 +3,7 @@
 // Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
 // real app (cache + micro-batcher) and a graphile-worker running the real task list.
 // Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
-// Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
+// Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), STUB_PROCESS=1 (the simulated provider in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
 // PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
 // than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards).
 import crypto from 'node:crypto';
@@ -86,26 +86,6 @@ try {
   const template = await one(`select id from app_public.create_template($1, 'sms', 'Bench', 'Hello ((name)), your code is ((code))')`, [service.id]);
   const { secret } = parseApiKey(key.key);
 
-  // The simulated SMS provider `npm start` runs, so the worker really delivers (receipts come back to the API).
-  const stub = await startStubProvider({ channel: 'sms' });
-  cleanup.push(() => stub.close());
-  configureProviders({ SMS_STUB_URL: `${stub.url}/sms` });
-  // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
-  // WORKER_PROCESS=1: the worker in its own process (`npm run worker` beside `npm start`).
-  if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
-      env: { ...process.env, SMS_STUB_URL: `${stub.url}/sms` },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-    });
-    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill(); }));
-  } else if (!process.env.NO_WORKER) {
-    const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
-    cleanup.push(() => runner.stop());
-  }
   const batcher = new CreateBatcher(ownerPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
   const app = await buildApp({
     cfg: testConfig(),
@@ -118,7 +98,44 @@ try {
   cleanup.push(() => app.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
-  stub.setPlatformUrl(`http://127.0.0.1:${port}`);
+
+  // The simulated SMS provider `npm start` runs, so the worker really delivers and receipts come
+  // back to the API after STUB_RECEIPT_DELAY_MS (1 s), as with `npm start`, on the API's event loop
+  // as with `npm start` (STUB_PROCESS=1: in its own process, as a real provider runs elsewhere).
+  const receiptDelayMs = testConfig().STUB_RECEIPT_DELAY_MS;
+  let stubUrl: string;
+  if (!process.env.STUB_PROCESS) {
+    const stub = await startStubProvider({ channel: 'sms', receiptDelayMs, platformUrl: `http://127.0.0.1:${port}` });
+    cleanup.push(() => stub.close());
+    stubUrl = stub.url;
+  } else {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_stub.ts')], {
+      env: { ...process.env, PLATFORM_URL: `http://127.0.0.1:${port}`, RECEIPT_DELAY_MS: String(receiptDelayMs) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    stubUrl = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString().split('\n')[0]) as { url: string }).url));
+      child.once('exit', (code) => reject(new Error(`stub provider exited with ${code}`)));
+    });
+    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
+  }
+  configureProviders({ SMS_STUB_URL: `${stubUrl}/sms` });
+  // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
+  // WORKER_PROCESS=1: the worker in its own process (`npm run worker` beside `npm start`).
+  if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
+      env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill(); }));
+  } else if (!process.env.NO_WORKER) {
+    const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
+    cleanup.push(() => runner.stop());
+  }
 
   const bare = Fastify({ logger: false });
   bare.post('/json', async (request) => ({ ok: true, got: (request.body as { template_id?: string }).template_id ?? null }));
