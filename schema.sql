@@ -64,7 +64,7 @@ COMMENT ON SCHEMA app_public IS 'Exposed through PostGraphile; every table has r
 CREATE FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) RETURNS TABLE(reference text, notification_id uuid, outcome text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    SET plan_cache_mode TO 'force_custom_plan'
+    SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $_$
 #variable_conflict use_column
@@ -1246,19 +1246,13 @@ COMMENT ON FUNCTION app_private.callback_target(service_id uuid, callback_type t
 -- Name: claim_notifications(uuid[], interval); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.claim_notifications(ids uuid[], lease interval DEFAULT '00:05:00'::interval) RETURNS TABLE(id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean, personalisation text, template_content text, template_subject text, service_id uuid, service_name text, prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text, created_at timestamp with time zone, reclaimed boolean)
+CREATE FUNCTION app_private.claim_notifications(ids uuid[], lease interval DEFAULT '00:05:00'::interval) RETURNS TABLE(id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean, personalisation text, template_content text, template_subject text, service_id uuid, service_name text, prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text, created_at timestamp with time zone, service_active boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 #variable_conflict use_column
 begin
-  -- SPEC §3: created ─service inactive─▶ technical-failure.
-  update app_public.notifications n set notification_status = 'technical-failure'
-  from app_public.services s
-  where n.id = any(claim_notifications.ids) and s.id = n.service_id and not s.active
-    and n.notification_status = 'created';
-
   return query
   with u as (
     -- No write: the row locks are the claim. The caller keeps its transaction open while the
@@ -1266,7 +1260,7 @@ begin
     -- each text is written once on its way out (created → sending/sent), not twice.
     select n.id, n.notification_type, n.key_type, n."to", n.normalised_to, n.international, n._personalisation,
            n.template_id, n.template_version, n.service_id, n.reply_to_text, n.one_click_unsubscribe_url,
-           n.created_at, n.notification_status = 'sending' as reclaimed
+           n.created_at
     from app_public.notifications n
     -- Only the primary key can serve these conditions (no index holds the status; the type is
     -- checked below, outside: a generic plan made while the table was small once walked the
@@ -1288,7 +1282,7 @@ begin
          t.content, t.subject, s.id, s.name::text, s.prefix_sms, s.email_from,
          case when u.notification_type = 'sms' then coalesce(u.reply_to_text, ss.sms_sender) end,
          case when u.notification_type = 'email' then coalesce(u.reply_to_text, er.email_address) end,
-         u.one_click_unsubscribe_url, u.created_at, u.reclaimed
+         u.one_click_unsubscribe_url, u.created_at, s.active
   from u
   join app_public.services s on s.id = u.service_id
   join app_public.templates_history t on t.id = u.template_id and t.version = u.template_version
@@ -1309,7 +1303,7 @@ $$;
 -- Name: FUNCTION claim_notifications(ids uuid[], lease interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). Rows of inactive services go to technical-failure.';
+COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). service_active = false: the service was deactivated, the caller records the row as failed (technical-failure, SPEC §3) without a provider call.';
 
 
 --

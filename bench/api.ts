@@ -123,7 +123,9 @@ try {
   // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
   // WORKER_PROCESS=1: the worker in its own process (`npm run worker` beside `npm start`).
   if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
+    // WORKER_NODE_ARGS='--cpu-prof …': Node options for the worker process (profiling).
+    const nodeArgs = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
       env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -157,7 +159,12 @@ try {
   await new Promise((r) => setTimeout(r, 500));
   const before = await count();
   const batchesBefore = { ...batcher.stats };
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
   const api = await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret });
+  // How busy this process was: its event loop (API, and the worker unless WORKER_PROCESS) and its CPU.
+  const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
   const stored = (await count()) - before;
   const batches = batcher.stats.batches - batchesBefore.batches;
   const items = batcher.stats.items - batchesBefore.items;
@@ -178,6 +185,7 @@ try {
       // Requests still in flight when autocannon stops are committed but not counted as 2xx.
       `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
       `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch (one transaction each); deliver-sms jobs queued ${jobs}`,
+      `API process: event loop ${(elu.utilization * 100).toFixed(0)} % busy, CPU ${((cpu.user + cpu.system) / 1000 / (elu.idle + elu.active)).toFixed(2)} cores, ${(((cpu.user + cpu.system) / 1000) / Math.max(api['2xx'], 1) * 1000).toFixed(0)} µs CPU per accepted request`,
       '',
     ].join('\n'),
   );

@@ -40,7 +40,8 @@ export interface ClaimedRow {
   reply_to: string | null;
   one_click_unsubscribe_url: string | null;
   created_at: Date;
-  reclaimed: boolean;
+  /** False once the service was deactivated: the row fails (technical-failure) without a provider call. */
+  service_active: boolean;
 }
 
 type Outcome =
@@ -195,6 +196,8 @@ async function sendClaimed(
   const providers = await activeProviders(client, channel);
   const outcomes: Outcome[] = [];
   await mapBounded(rows, opts.concurrency ?? cfg.DELIVERY_SEND_CONCURRENCY, async (row) => {
+    // SPEC §3: created ─service inactive─▶ technical-failure.
+    if (!row.service_active) return void outcomes.push({ id: row.id, outcome: 'failed', provider: null, billable_units: 0 });
     let billableUnits = 0;
     let provider: string | null = null;
     try {
