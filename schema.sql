@@ -415,16 +415,22 @@ begin
     cross join lateral (select gen_random_bytes(16) as iv) x
     where d.outcome is null and d.persist
   ), queued as (
-    -- (d) Delivery jobs in the same transaction: one job per type for the batch (scheduled ones run later).
+    -- (d) Jobs in the same transaction, one per task for the batch (scheduled ones run later):
+    -- deliver-sms / deliver-email; for live letters create-letter-pdf (template letters) or
+    -- scan-letter (precompiled PDFs waiting in the scan bucket). Test-key letters are final already.
     select graphile_worker.add_jobs(x.jobs) as n
     from (
-      select array_agg(row('deliver-' || j.notification_type, json_build_object('ids', j.ids), null, j.run_at,
+      select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
                            null, null, null, null)::graphile_worker.job_spec) as jobs
       from (
-        select d.notification_type, d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
+        select case when d.notification_type <> 'letter' then 'deliver-' || d.notification_type
+                    when d.status = 'pending-virus-check' then 'scan-letter'
+                    else 'create-letter-pdf' end as task,
+               d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
         from decided d
-        where d.outcome is null and d.persist and d.notification_type in ('sms', 'email')
-        group by d.notification_type, d.scheduled_for
+        where d.outcome is null and d.persist
+          and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
+        group by 1, 2
       ) j
     ) x
     where x.jobs is not null
@@ -448,7 +454,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one deliver-sms / deliver-email job per batch ({"ids": [...]}). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing. An unknown service, API key or template version raises foreign_key_violation (23503).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (live template letters), scan-letter (live precompiled letters). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing. An unknown service, API key or template version raises foreign_key_violation (23503).';
 
 
 --
@@ -1792,6 +1798,33 @@ COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, cre
 
 
 --
+-- Name: letters_for_pdf(uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.letters_for_pdf(ids uuid[]) RETURNS TABLE(id uuid, notification_status text, reference text, postage text, created_at timestamp with time zone, precompiled boolean, personalisation text, template_content text, template_subject text, contact_block text, service_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select n.id, n.notification_status, n.reference, n.postage, n.created_at, t.hidden,
+         case when n._personalisation is not null then app_private.decrypt(n._personalisation) end,
+         t.content, t.subject, n.reply_to_text, s.name::text
+  from app_public.notifications n
+  join app_public.templates_history t on t.id = n.template_id and t.version = n.template_version
+  join app_public.services s on s.id = n.service_id
+  where n.id = any(ids) and n.notification_type = 'letter' and n.key_type <> 'test'
+    and n.notification_status in ('created', 'pending-virus-check')
+  order by n.id
+$$;
+
+
+--
+-- Name: FUNCTION letters_for_pdf(ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of `ids` still waiting for a PDF (created) or a virus scan (pending-virus-check), with what create-letter-pdf needs to render them (personalisation decrypted, template content and subject, contact block) and whether the letter is precompiled.';
+
+
+--
 -- Name: process_returned_letters(text[]); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -1957,6 +1990,43 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.record_delivery_results(results jsonb) IS 'Records what happened to claimed notifications, as a JSON array of {id, outcome: sent|retry|failed|simulated, provider, reference, billable_units, status}. sent keeps any status a receipt already set (a receipt may beat this call). billable_units are recorded even when the provider call failed (SPEC §4.1). A provider reference equal to the notification id (SMS providers) is not stored.';
+
+
+--
+-- Name: record_letter_pdfs(jsonb); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_letter_pdfs(results jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_count integer;
+begin
+  update app_public.notifications n
+  set notification_status = coalesce(r.status, n.notification_status),
+      billable_units = coalesce(r.sheets, n.billable_units),
+      updated_at = clock_timestamp()
+  from jsonb_to_recordset(results) as r(id uuid, status text, sheets integer)
+  where n.id = r.id and n.notification_type = 'letter'
+    and case coalesce(r.status, '')
+          when '' then n.notification_status = 'created'
+          when 'created' then n.notification_status = 'pending-virus-check'
+          when 'virus-scan-failed' then n.notification_status = 'pending-virus-check'
+          when 'validation-failed' then n.notification_status in ('created', 'pending-virus-check')
+          else false
+        end;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+
+--
+-- Name: FUNCTION record_letter_pdfs(results jsonb); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check). Returns the rows changed.';
 
 
 --
@@ -10554,6 +10624,13 @@ REVOKE ALL ON FUNCTION app_private.letter_pdf_key(reference text, postage text, 
 
 
 --
+-- Name: FUNCTION letters_for_pdf(ids uuid[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.letters_for_pdf(ids uuid[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION process_returned_letters(letter_references text[]); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -10579,6 +10656,13 @@ REVOKE ALL ON FUNCTION app_private.record_callback_result(callback_id uuid, url 
 --
 
 REVOKE ALL ON FUNCTION app_private.record_delivery_results(results jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_letter_pdfs(results jsonb); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_letter_pdfs(results jsonb) FROM PUBLIC;
 
 
 --

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { z } from 'zod';
 import { config } from '../src/config.ts';
-import { makeS3Client, objectExists } from '../src/lib/s3.ts';
+import { objectExists, processS3 } from '../src/lib/s3.ts';
 
 const Payload = z.object({
   notification_type: z.enum(['sms', 'email', 'letter']).optional(),
@@ -17,11 +17,8 @@ interface Batch {
   letter_pdf_keys: string[] | null;
 }
 
-let s3: S3Client | undefined;
 function letterS3(): { client: S3Client; bucket: string } {
-  const cfg = config();
-  s3 ??= makeS3Client(cfg);
-  return { client: s3, bucket: cfg.LETTERS_PDF_BUCKET };
+  return { client: processS3(), bucket: config().LETTERS_PDF_BUCKET };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   HeadObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { projectRoot, type Config } from '../config.ts';
+import { config, projectRoot, type Config } from '../config.ts';
 
 /** S3_ENDPOINT, else (outside production) the local server `npm start` runs on S3_LOCAL_PORT. */
 export function defaultS3Endpoint(cfg: Config): string | undefined {
@@ -25,6 +25,13 @@ export function makeS3Client(cfg: Config, endpoint: string | undefined = default
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+let processClient: S3Client | undefined;
+/** One client per process, from the process configuration (worker tasks). */
+export function processS3(): S3Client {
+  processClient ??= makeS3Client(config());
+  return processClient;
 }
 
 export interface LocalS3 {

@@ -1,0 +1,51 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Task } from 'graphile-worker';
+import { config } from '../src/config.ts';
+import {
+  lettersPayload,
+  lettersToMake,
+  MAX_LETTER_PAGES,
+  pdfKeyOf,
+  recordLetterPdfs,
+  renderLetterPdf,
+  sheetsFor,
+  type LetterPdfResult,
+} from '../src/lib/letters.ts';
+import { processS3 } from '../src/lib/s3.ts';
+import { renderLetter, type Personalisation } from '../src/lib/v2/template.ts';
+
+/**
+ * Template letters' PDFs ({"ids": [...]}, queued by create_notifications): rendered with pdf-lib
+ * into the letters PDF bucket under app_private.letter_pdf_key (GET /v2/notifications/{id}/pdf
+ * serves it), billable sheets recorded. Longer than MAX_LETTER_PAGES: validation-failed, no PDF.
+ * Idempotent: run again, a letter's PDF is rendered again to the same key.
+ */
+const createLetterPdf: Task = async (payload, helpers) => {
+  const rows = (await lettersToMake(helpers, lettersPayload(payload, helpers.logger))).filter(
+    (r) => !r.precompiled && r.notification_status === 'created',
+  );
+  const results: LetterPdfResult[] = [];
+  for (const row of rows) {
+    const personalisation = row.personalisation ? (JSON.parse(row.personalisation) as Personalisation) : {};
+    const letter = renderLetter({ subject: row.template_subject ?? '', content: row.template_content }, personalisation);
+    const { bytes, pages } = await renderLetterPdf({
+      addressLines: letter.addressLines,
+      contactBlock: row.contact_block,
+      date: row.created_at,
+      subject: letter.subject,
+      body: letter.body,
+    });
+    if (pages > MAX_LETTER_PAGES) {
+      helpers.logger.warn(`letter ${row.id}: ${pages} pages, more than ${MAX_LETTER_PAGES}: validation-failed`);
+      results.push({ id: row.id, sheets: sheetsFor(pages), status: 'validation-failed' });
+      continue;
+    }
+    await processS3().send(
+      new PutObjectCommand({ Bucket: config().LETTERS_PDF_BUCKET, Key: await pdfKeyOf(helpers, row), Body: bytes, ContentType: 'application/pdf' }),
+    );
+    results.push({ id: row.id, sheets: sheetsFor(pages), status: null });
+  }
+  await recordLetterPdfs(helpers, results);
+};
+
+export default createLetterPdf;

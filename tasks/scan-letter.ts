@@ -1,0 +1,43 @@
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Task } from 'graphile-worker';
+import { config } from '../src/config.ts';
+import { lettersPayload, lettersToMake, pdfKeyOf, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { processS3 } from '../src/lib/s3.ts';
+
+/**
+ * Precompiled letters waiting in the scan bucket ({"ids": [...]}, queued by create_notifications):
+ * the local stand-in for Notify's anti-virus scan and PDF checks (src/lib/letters.ts scanLetterPdf).
+ * Clean: the PDF moves to the letters PDF bucket and the letter is created (GET …/pdf serves it),
+ * with its sheets; otherwise virus-scan-failed or validation-failed. A PDF missing from the scan
+ * bucket is retried (graphile-worker backs off): the upload may not be visible yet.
+ */
+const scanLetter: Task = async (payload, helpers) => {
+  const cfg = config();
+  const s3 = processS3();
+  const rows = (await lettersToMake(helpers, lettersPayload(payload, helpers.logger))).filter(
+    (r) => r.precompiled && r.notification_status === 'pending-virus-check',
+  );
+  const results: LetterPdfResult[] = [];
+  for (const row of rows) {
+    const scanKey = await pdfKeyOf(helpers, row, false);
+    const object = await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }));
+    const outcome = await scanLetterPdf(await object.Body!.transformToByteArray());
+    if (outcome.status === 'created') {
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: cfg.LETTERS_PDF_BUCKET,
+          Key: await pdfKeyOf(helpers, row),
+          CopySource: `${cfg.LETTERS_SCAN_BUCKET}/${encodeURIComponent(scanKey)}`,
+        }),
+      );
+      await s3.send(new DeleteObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }));
+      results.push({ id: row.id, sheets: sheetsFor(outcome.pages), status: 'created' });
+    } else {
+      helpers.logger.warn(`letter ${row.id}: ${outcome.status} (${outcome.reason})`);
+      results.push({ id: row.id, sheets: outcome.status === 'validation-failed' && outcome.pages ? sheetsFor(outcome.pages) : 0, status: outcome.status });
+    }
+  }
+  await recordLetterPdfs(helpers, results);
+};
+
+export default scanLetter;

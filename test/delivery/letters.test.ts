@@ -1,0 +1,127 @@
+// Letters get their PDFs: create_notifications queues create-letter-pdf (template letters) and
+// scan-letter (precompiled ones); the tasks fill the letters PDF bucket that GET …/pdf serves.
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs/promises';
+import t from 'tap';
+import { PDFDocument } from 'pdf-lib';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { createTestApp } from '../helpers/app.ts';
+import { testConfig } from '../helpers/db.ts';
+import { ADDRESS, get, makeService, PDF, post } from '../helpers/v2-fixtures.ts';
+import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
+import { runTask } from '../../src/lib/run-task.ts';
+import { letterPdfKey } from '../../src/routes/v2/state.ts';
+import { MAX_LETTER_PAGES } from '../../src/lib/letters.ts';
+
+const cfg = testConfig();
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'letters-s3-'));
+const s3server = await startLocalS3(cfg, 0, dir);
+t.teardown(async () => {
+  await s3server.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+// The tasks read the process configuration: point it at this S3 before any task runs.
+process.env.S3_ENDPOINT = s3server.endpoint;
+const s3 = makeS3Client(cfg, s3server.endpoint);
+await ensureBuckets(s3, cfg.buckets);
+const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3server.endpoint } });
+const fx = await makeService(db);
+
+const queued = async (task: string, id: string) =>
+  (await db.one<{ n: number }>(
+    `select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+     where k.identifier = $1 and j.payload::jsonb->'ids' ? $2`,
+    [task, id],
+  )).n;
+const row = (id: string) =>
+  db.one('select notification_status, billable_units, reference, postage, created_at from app_public.notifications where id = $1', [id]);
+const pdfError = async (id: string) => (await get(app, fx.normal, `/v2/notifications/${id}/pdf`)).body.errors?.[0];
+
+t.test('a template letter gets its PDF from create-letter-pdf', async (t) => {
+  const r = await post(app, fx.normal, '/v2/notifications/letter', {
+    template_id: fx.letter,
+    personalisation: { ...ADDRESS, name: 'Ffion Ŵyn' },
+  });
+  t.equal(r.status, 201);
+  const id = r.body.id as string;
+  t.equal(await queued('create-letter-pdf', id), 1, 'queued with the row');
+  t.same(await pdfError(id), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
+
+  const outcome = await runTask(db.url, 'create-letter-pdf', { ids: [id] });
+  t.equal(outcome.status, 'completed', outcome.error);
+  const served = await get(app, fx.normal, `/v2/notifications/${id}/pdf`);
+  t.equal(served.status, 200);
+  t.equal(served.headers['content-type'], 'application/pdf');
+  const doc = await PDFDocument.load(served.raw);
+  t.equal(doc.getPageCount(), 1, 'one A4 page');
+  t.equal(Math.round(doc.getPage(0).getWidth()), 595);
+  t.equal(doc.getTitle(), 'Your letter', 'titled with the rendered subject');
+  const after = await row(id);
+  t.match(after, { notification_status: 'created', billable_units: 1 });
+
+  // Run again: the same key is written again, nothing else changes.
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [id] })).status, 'completed');
+  t.same(await row(id), after);
+  const key = await letterPdfKey(db.pool, { reference: after.reference, postage: after.postage, createdAt: after.created_at });
+  t.ok((await s3.send(new HeadObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: key }))).ContentLength! > 500, 'in the letters PDF bucket under its key');
+
+  // Test keys never print: no job, the simulated letter PDF is not made either.
+  const tr = await post(app, fx.test, '/v2/notifications/letter', { template_id: fx.letter, personalisation: { ...ADDRESS, name: 'x' } });
+  t.equal(await queued('create-letter-pdf', tr.body.id), 0);
+
+  // A bad payload is logged, not retried for ever.
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: ['not-a-uuid'] })).status, 'completed');
+});
+
+t.test(`a letter longer than ${MAX_LETTER_PAGES} pages is validation-failed, with no PDF`, async (t) => {
+  const long = await db.one<{ id: string }>('select id from app_public.create_template($1, $2, $3, $4, $5)', [
+    fx.serviceId,
+    'letter',
+    'Long letter',
+    Array.from({ length: 400 }, (_, i) => `Paragraph ${i + 1}: ((name)) ${'lorem ipsum dolor sit amet '.repeat(6)}`).join('\n\n'),
+    'A long letter',
+  ]);
+  const r = await post(app, fx.normal, '/v2/notifications/letter', { template_id: long.id, personalisation: { ...ADDRESS, name: 'x' } });
+  t.equal(r.status, 201);
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [r.body.id] })).status, 'completed');
+  const after = await row(r.body.id);
+  t.equal(after.notification_status, 'validation-failed');
+  t.ok(after.billable_units > MAX_LETTER_PAGES / 2, `sheets recorded (${after.billable_units})`);
+  t.same(await pdfError(r.body.id), { error: 'BadRequestError', message: 'PDF not available for letters in status validation-failed' });
+});
+
+t.test('precompiled letters are scanned: clean ones move to the PDF bucket, others fail', async (t) => {
+  const send = async (bytes: Buffer, reference: string) => {
+    const r = await post(app, fx.normal, '/v2/notifications/letter', { reference, content: bytes.toString('base64') });
+    t.equal(r.status, 201, reference);
+    t.equal(await queued('scan-letter', r.body.id), 1, `${reference}: scan queued`);
+    return r.body.id as string;
+  };
+  const clean = await send(PDF, 'clean');
+  const infected = await send(
+    Buffer.concat([PDF, Buffer.from('X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*\n')]),
+    'infected',
+  );
+  const broken = await send(Buffer.from('%PDF-1.4\nthis is not really a PDF\n'), 'broken');
+  const before = await row(clean);
+  const scanKey = (await letterPdfKey(db.pool, { reference: before.reference, postage: before.postage, createdAt: before.created_at }, false));
+  t.same(await pdfError(clean), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
+
+  const outcome = await runTask(db.url, 'scan-letter', { ids: [clean, infected, broken] });
+  t.equal(outcome.status, 'completed', outcome.error);
+
+  t.match(await row(clean), { notification_status: 'created', billable_units: 1 });
+  const served = await get(app, fx.normal, `/v2/notifications/${clean}/pdf`);
+  t.equal(served.status, 200);
+  t.same(served.raw, PDF, 'the same bytes, now from the letters PDF bucket');
+  await t.rejects(s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey })), { name: 'NoSuchKey' }, 'gone from the scan bucket');
+
+  t.match(await row(infected), { notification_status: 'virus-scan-failed', billable_units: 0 });
+  t.same(await pdfError(infected), { error: 'BadRequestError', message: 'File did not pass the virus scan' });
+  t.match(await row(broken), { notification_status: 'validation-failed', billable_units: 0 });
+
+  // A second scan finds nothing to do (statuses moved on).
+  t.equal((await runTask(db.url, 'scan-letter', { ids: [clean, infected, broken] })).status, 'completed');
+  t.match(await row(clean), { notification_status: 'created' });
+});
