@@ -281,6 +281,28 @@ COMMENT ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_t
 
 
 --
+-- Name: collation_deadline(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.collation_deadline(at timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- Today's 17:30 London, or yesterday's when run before 17:30.
+  select ((case when (at at time zone 'Europe/London')::time < time '17:30'
+                then (at at time zone 'Europe/London')::date - 1
+                else (at at time zone 'Europe/London')::date end) + time '17:30') at time zone 'Europe/London'
+$$;
+
+
+--
+-- Name: FUNCTION collation_deadline(at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone) IS 'SPEC §5.3: the print run''s deadline for a collation run at `at`: today''s 17:30 London, or yesterday''s when run before 17:30.';
+
+
+--
 -- Name: create_notifications(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -1825,6 +1847,81 @@ COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of 
 
 
 --
+-- Name: letters_to_collate(timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid DEFAULT NULL::uuid, batch_size integer DEFAULT 10000) RETURNS TABLE(id uuid, service_id uuid, organisation_id uuid, postage text, reference text, created_at timestamp with time zone, billable_units integer, pdf_key text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- SPEC §5.3: created, live (normal key), PDF made (billable_units > 0), created before the
+  -- deadline — any earlier day too, so stragglers go out — per postage, by service and created_at;
+  -- read in keyset pages of batch_size.
+  select n.id, n.service_id, s.organisation_id, coalesce(n.postage, 'second'), n.reference, n.created_at, n.billable_units,
+         app_private.letter_pdf_key(n.reference, n.postage, n.created_at)
+  from app_public.notifications n
+  join app_public.services s on s.id = n.service_id
+  where n.notification_type = 'letter' and n.notification_status = 'created' and n.key_type = 'normal'
+    and n.billable_units > 0 and n.created_at < deadline
+    -- The keyset is read from the row itself: a created_at passed through a client loses its
+    -- microseconds and would return the same row again.
+    and (after_id is null
+         or (coalesce(n.postage, 'second'), n.service_id, n.created_at, n.id)
+            > (select coalesce(a.postage, 'second'), a.service_id, a.created_at, a.id from app_public.notifications a where a.id = after_id))
+  order by coalesce(n.postage, 'second'), n.service_id, n.created_at, n.id
+  limit batch_size
+$$;
+
+
+--
+-- Name: FUNCTION letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'SPEC §5.3: letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys; keyset pages (pass the last row''s id as after_id).';
+
+
+--
+-- Name: process_letter_responses(text[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.process_letter_responses(lines text[]) RETURNS TABLE(reference text, outcome text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+begin
+  -- SPEC §6.1: DVLA response lines `reference|Sent|pages|sorted`: Sent → delivered, anything else →
+  -- temporary-failure. Only letters in sending move; unknown references are reported.
+  return query
+  with r as (
+    select upper(split_part(l, '|', 1)) as reference, split_part(l, '|', 2) as status
+    from unnest(lines) l
+    where l ~ '\|'
+  ), upd as (
+    update app_public.notifications n
+    set notification_status = case when r.status = 'Sent' then 'delivered' else 'temporary-failure' end,
+        updated_at = clock_timestamp()
+    from r
+    where n.reference = r.reference and n.notification_type = 'letter' and n.notification_status = 'sending'
+    returning n.reference, n.notification_status
+  )
+  select r.reference,
+         coalesce((select u.notification_status from upd u where u.reference = r.reference),
+                  case when exists (select 1 from app_public.notifications n where n.reference = r.reference and n.notification_type = 'letter')
+                       then 'ignored' else 'not-found' end)
+  from r;
+end
+$$;
+
+
+--
+-- Name: FUNCTION process_letter_responses(lines text[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.process_letter_responses(lines text[]) IS 'SPEC §6.1: applies the printer''s response lines (`reference|Sent|pages|sorted`): letters in sending become delivered (Sent) or temporary-failure (anything else). Returns per line the new status, ignored (not in sending) or not-found.';
+
+
+--
 -- Name: process_returned_letters(text[]); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2027,6 +2124,37 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check). Returns the rows changed.';
+
+
+--
+-- Name: record_letters_printed(uuid[], boolean, text); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_letters_printed(ids uuid[], accepted boolean, provider text DEFAULT 'dvla'::text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_count integer;
+begin
+  -- The printer took the zip: created → sending (sent_by, sent_at); it refused it: technical-failure.
+  update app_public.notifications n
+  set notification_status = case when accepted then 'sending' else 'technical-failure' end,
+      sent_by = case when accepted then provider else n.sent_by end,
+      sent_at = case when accepted then now() else n.sent_at end,
+      updated_at = clock_timestamp()
+  where n.id = any(ids) and n.notification_type = 'letter' and n.notification_status = 'created';
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+
+--
+-- Name: FUNCTION record_letters_printed(ids uuid[], accepted boolean, provider text); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted boolean, provider text) IS 'SPEC §5.3: collated letters the printer accepted go to sending (sent_by dvla, sent_at now); refused ones to technical-failure. Only created letters move.';
 
 
 --
@@ -10324,6 +10452,13 @@ GRANT ALL ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code
 
 
 --
+-- Name: FUNCTION collation_deadline(at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION create_notifications(items jsonb); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -10631,6 +10766,20 @@ REVOKE ALL ON FUNCTION app_private.letters_for_pdf(ids uuid[]) FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION process_letter_responses(lines text[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.process_letter_responses(lines text[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION process_returned_letters(letter_references text[]); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -10663,6 +10812,13 @@ REVOKE ALL ON FUNCTION app_private.record_delivery_results(results jsonb) FROM P
 --
 
 REVOKE ALL ON FUNCTION app_private.record_letter_pdfs(results jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_letters_printed(ids uuid[], accepted boolean, provider text); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted boolean, provider text) FROM PUBLIC;
 
 
 --

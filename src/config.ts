@@ -49,6 +49,8 @@ const schema = z.object({
   CONTACT_LIST_BUCKET: z.string().min(3).default('notify-contact-list'),
   LETTERS_PDF_BUCKET: z.string().min(3).default('notify-letters-pdf'),
   LETTERS_SCAN_BUCKET: z.string().min(3).default('notify-letters-scan'),
+  /** The printer's inbox: collate-letters uploads the day's zips here (locally, the simulated DVLA). */
+  LETTERS_PRINT_BUCKET: z.string().min(3).default('notify-letters-print'),
   DOCUMENT_DOWNLOAD_BUCKET: z.string().min(3).default('notify-document-download'),
   NOTIFY_EMAIL_DOMAIN: z.string().min(3).default('notifications.service.gov.uk'),
   /** Base of the download links put in emails for file attachments (served by this server at /d/…). */
@@ -91,6 +93,8 @@ const schema = z.object({
   /** Callbacks to services: calls that failed for good in a row before a URL is suspended. */
   CALLBACK_SUSPEND_AFTER: z.coerce.number().int().min(1).default(5),
   CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Simulated printer (DVLA): delay before its response file marks collated letters delivered. */
+  LETTER_PRINT_RESPONSE_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -126,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       c.CONTACT_LIST_BUCKET,
       c.LETTERS_PDF_BUCKET,
       c.LETTERS_SCAN_BUCKET,
+      c.LETTERS_PRINT_BUCKET,
       c.DOCUMENT_DOWNLOAD_BUCKET,
     ],
   };

@@ -7,7 +7,8 @@ t.test('defaults give a runnable local set-up', async (t) => {
   t.equal(c.DATABASE_URL, undefined);
   t.ok(c.embeddedDir?.endsWith('.pgdata'), 'embedded data directory inside the project');
   t.equal(c.apiHostName, 'http://localhost:6011');
-  t.same(c.buckets.length, 5);
+  t.same(c.buckets.length, 6);
+  t.ok(c.buckets.includes('notify-letters-print'), 'the printer inbox bucket');
 });
 
 t.test('DATABASE_URL switches the embedded server off', async (t) => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import fs from 'node:fs/promises';
 import t from 'tap';
 import { PDFDocument } from 'pdf-lib';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { unzipSync } from 'fflate';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { ADDRESS, get, makeService, PDF, post } from '../helpers/v2-fixtures.ts';
@@ -23,6 +24,7 @@ t.teardown(async () => {
 });
 // The tasks read the process configuration: point it at this S3 before any task runs.
 process.env.S3_ENDPOINT = s3server.endpoint;
+process.env.LETTER_PRINT_RESPONSE_DELAY_MS = '0';
 const s3 = makeS3Client(cfg, s3server.endpoint);
 await ensureBuckets(s3, cfg.buckets);
 const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3server.endpoint } });
@@ -49,7 +51,7 @@ t.test('a template letter gets its PDF from create-letter-pdf', async (t) => {
   t.same(await pdfError(id), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
 
   const outcome = await runTask(db.url, 'create-letter-pdf', { ids: [id] });
-  t.equal(outcome.status, 'completed', outcome.error);
+  t.equal(outcome.status, 'completed', outcome.error ?? 'completed');
   const served = await get(app, fx.normal, `/v2/notifications/${id}/pdf`);
   t.equal(served.status, 200);
   t.equal(served.headers['content-type'], 'application/pdf');
@@ -109,7 +111,7 @@ t.test('precompiled letters are scanned: clean ones move to the PDF bucket, othe
   t.same(await pdfError(clean), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
 
   const outcome = await runTask(db.url, 'scan-letter', { ids: [clean, infected, broken] });
-  t.equal(outcome.status, 'completed', outcome.error);
+  t.equal(outcome.status, 'completed', outcome.error ?? 'completed');
 
   t.match(await row(clean), { notification_status: 'created', billable_units: 1 });
   const served = await get(app, fx.normal, `/v2/notifications/${clean}/pdf`);
@@ -124,4 +126,85 @@ t.test('precompiled letters are scanned: clean ones move to the PDF bucket, othe
   // A second scan finds nothing to do (statuses moved on).
   t.equal((await runTask(db.url, 'scan-letter', { ids: [clean, infected, broken] })).status, 'completed');
   t.match(await row(clean), { notification_status: 'created' });
+});
+
+t.test('collation after 17:30: zips per postage and service to the printer, sending, then the response file', async (t) => {
+  const other = await makeService(db);
+  // A first-class template made before the API first reads it (no cache invalidation to wait for).
+  const firstClass = await db.one<{ id: string }>('select id from app_public.create_template($1, $2, $3, $4, $5)', [fx.serviceId, 'letter', 'First class', 'Dear ((name))', 'Your letter']);
+  await db.query(`update app_public.templates set postage = 'first' where id = $1`, [firstClass.id]);
+  const letter = async (f: typeof fx, templateId = f.letter) => {
+    const r = await post(app, f.normal, '/v2/notifications/letter', { template_id: templateId, personalisation: { ...ADDRESS, name: 'x' } });
+    t.equal(r.status, 201);
+    return r.body.id as string;
+  };
+  const first = await letter(fx, firstClass.id);
+  const [second1, second2] = [await letter(fx), await letter(fx)];
+  const otherService = await letter(other);
+  const noPdf = await letter(fx);
+  const late = await letter(fx);
+  const early = [first, second1, second2, otherService, noPdf];
+  // Before any deadline (two days ago) for all but `late`; PDFs made after, under the right keys.
+  await db.query(`update app_public.notifications set created_at = now() - interval '2 days' where id = any($1::uuid[])`, [early]);
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [...early, late] })).status, 'completed');
+  const gone = await row(noPdf);
+  await s3.send(new DeleteObjectCommand({
+    Bucket: cfg.LETTERS_PDF_BUCKET,
+    Key: await letterPdfKey(db.pool, { reference: gone.reference, postage: gone.postage, createdAt: gone.created_at }),
+  }));
+
+  const outcome = await runTask(db.url, 'collate-letters', {});
+  t.equal(outcome.status, 'completed', outcome.error ?? 'completed');
+  const statuses = await db.query<{ id: string; notification_status: string; sent_by: string | null; sent_at: Date | null }>(
+    'select id, notification_status, sent_by, sent_at from app_public.notifications where id = any($1::uuid[])', [[...early, late]]);
+  const status = (id: string) => statuses.find((s) => s.id === id)!;
+  for (const id of [first, second1, second2, otherService]) t.match(status(id), { notification_status: 'sending', sent_by: 'dvla' }, 'collated');
+  t.ok(status(first).sent_at);
+  t.equal(status(late).notification_status, 'created', 'after the deadline: the next run');
+  t.equal(status(noPdf).notification_status, 'created', 'no PDF: left for the next run');
+
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: cfg.LETTERS_PRINT_BUCKET }));
+  const zips = (listed.Contents ?? []).map((o) => o.Key!).sort();
+  t.equal(zips.length, 3, 'one zip per service and postage');
+  const printDate = (await db.one(`select to_char((app_hidden.collation_deadline() at time zone 'Europe/London')::date, 'YYYY-MM-DD') as d`)).d;
+  for (const name of zips) t.match(name, new RegExp(`^NOTIFY\\.${printDate}\\.(1|2)\\.\\d{3}\\.[0-9A-F]{20}\\.[0-9a-f-]{36}\\.None\\.ZIP$`), name);
+  const secondZip = zips.find((z) => z.split('.')[2] === '2' && z.includes(fx.serviceId))!;
+  const body = await (await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_PRINT_BUCKET, Key: secondZip }))).Body!.transformToByteArray();
+  const files = unzipSync(body);
+  const refs = await db.query<{ reference: string }>('select reference from app_public.notifications where id = any($1::uuid[]) order by reference', [[second1, second2]]);
+  t.same(Object.keys(files).map((f) => f.split('.')[1]).sort(), refs.map((r) => r.reference), 'the two second-class letters of the service');
+  t.ok(Object.values(files).every((f) => Buffer.from(f.subarray(0, 5)).toString() === '%PDF-'), 'PDFs inside');
+
+  // Run again: nothing left to send (the late and PDF-less letters stay created).
+  t.equal((await runTask(db.url, 'collate-letters', {})).status, 'completed');
+  t.equal(((await s3.send(new ListObjectsV2Command({ Bucket: cfg.LETTERS_PRINT_BUCKET }))).Contents ?? []).length, 3);
+
+  // The simulated printer's response file was queued; applied, the letters are delivered.
+  const jobs = await db.query<{ id: string; payload: { lines: string[] } }>(
+    `select j.id, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'process-letter-responses'`);
+  const lines = jobs.flatMap((j) => j.payload.lines);
+  t.equal(lines.length, 4);
+  const firstRef = (await row(first)).reference;
+  t.ok(lines.includes(`${firstRef}|Sent|2|Sorted`), 'reference|Sent|pages|sorted');
+  await db.query('delete from graphile_worker._private_jobs where id = any($1::bigint[])', [jobs.map((j) => j.id)]);
+  const otherRef = (await row(otherService)).reference;
+  const failedLine = lines.find((l) => l.startsWith(otherRef))!.replace('|Sent|', '|Rejected|');
+  const applied = await runTask(db.url, 'process-letter-responses', { lines: [...lines.filter((l) => !l.startsWith(otherRef)), failedLine, 'NOSUCHREFERENCE0|Sent|2|Sorted'] });
+  t.equal(applied.status, 'completed');
+  for (const id of [first, second1, second2]) t.equal((await row(id)).notification_status, 'delivered');
+  t.equal((await row(otherService)).notification_status, 'temporary-failure', 'not Sent: temporary-failure');
+  const again = await db.query('select * from app_private.process_letter_responses($1::text[])', [[`${firstRef}|Sent|2|Sorted`, 'NOSUCHREFERENCE0|Sent|2|Sorted', 'no separator']]);
+  t.same(again, [{ reference: firstRef, outcome: 'ignored' }, { reference: 'NOSUCHREFERENCE0', outcome: 'not-found' }], 'repeats ignored, unknown reported, junk skipped');
+});
+
+t.test('the collation deadline is 17:30 London, yesterday\'s before it, in GMT and BST', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['2026-12-01T17:29:00Z', '2026-11-30T17:30:00.000Z'],
+    ['2026-12-01T17:31:00Z', '2026-12-01T17:30:00.000Z'],
+    ['2026-07-01T16:29:00Z', '2026-06-30T16:30:00.000Z'],
+    ['2026-07-01T16:31:00Z', '2026-07-01T16:30:00.000Z'],
+  ];
+  for (const [at, deadline] of cases) {
+    t.equal((await db.one('select app_hidden.collation_deadline($1) as d', [at])).d.toISOString(), deadline, at);
+  }
 });
