@@ -1,8 +1,5 @@
 // The official notifications-node-client, unchanged, against a listening server. Test data is made
 // with the CLI, as an operator would.
-import os from 'node:os';
-import path from 'node:path';
-import fs from 'node:fs/promises';
 import t from 'tap';
 import { NotifyClient } from 'notifications-node-client';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -10,19 +7,12 @@ import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { cli } from '../helpers/spawn.ts';
 import { ADDRESS, PDF } from '../helpers/v2-fixtures.ts';
-import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
+import { startTestS3 } from '../helpers/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
 
 const cfg = testConfig();
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'compat-s3-'));
-const s3server = await startLocalS3(cfg, 0, dir);
-t.teardown(async () => {
-  await s3server.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-const s3 = makeS3Client(cfg, s3server.endpoint);
-await ensureBuckets(s3, cfg.buckets);
-const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3server.endpoint } });
+const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'compat');
+const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint } });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,8 +1,5 @@
 // Letters get their PDFs: create_notifications queues create-letter-pdf (template letters) and
 // scan-letter (precompiled ones); the tasks fill the letters PDF bucket that GET …/pdf serves.
-import os from 'node:os';
-import path from 'node:path';
-import fs from 'node:fs/promises';
 import t from 'tap';
 import { PDFDocument } from 'pdf-lib';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -10,24 +7,17 @@ import { unzipSync } from 'fflate';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { ADDRESS, get, makeService, PDF, post } from '../helpers/v2-fixtures.ts';
-import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
+import { startTestS3 } from '../helpers/s3.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
 import { MAX_LETTER_PAGES } from '../../src/lib/letters.ts';
 
 const cfg = testConfig();
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'letters-s3-'));
-const s3server = await startLocalS3(cfg, 0, dir);
-t.teardown(async () => {
-  await s3server.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'letters');
 // The tasks read the process configuration: point it at this S3 before any task runs.
-process.env.S3_ENDPOINT = s3server.endpoint;
+process.env.S3_ENDPOINT = s3Endpoint;
 process.env.LETTER_PRINT_RESPONSE_DELAY_MS = '0';
-const s3 = makeS3Client(cfg, s3server.endpoint);
-await ensureBuckets(s3, cfg.buckets);
-const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3server.endpoint } });
+const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint } });
 const fx = await makeService(db);
 
 const queued = async (task: string, id: string) =>

@@ -6,7 +6,7 @@ import { AUTHENTICATOR_ROLE, withClient, withDatabase } from '../../src/db/boots
 import { parseConfig, type Config } from '../../src/config.ts';
 import { AUTHENTICATOR_PASSWORD, startCluster, type Cluster } from './cluster.ts';
 
-interface Teardown {
+export interface Teardown {
   teardown(fn: () => unknown): void;
 }
 

@@ -1,27 +1,18 @@
 // POST /v2/notifications/email and /letter (template and precompiled), GET …/pdf.
-import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs/promises';
 import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { ADDRESS, PDF, get, makeService, post } from '../helpers/v2-fixtures.ts';
-import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
+import { startTestS3 } from '../helpers/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
 import { sha256, toS3Metadata } from '../../src/lib/documents.ts';
 
 const cfg = testConfig();
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'v2-s3-'));
-const s3server = await startLocalS3(cfg, 0, dir);
-t.teardown(async () => {
-  await s3server.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-const port = new URL(s3server.endpoint).port;
-const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3server.endpoint, S3_LOCAL_PORT: port } });
-const s3 = makeS3Client(cfg, s3server.endpoint);
-await ensureBuckets(s3, cfg.buckets);
+const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'v2');
+const port = new URL(s3Endpoint).port;
+const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint, S3_LOCAL_PORT: port } });
 const fx = await makeService(db, { permissions: ['sms', 'email', 'letter', 'international_sms', 'international_letters'] });
 const errors = (body: { errors: Array<{ error: string; message: string }> }) => body.errors;
 
