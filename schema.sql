@@ -2207,6 +2207,48 @@ COMMENT ON FUNCTION app_private.replay_created_notifications(older_than interval
 
 
 --
+-- Name: replay_letter_jobs(interval, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.replay_letter_jobs(older_than interval DEFAULT '01:00:00'::interval, within interval DEFAULT '10 days'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_specs graphile_worker.job_spec[];
+begin
+  -- Live letters still without a PDF (created, billable_units 0) or still waiting for the scan
+  -- (pending-virus-check) after `older_than`: one job per letter, keyed by it, so a letter that
+  -- keeps failing has one job retrying, not one more every run. Letters are few: read through
+  -- (notification_type, created_at) over the last `within` (SPEC §5: letters print within 10 days).
+  select array_agg(row(x.task, json_build_object('ids', json_build_array(x.id)), null, null, null,
+                       'replay:' || x.task || ':' || x.id, null, null)::graphile_worker.job_spec)
+  into v_specs
+  from (
+    select n.id, case when n.notification_status = 'pending-virus-check' then 'scan-letter' else 'create-letter-pdf' end as task
+    from app_public.notifications n
+    where n.notification_type = 'letter'
+      and n.created_at >= now() - within and n.created_at < now() - older_than
+      and n.key_type = 'normal'
+      and ((n.notification_status = 'created' and n.billable_units = 0) or n.notification_status = 'pending-virus-check')
+  ) x;
+  if v_specs is null then
+    return 0;
+  end if;
+  perform graphile_worker.add_jobs(v_specs);
+  return array_length(v_specs, 1);
+end
+$$;
+
+
+--
+-- Name: FUNCTION replay_letter_jobs(older_than interval, within interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.replay_letter_jobs(older_than interval, within interval) IS 'Queues create-letter-pdf / scan-letter again for live letters still without a PDF (created, billable_units 0) or still pending-virus-check after `older_than` (created within `within`): one job per letter with job key replay:{task}:{id}, so repeats replace rather than pile up. Returns the letters queued.';
+
+
+--
 -- Name: sms_rate_on(date); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -10826,6 +10868,13 @@ REVOKE ALL ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted b
 --
 
 REVOKE ALL ON FUNCTION app_private.replay_created_notifications(older_than interval, lease interval, max_rows integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION replay_letter_jobs(older_than interval, within interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.replay_letter_jobs(older_than interval, within interval) FROM PUBLIC;
 
 
 --

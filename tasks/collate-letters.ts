@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
-import { processS3 } from '../src/lib/s3.ts';
+import { isMissing, processS3 } from '../src/lib/s3.ts';
 
 interface Letter {
   id: string;
@@ -77,8 +77,7 @@ const collateLetters: Task = async (_payload, helpers) => {
         const object = await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: letter.pdf_key }));
         bytes = await object.Body!.transformToByteArray();
       } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status !== 404 && (e as Error).name !== 'NoSuchKey') throw e;
+        if (!isMissing(e)) throw e;
         helpers.logger.warn(`letter ${letter.id}: no PDF at ${letter.pdf_key}, left for the next run`);
         continue;
       }

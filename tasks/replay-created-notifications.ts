@@ -2,11 +2,14 @@ import type { Task } from 'graphile-worker';
 
 /**
  * SPEC §5: re-queue texts/emails still created after an hour, and claims abandoned by a worker
- * that died between claim and provider answer (delivery is idempotent, so replays are safe).
+ * that died between claim and provider answer (delivery is idempotent, so replays are safe); and
+ * live letters still without their PDF or scan after an hour (app_private.replay_letter_jobs).
  */
 const task: Task = async (_payload, helpers) => {
   const n = await helpers.withPgClient(async (c) => (await c.query<{ n: number }>('select app_private.replay_created_notifications() as n')).rows[0].n);
   if (n > 0) helpers.logger.warn(`re-queued ${n} notifications stuck before their provider`);
+  const letters = await helpers.withPgClient(async (c) => (await c.query<{ n: number }>('select app_private.replay_letter_jobs() as n')).rows[0].n);
+  if (letters > 0) helpers.logger.warn(`re-queued ${letters} letters still without their PDF or virus scan`);
 };
 
 export default task;

@@ -2,14 +2,15 @@ import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-s
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
 import { lettersPayload, lettersToMake, pdfKeyOf, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
-import { processS3 } from '../src/lib/s3.ts';
+import { isMissing, processS3 } from '../src/lib/s3.ts';
 
 /**
  * Precompiled letters waiting in the scan bucket ({"ids": [...]}, queued by create_notifications):
  * the local stand-in for Notify's anti-virus scan and PDF checks (src/lib/letters.ts scanLetterPdf).
  * Clean: the PDF moves to the letters PDF bucket and the letter is created (GET …/pdf serves it),
  * with its sheets; otherwise virus-scan-failed or validation-failed. A PDF missing from the scan
- * bucket is retried (graphile-worker backs off): the upload may not be visible yet.
+ * bucket (the API stores it before the row commits) is logged and the letter left pending: SPEC's
+ * alert; replay-created-notifications queues the scan again later.
  */
 const scanLetter: Task = async (payload, helpers) => {
   const cfg = config();
@@ -20,8 +21,15 @@ const scanLetter: Task = async (payload, helpers) => {
   const results: LetterPdfResult[] = [];
   for (const row of rows) {
     const scanKey = await pdfKeyOf(helpers, row, false);
-    const object = await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }));
-    const outcome = await scanLetterPdf(await object.Body!.transformToByteArray());
+    let bytes: Uint8Array;
+    try {
+      bytes = await (await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }))).Body!.transformToByteArray();
+    } catch (e) {
+      if (!isMissing(e)) throw e;
+      helpers.logger.error(`letter ${row.id}: no PDF in the scan bucket at ${scanKey}; left pending-virus-check`);
+      continue;
+    }
+    const outcome = await scanLetterPdf(bytes);
     if (outcome.status === 'created') {
       await s3.send(
         new CopyObjectCommand({

@@ -27,6 +27,13 @@ export function makeS3Client(cfg: Config, endpoint: string | undefined = default
   });
 }
 
+/** An S3 error that means the object is not there (404 / NoSuchKey). */
+export function isMissing(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (e as { name?: string }).name;
+  return status === 404 || name === 'NoSuchKey' || name === 'NotFound';
+}
+
 let processClient: S3Client | undefined;
 /** One client per process, from the process configuration (worker tasks). */
 export function processS3(): S3Client {
@@ -71,8 +78,7 @@ export async function objectExists(client: S3Client, Bucket: string, Key: string
     await client.send(new HeadObjectCommand({ Bucket, Key }));
     return true;
   } catch (e) {
-    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) return false;
+    if (isMissing(e)) return false;
     throw e;
   }
 }

@@ -2,7 +2,7 @@
 // scan-letter (precompiled ones); the tasks fill the letters PDF bucket that GET …/pdf serves.
 import t from 'tap';
 import { PDFDocument } from 'pdf-lib';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
@@ -197,4 +197,39 @@ t.test('the collation deadline is 17:30 London, yesterday\'s before it, in GMT a
   for (const [at, deadline] of cases) {
     t.equal((await db.one('select app_hidden.collation_deadline($1) as d', [at])).d.toISOString(), deadline, at);
   }
+});
+
+t.test('letters whose PDF or scan job was lost are queued again, once each', async (t) => {
+  const tpl = await post(app, fx.normal, '/v2/notifications/letter', { template_id: fx.letter, personalisation: { ...ADDRESS, name: 'lost' } });
+  const pre = await post(app, fx.normal, '/v2/notifications/letter', { reference: 'lost-scan', content: PDF.toString('base64') });
+  const ids = [tpl.body.id as string, pre.body.id as string];
+  // Their jobs are gone (a queue wiped, a job failed for good) and they are two hours old.
+  await db.query(`delete from graphile_worker._private_jobs where payload::jsonb->'ids' ?| $1::text[]`, [ids]);
+  await db.one('select app_private.replay_letter_jobs() as n');
+  t.equal(await queued('create-letter-pdf', ids[0]) + await queued('scan-letter', ids[1]), 0, 'letters younger than an hour are not replayed');
+  await db.query(`update app_public.notifications set created_at = now() - interval '2 hours' where id = any($1::uuid[])`, [ids]);
+  // Keys move with created_at: put the files where the new keys point.
+  const made = await row(ids[1]);
+  await s3.send(new PutObjectCommand({
+    Bucket: cfg.LETTERS_SCAN_BUCKET,
+    Key: await letterPdfKey(db.pool, { reference: made.reference, postage: made.postage, createdAt: made.created_at }, false),
+    Body: PDF,
+  }));
+
+  t.equal((await runTask(db.url, 'replay-created-notifications', {})).status, 'completed');
+  t.equal(await queued('create-letter-pdf', ids[0]), 1);
+  t.equal(await queued('scan-letter', ids[1]), 1);
+  t.equal((await runTask(db.url, 'replay-created-notifications', {})).status, 'completed');
+  t.equal(await queued('create-letter-pdf', ids[0]) + await queued('scan-letter', ids[1]), 2, 'a second run replaces, does not add');
+
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [ids[0]] })).status, 'completed');
+  t.equal((await runTask(db.url, 'scan-letter', { ids: [ids[1]] })).status, 'completed');
+  t.equal((await get(app, fx.normal, `/v2/notifications/${ids[0]}/pdf`)).status, 200);
+  t.equal((await row(ids[1])).notification_status, 'created');
+
+  // A precompiled letter whose file is not in the scan bucket stays pending (logged), no crash.
+  const orphan = await post(app, fx.normal, '/v2/notifications/letter', { reference: 'orphan', content: PDF.toString('base64') });
+  await db.query(`update app_public.notifications set created_at = now() - interval '1 day' where id = $1`, [orphan.body.id]);
+  t.equal((await runTask(db.url, 'scan-letter', { ids: [orphan.body.id] })).status, 'completed');
+  t.equal((await row(orphan.body.id)).notification_status, 'pending-virus-check');
 });

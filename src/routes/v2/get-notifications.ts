@@ -2,6 +2,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
+import { isMissing } from '../../lib/s3.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
 import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
 import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
@@ -262,9 +263,7 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         const bytes = Buffer.from(await out.Body!.transformToByteArray());
         return reply.type('application/pdf').send(bytes);
       } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const name = (e as { name?: string }).name;
-        if (status === 404 || name === 'NoSuchKey') throw new PDFNotReadyError();
+        if (isMissing(e)) throw new PDFNotReadyError();
         throw e;
       }
     });
