@@ -131,6 +131,15 @@ export async function renderLetterPdf(letter: LetterContent): Promise<{ bytes: U
   return { bytes: await doc.save(), pages };
 }
 
+/** Pages of a PDF (pdf-lib), 0 when it cannot be read: the sheets billed until the scan decides. */
+export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
+  try {
+    return (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
+  } catch {
+    return 0;
+  }
+}
+
 /** The EICAR anti-virus test file's signature: what every scanner reports as infected. */
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
@@ -146,13 +155,8 @@ export type ScanOutcome =
  */
 export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
   if (Buffer.from(bytes).includes(EICAR)) return { status: 'virus-scan-failed', reason: 'EICAR test signature' };
-  let pages: number;
-  try {
-    pages = (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
-  } catch (e) {
-    return { status: 'validation-failed', reason: `not a readable PDF: ${(e as Error).message.slice(0, 200)}` };
-  }
-  if (pages === 0) return { status: 'validation-failed', reason: 'no pages', pages };
+  const pages = await pdfPageCount(bytes);
+  if (pages === 0) return { status: 'validation-failed', reason: 'not a readable PDF, or no pages' };
   if (pages > MAX_LETTER_PAGES) return { status: 'validation-failed', reason: `letter-too-long: ${pages} pages`, pages };
   return { status: 'created', pages };
 }

@@ -36,6 +36,7 @@ import {
 } from '../../lib/v2/template.ts';
 import { parseIsoDateTime, validate } from '../../lib/v2/validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
+import { pdfPageCount, sheetsFor } from '../../lib/letters.ts';
 
 type NotificationType = 'sms' | 'email' | 'letter';
 
@@ -284,13 +285,6 @@ function randomLetterReference(): string {
   return out;
 }
 
-/** Pages in a PDF (counts page objects; good enough for billing sheets until the PDF is sanitised). */
-function pdfPageCount(pdf: Buffer): number {
-  const text = pdf.toString('latin1');
-  const matches = text.match(/\/Type\s*\/Page(?![a-zA-Z])/g);
-  return matches ? matches.length : 0;
-}
-
 async function precompiled(
   state: V2State,
   c: ApiCaller,
@@ -319,7 +313,7 @@ async function precompiled(
   const reference = randomLetterReference();
   const createdAt = new Date();
   const test = c.keyType === 'test';
-  const pages = pdfPageCount(pdf);
+  const pages = await pdfPageCount(pdf);
   // Live letters wait for the virus scan in the scan bucket; test letters skip it.
   await state.s3().send(
     new PutObjectCommand({
@@ -343,7 +337,7 @@ async function precompiled(
     client_reference: body.reference,
     postage,
     reference,
-    billable_units: Math.ceil(pages / 2),
+    billable_units: sheetsFor(pages),
     status: test ? 'delivered' : 'pending-virus-check',
     created_at: createdAt.toISOString(),
   });
