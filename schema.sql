@@ -1847,6 +1847,36 @@ COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of 
 
 
 --
+-- Name: letters_needing_attention(timestamp with time zone, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.letters_needing_attention(at timestamp with time zone DEFAULT now(), within interval DEFAULT '10 days'::interval) RETURNS TABLE(id uuid, service_id uuid, reference text, notification_status text, created_at timestamp with time zone, problem text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- Live letters created before the last print run's deadline and still created (the run should
+  -- have sent them), and precompiled letters still waiting for their scan after 90 minutes.
+  -- Letters are few: read through (notification_type, created_at) over the last `within`.
+  select n.id, n.service_id, n.reference, n.notification_status, n.created_at,
+         case when n.notification_status = 'created' then 'still created after the print run of ' || to_char(app_hidden.collation_deadline(at) at time zone 'Europe/London', 'YYYY-MM-DD HH24:MI')
+              else 'pending virus check for ' || floor(extract(epoch from at - n.created_at) / 60) || ' minutes' end
+  from app_public.notifications n
+  where n.notification_type = 'letter' and n.key_type = 'normal'
+    and n.created_at >= at - within
+    and ((n.notification_status = 'created' and n.created_at < app_hidden.collation_deadline(at))
+         or (n.notification_status = 'pending-virus-check' and n.created_at < at - interval '90 minutes'))
+  order by n.created_at, n.id
+$$;
+
+
+--
+-- Name: FUNCTION letters_needing_attention(at timestamp with time zone, within interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.letters_needing_attention(at timestamp with time zone, within interval) IS 'SPEC §5 alerts: live letters still created although created before the last print run''s deadline (app_hidden.collation_deadline), and letters pending-virus-check for more than 90 minutes, created within `within`; with the problem in words. Used by the check-letters task.';
+
+
+--
 -- Name: letters_to_collate(timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -10805,6 +10835,13 @@ REVOKE ALL ON FUNCTION app_private.letter_pdf_key(reference text, postage text, 
 --
 
 REVOKE ALL ON FUNCTION app_private.letters_for_pdf(ids uuid[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION letters_needing_attention(at timestamp with time zone, within interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.letters_needing_attention(at timestamp with time zone, within interval) FROM PUBLIC;
 
 
 --

@@ -233,3 +233,20 @@ t.test('letters whose PDF or scan job was lost are queued again, once each', asy
   t.equal((await runTask(db.url, 'scan-letter', { ids: [orphan.body.id] })).status, 'completed');
   t.equal((await row(orphan.body.id)).notification_status, 'pending-virus-check');
 });
+
+t.test('letters that missed the print run or their scan are reported', async (t) => {
+  const stale = await post(app, fx.normal, '/v2/notifications/letter', { template_id: fx.letter, personalisation: { ...ADDRESS, name: 'stale' } });
+  const scanning = await post(app, fx.normal, '/v2/notifications/letter', { reference: 'slow-scan', content: PDF.toString('base64') });
+  const recent = await post(app, fx.normal, '/v2/notifications/letter', { reference: 'recent-scan', content: PDF.toString('base64') });
+  await db.query(`update app_public.notifications set created_at = now() - interval '3 days' where id = $1`, [stale.body.id]);
+  await db.query(`update app_public.notifications set created_at = now() - interval '2 hours' where id = $1`, [scanning.body.id]);
+  const found = await db.query<{ id: string; problem: string }>('select id, problem from app_private.letters_needing_attention()');
+  const byId = new Map(found.map((r) => [r.id, r.problem]));
+  t.match(byId.get(stale.body.id), /^still created after the print run of \d{4}-\d{2}-\d{2} 17:30$/);
+  t.match(byId.get(scanning.body.id), /^pending virus check for 1[12]\d minutes$/);
+  t.notOk(byId.has(recent.body.id), 'a scan under 90 minutes old is not late');
+  // As of just before that letter was created, nothing about it is late yet.
+  const before = await db.query<{ id: string }>(`select id from app_private.letters_needing_attention(now() - interval '3 days')`);
+  t.notOk(before.some((r) => r.id === stale.body.id), 'as of its own creation it was not late');
+  t.equal((await runTask(db.url, 'check-letters', {})).status, 'completed');
+});
