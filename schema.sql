@@ -755,6 +755,25 @@ COMMENT ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp wi
 
 
 --
+-- Name: letter_postage_code(text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.letter_postage_code(postage text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select case coalesce(postage, 'second') when 'first' then '1' when 'second' then '2' when 'economy' then 'ECONOMY'
+                                          when 'europe' then 'E' when 'rest-of-world' then 'N' end
+$$;
+
+
+--
+-- Name: FUNCTION letter_postage_code(postage text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.letter_postage_code(postage text) IS 'SPEC §4.2 postage code used in letter PDF keys and print zip names: first 1, second (default) 2, economy ECONOMY, europe E, rest-of-world N.';
+
+
+--
 -- Name: letter_print_date(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -1805,9 +1824,7 @@ CREATE FUNCTION app_private.letter_pdf_key(reference text, postage text, created
     LANGUAGE sql IMMUTABLE
     AS $$
   select to_char(app_hidden.letter_print_date(created_at), 'YYYY-MM-DD')
-      || '/NOTIFY.' || upper(reference) || '.D.'
-      || case coalesce(postage, 'second') when 'first' then '1' when 'second' then '2' when 'economy' then 'ECONOMY'
-                                          when 'europe' then 'E' when 'rest-of-world' then 'N' end
+      || '/NOTIFY.' || upper(reference) || '.D.' || app_hidden.letter_postage_code(postage)
       || '.C.' || to_char(created_at at time zone 'UTC', 'YYYYMMDDHH24MISS') || '.PDF'
 $$;
 
@@ -1823,13 +1840,14 @@ COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, cre
 -- Name: letters_for_pdf(uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.letters_for_pdf(ids uuid[]) RETURNS TABLE(id uuid, notification_status text, reference text, postage text, created_at timestamp with time zone, precompiled boolean, personalisation text, template_content text, template_subject text, contact_block text, service_name text)
+CREATE FUNCTION app_private.letters_for_pdf(ids uuid[]) RETURNS TABLE(id uuid, notification_status text, reference text, postage text, created_at timestamp with time zone, precompiled boolean, personalisation text, template_content text, template_subject text, contact_block text, service_name text, pdf_key text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
   select n.id, n.notification_status, n.reference, n.postage, n.created_at, t.hidden,
          case when n._personalisation is not null then app_private.decrypt(n._personalisation) end,
-         t.content, t.subject, n.reply_to_text, s.name::text
+         t.content, t.subject, n.reply_to_text, s.name::text,
+         app_private.letter_pdf_key(n.reference, n.postage, n.created_at)
   from app_public.notifications n
   join app_public.templates_history t on t.id = n.template_id and t.version = n.template_version
   join app_public.services s on s.id = n.service_id
@@ -1843,7 +1861,7 @@ $$;
 -- Name: FUNCTION letters_for_pdf(ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of `ids` still waiting for a PDF (created) or a virus scan (pending-virus-check), with what create-letter-pdf needs to render them (personalisation decrypted, template content and subject, contact block) and whether the letter is precompiled.';
+COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of `ids` still waiting for a PDF (created) or a virus scan (pending-virus-check), with what create-letter-pdf needs to render them (personalisation decrypted, template content and subject, contact block) whether the letter is precompiled, and its PDF''s key in the letters PDF bucket (app_private.letter_pdf_key; in the scan bucket the file name alone).';
 
 
 --
@@ -1880,7 +1898,7 @@ COMMENT ON FUNCTION app_private.letters_needing_attention(at timestamp with time
 -- Name: letters_to_collate(timestamp with time zone, uuid, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid DEFAULT NULL::uuid, batch_size integer DEFAULT 10000) RETURNS TABLE(id uuid, service_id uuid, organisation_id uuid, postage text, reference text, created_at timestamp with time zone, billable_units integer, pdf_key text)
+CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid DEFAULT NULL::uuid, batch_size integer DEFAULT 10000) RETURNS TABLE(id uuid, service_id uuid, organisation_id uuid, postage text, reference text, created_at timestamp with time zone, billable_units integer, pdf_key text, postage_code text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -1888,7 +1906,7 @@ CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone
   -- deadline — any earlier day too, so stragglers go out — per postage, by service and created_at;
   -- read in keyset pages of batch_size.
   select n.id, n.service_id, s.organisation_id, coalesce(n.postage, 'second'), n.reference, n.created_at, n.billable_units,
-         app_private.letter_pdf_key(n.reference, n.postage, n.created_at)
+         app_private.letter_pdf_key(n.reference, n.postage, n.created_at), app_hidden.letter_postage_code(n.postage)
   from app_public.notifications n
   join app_public.services s on s.id = n.service_id
   where n.notification_type = 'letter' and n.notification_status = 'created' and n.key_type = 'normal'
@@ -1907,7 +1925,7 @@ $$;
 -- Name: FUNCTION letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'SPEC §5.3: letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys; keyset pages (pass the last row''s id as after_id).';
+COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'SPEC §5.3: letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys and postage codes; keyset pages (pass the last row''s id as after_id).';
 
 
 --
@@ -10619,6 +10637,13 @@ GRANT ALL ON FUNCTION app_hidden.is_platform_admin() TO notify_authenticator;
 
 REVOKE ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) TO notify_authenticator;
+
+
+--
+-- Name: FUNCTION letter_postage_code(postage text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.letter_postage_code(postage text) FROM PUBLIC;
 
 
 --

@@ -3,6 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
+import { pdfFileName } from '../src/lib/letters.ts';
 import { isMissing, processS3 } from '../src/lib/s3.ts';
 
 interface Letter {
@@ -14,12 +15,12 @@ interface Letter {
   created_at: Date;
   billable_units: number;
   pdf_key: string;
+  postage_code: string;
 }
 
 /** SPEC §5.3: at most 500 files and 40 MB a zip, one service (and postage) per zip. */
 const MAX_FILES = 500;
 const MAX_BYTES = 40 * 1024 * 1024;
-const POSTAGE_CODE: Record<string, string> = { first: '1', second: '2', economy: 'ECONOMY', europe: 'E', 'rest-of-world': 'N' };
 
 /**
  * Letter collation (SPEC §5.3), after the 17:30 London cut-off: created live letters with a PDF,
@@ -47,7 +48,7 @@ const collateLetters: Task = async (_payload, helpers) => {
     const names = Object.keys(zip.files).sort();
     const hash = crypto.createHash('sha1').update(names.join('\n')).digest('hex').slice(0, 20).toUpperCase();
     const first = zip.letters[0];
-    const name = `NOTIFY.${printDate}.${POSTAGE_CODE[first.postage] ?? '2'}.${String(++zipNumber).padStart(3, '0')}.${hash}.${first.service_id}.${first.organisation_id ?? 'None'}.ZIP`;
+    const name = `NOTIFY.${printDate}.${first.postage_code}.${String(++zipNumber).padStart(3, '0')}.${hash}.${first.service_id}.${first.organisation_id ?? 'None'}.ZIP`;
     const ids = zip.letters.map((l) => l.id);
     let accepted = true;
     try {
@@ -85,7 +86,7 @@ const collateLetters: Task = async (_payload, helpers) => {
       if (!sameZip || zip!.letters.length >= MAX_FILES || zip!.bytes + bytes.length > MAX_BYTES) await flush();
       zip ??= { letters: [], files: {}, bytes: 0 };
       zip.letters.push(letter);
-      zip.files[letter.pdf_key.slice(letter.pdf_key.indexOf('/') + 1)] = bytes;
+      zip.files[pdfFileName(letter.pdf_key)] = bytes;
       zip.bytes += bytes.length;
     }
     after = page[page.length - 1];

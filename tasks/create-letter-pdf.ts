@@ -5,7 +5,6 @@ import {
   lettersPayload,
   lettersToMake,
   MAX_LETTER_PAGES,
-  pdfKeyOf,
   recordLetterPdfs,
   renderLetterPdf,
   sheetsFor,
@@ -41,7 +40,7 @@ const createLetterPdf: Task = async (payload, helpers) => {
       continue;
     }
     await processS3().send(
-      new PutObjectCommand({ Bucket: config().LETTERS_PDF_BUCKET, Key: await pdfKeyOf(helpers, row), Body: bytes, ContentType: 'application/pdf' }),
+      new PutObjectCommand({ Bucket: config().LETTERS_PDF_BUCKET, Key: row.pdf_key, Body: bytes, ContentType: 'application/pdf' }),
     );
     results.push({ id: row.id, sheets: sheetsFor(pages), status: null });
   }

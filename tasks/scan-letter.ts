@@ -1,7 +1,7 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
-import { lettersPayload, lettersToMake, pdfKeyOf, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { lettersPayload, lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
 import { isMissing, processS3 } from '../src/lib/s3.ts';
 
 /**
@@ -20,7 +20,7 @@ const scanLetter: Task = async (payload, helpers) => {
   );
   const results: LetterPdfResult[] = [];
   for (const row of rows) {
-    const scanKey = await pdfKeyOf(helpers, row, false);
+    const scanKey = pdfFileName(row.pdf_key);
     let bytes: Uint8Array;
     try {
       bytes = await (await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }))).Body!.transformToByteArray();
@@ -34,7 +34,7 @@ const scanLetter: Task = async (payload, helpers) => {
       await s3.send(
         new CopyObjectCommand({
           Bucket: cfg.LETTERS_PDF_BUCKET,
-          Key: await pdfKeyOf(helpers, row),
+          Key: row.pdf_key,
           CopySource: `${cfg.LETTERS_SCAN_BUCKET}/${encodeURIComponent(scanKey)}`,
         }),
       );

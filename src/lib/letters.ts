@@ -3,7 +3,6 @@
 import type { JobHelpers } from 'graphile-worker';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { z } from 'zod';
-import { letterPdfKey } from '../routes/v2/state.ts';
 
 /** Notify refuses letters longer than this (SPEC: letter-too-long → validation-failed). */
 export const MAX_LETTER_PAGES = 10;
@@ -177,6 +176,8 @@ export interface LetterRow {
   template_subject: string | null;
   contact_block: string | null;
   service_name: string;
+  /** Key in the letters PDF bucket (app_private.letter_pdf_key). */
+  pdf_key: string;
 }
 
 export interface LetterPdfResult {
@@ -205,7 +206,7 @@ export async function recordLetterPdfs(helpers: JobHelpers, results: LetterPdfRe
   if (results.length) await helpers.query('select app_private.record_letter_pdfs($1::jsonb)', [JSON.stringify(results)]);
 }
 
-/** Where a letter's PDF lives: the letters PDF bucket (`folder`) or the scan bucket (file name alone). */
-export function pdfKeyOf(helpers: JobHelpers, row: LetterRow, folder = true): Promise<string> {
-  return letterPdfKey({ query: helpers.query } as never, { reference: row.reference, postage: row.postage, createdAt: row.created_at }, folder);
+/** A letter PDF's file name: its key without the print-date folder (the scan bucket and print zips use it). */
+export function pdfFileName(key: string): string {
+  return key.slice(key.indexOf('/') + 1);
 }

@@ -7,6 +7,7 @@ import type { CreateBatcher } from '../../lib/v2/batcher.ts';
 import type { ServiceSnapshot, V2Cache } from '../../lib/v2/cache.ts';
 import type { KeyType } from '../../lib/v2/jwt-auth.ts';
 import { makeS3Client } from '../../lib/s3.ts';
+import { pdfFileName } from '../../lib/letters.ts';
 
 export interface V2State {
   ctx: AppContext;
@@ -58,6 +59,6 @@ export async function letterPdfKey(
     n.postage,
     n.createdAt,
   ]);
-  return folder ? rows[0].key : rows[0].key.slice(rows[0].key.indexOf('/') + 1);
+  return folder ? rows[0].key : pdfFileName(rows[0].key);
 }
 
