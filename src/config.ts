@@ -85,6 +85,8 @@ const schema = z.object({
    * A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.
    */
   DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Messages per request to providers that take many at once (the generic HTTP format); 1 = one request each. */
+  DELIVERY_PROVIDER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   /** Simulated providers: share of delivered / permanent-failure outcomes (the rest temporary-failure). */
   STUB_DELIVERED_RATIO: z.coerce.number().min(0).max(1).default(0.9),
   STUB_PERMANENT_FAILURE_RATIO: z.coerce.number().min(0).max(1).default(0.05),

@@ -13,8 +13,8 @@ import {
   invalidateProviderCache,
   ProviderError,
   smsProvider,
+  type BatchResult,
   type EmailMessage,
-  type SendResult,
   type SmsMessage,
 } from './providers/index.ts';
 
@@ -195,9 +195,24 @@ async function sendClaimed(
   if (rows.length === 0) return [];
   const providers = await activeProviders(client, channel);
   const outcomes: Outcome[] = [];
-  await mapBounded(rows, opts.concurrency ?? cfg.DELIVERY_SEND_CONCURRENCY, async (row) => {
+  const fail = (row: ClaimedRow, provider: string | null, billableUnits: number, e: unknown) => {
+    const err = e as Error;
+    const retryable = e instanceof ProviderError ? e.retryable : false;
+    if (e instanceof ProviderError && !e.ofMessage && provider && e.provider === provider) failedProviders.set(provider, err.message);
+    if (report.errors.length < 5) report.errors.push(err.message);
+    outcomes.push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
+  };
+  // Each message built and its provider chosen; then the provider calls: one request per message,
+  // or per DELIVERY_PROVIDER_BATCH messages to providers that take many at once.
+  type Ready = { row: ClaimedRow; provider: string; billableUnits: number; sms: SmsMessage | null; email: EmailMessage | null };
+  const calls: Array<() => Promise<void>> = [];
+  const batches = new Map<string, Ready[]>();
+  for (const row of rows) {
     // SPEC §3: created ─service inactive─▶ technical-failure.
-    if (!row.service_active) return void outcomes.push({ id: row.id, outcome: 'failed', provider: null, billable_units: 0 });
+    if (!row.service_active) {
+      outcomes.push({ id: row.id, outcome: 'failed', provider: null, billable_units: 0 });
+      continue;
+    }
     let billableUnits = 0;
     let provider: string | null = null;
     try {
@@ -214,19 +229,50 @@ async function sendClaimed(
       if (row.key_type === 'test') {
         // Test keys never reach a provider (SPEC §4.12): the outcome is simulated.
         outcomes.push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
-        return;
+        continue;
       }
       if (!provider) throw new ProviderError('none', `no active ${channel}${row.international ? ' international' : ''} provider`);
-      const result: SendResult = sms ? await smsProvider(provider).sendSms(sms) : await emailProvider(provider).sendEmail(email!);
-      outcomes.push({ id: row.id, outcome: 'sent', provider, reference: result.reference, billable_units: billableUnits, status: result.status });
+      const ready: Ready = { row, provider, billableUnits, sms, email };
+      const batchable = sms ? smsProvider(provider).sendSmsBatch : emailProvider(provider).sendEmailBatch;
+      if (batchable && cfg.DELIVERY_PROVIDER_BATCH > 1) {
+        const list = batches.get(provider) ?? [];
+        batches.set(provider, list);
+        list.push(ready);
+      } else {
+        const send = sms ? () => smsProvider(ready.provider).sendSms(sms) : () => emailProvider(ready.provider).sendEmail(email!);
+        calls.push(() =>
+          send().then(
+            (result) => void outcomes.push({ id: row.id, outcome: 'sent', provider: ready.provider, reference: result.reference, billable_units: billableUnits, status: result.status }),
+            (e) => fail(row, ready.provider, billableUnits, e),
+          ),
+        );
+      }
     } catch (e) {
-      const err = e as Error;
-      const retryable = e instanceof ProviderError ? e.retryable : false;
-      if (e instanceof ProviderError && provider && e.provider === provider) failedProviders.set(provider, err.message);
-      if (report.errors.length < 5) report.errors.push(err.message);
-      outcomes.push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
+      fail(row, provider, billableUnits, e);
     }
-  });
+  }
+  for (const [provider, list] of batches) {
+    for (let i = 0; i < list.length; i += cfg.DELIVERY_PROVIDER_BATCH) {
+      const group = list.slice(i, i + cfg.DELIVERY_PROVIDER_BATCH);
+      const send = channel === 'sms'
+        ? () => smsProvider(provider).sendSmsBatch!(group.map((r) => r.sms!))
+        : () => emailProvider(provider).sendEmailBatch!(group.map((r) => r.email!));
+      calls.push(async () => {
+        let results: BatchResult[];
+        try {
+          results = await send();
+        } catch (e) {
+          return group.forEach(({ row, billableUnits }) => fail(row, provider, billableUnits, e));
+        }
+        group.forEach(({ row, billableUnits }, k) => {
+          const r = results[k];
+          if (r instanceof ProviderError) fail(row, provider, billableUnits, r);
+          else outcomes.push({ id: row.id, outcome: 'sent', provider, reference: r.reference, billable_units: billableUnits, status: r.status });
+        });
+      });
+    }
+  }
+  await mapBounded(calls, opts.concurrency ?? cfg.DELIVERY_SEND_CONCURRENCY, (call) => call());
   return outcomes;
 }
 

@@ -35,6 +35,7 @@ t.test('texts: created → sending → delivered, with a callback to the service
     t.ok(r.sent_at && r.updated_at && r.updated_at >= r.sent_at, 'sent_at and updated_at recorded');
   }
   t.equal(d.sms.stats.accepted, 3, 'each text handed over once');
+  t.equal(d.sms.stats.requests, 1, 'in one request (the generic format takes a batch)');
 
   await waitFor('3 callbacks', async () => endpoint.requests.length >= 3);
   const cb = endpoint.requests.find((r) => r.body.id === ids[0])!;

@@ -2,7 +2,12 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { httpPost, NetworkError } from './http.ts';
-import { ProviderError, type EmailMessage, type EmailProvider, type SendResult } from './types.ts';
+import { postGenericBatch } from './generic.ts';
+import { ProviderError, type BatchResult, type EmailMessage, type EmailProvider, type SendResult } from './types.ts';
+
+const genericMessage = (m: EmailMessage) => ({ reference: m.id, to: m.to, from: m.from, subject: m.subject, text: m.text, html: m.html, reply_to: m.replyTo, headers: m.headers });
+/** 5xx and 429 may pass on retry; other refusals will not. */
+const retryableStatus = (status: number) => status >= 500 || status === 429;
 
 export class SmtpEmailProvider implements EmailProvider {
   readonly identifier = 'smtp';
@@ -86,7 +91,7 @@ export class HttpEmailProvider implements EmailProvider {
     try {
       res = await httpPost(
         this.url,
-        JSON.stringify({ reference: m.id, to: m.to, from: m.from, subject: m.subject, text: m.text, html: m.html, reply_to: m.replyTo, headers: m.headers }),
+        JSON.stringify(genericMessage(m)),
         { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, timeoutMs: this.timeoutMs },
       );
     } catch (e) {
@@ -94,7 +99,7 @@ export class HttpEmailProvider implements EmailProvider {
       throw e;
     }
     if (res.status < 200 || res.status >= 300) {
-      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, res.status >= 500 || res.status === 429);
+      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, retryableStatus(res.status));
     }
     let id: unknown;
     try {
@@ -104,5 +109,12 @@ export class HttpEmailProvider implements EmailProvider {
     }
     if (typeof id !== 'string' || !id) throw new ProviderError(this.identifier, `no message id in response: ${res.body.slice(0, 200)}`);
     return { reference: id };
+  }
+  async sendEmailBatch(messages: EmailMessage[]): Promise<BatchResult[]> {
+    const results = await postGenericBatch(
+      { identifier: this.identifier, url: this.url, token: this.token, timeoutMs: this.timeoutMs, retryableStatus },
+      messages.map(genericMessage),
+    );
+    return results.map((r) => (r instanceof ProviderError ? r : { reference: r.id }));
   }
 }

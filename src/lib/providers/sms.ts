@@ -1,7 +1,8 @@
 // SMS over HTTP. `style` selects the request format: Notify's MMG and Firetext clients, Reach,
 // or the generic JSON one spoken by the local simulated provider (and any compatible gateway).
 import { httpPost, NetworkError } from './http.ts';
-import { ProviderError, type SendResult, type SmsMessage, type SmsProvider } from './types.ts';
+import { postGenericBatch } from './generic.ts';
+import { ProviderError, type BatchResult, type SendResult, type SmsMessage, type SmsProvider } from './types.ts';
 
 export type SmsStyle = 'mmg' | 'firetext' | 'reach' | 'generic';
 
@@ -13,12 +14,27 @@ export interface HttpSmsOptions {
   timeoutMs: number;
 }
 
+const genericMessage = (m: SmsMessage) => ({ reference: m.id, to: m.to, content: m.content, sender: m.sender, international: m.international });
+
 export class HttpSmsProvider implements SmsProvider {
   readonly identifier: string;
   private readonly opts: HttpSmsOptions;
+  /** The generic format takes many messages in one request; the provider styles one each. */
+  readonly sendSmsBatch?: (messages: SmsMessage[]) => Promise<BatchResult[]>;
   constructor(opts: HttpSmsOptions) {
     this.identifier = opts.identifier;
     this.opts = opts;
+    if (opts.style === 'generic') this.sendSmsBatch = (messages) => this.batch(messages);
+  }
+
+  private async batch(messages: SmsMessage[]): Promise<BatchResult[]> {
+    const { identifier, url, apiKey, timeoutMs } = this.opts;
+    const results = await postGenericBatch(
+      { identifier, url, token: apiKey, timeoutMs, retryableStatus: () => true },
+      messages.map(genericMessage),
+    );
+    // Texts are tracked by our id (the reference sent), as for single sends.
+    return results.map((r, i) => (r instanceof ProviderError ? r : { reference: messages[i].id }));
   }
 
   private request(m: SmsMessage): { body: string; contentType: string; headers: Record<string, string> } {
@@ -44,7 +60,7 @@ export class HttpSmsProvider implements SmsProvider {
         };
       default:
         return {
-          body: JSON.stringify({ reference: m.id, to: m.to, content: m.content, sender: m.sender, international: m.international }),
+          body: JSON.stringify(genericMessage(m)),
           contentType: 'application/json',
           headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
         };

@@ -1,5 +1,5 @@
 // Local simulated provider (one per channel): an HTTP server on localhost that accepts messages
-// in the generic format (/sms, /email) and in MMG (/mmg), Firetext (/firetext) and Reach
+// in the generic format (/sms, /email; one message or {"messages": [...]}) and in MMG (/mmg), Firetext (/firetext) and Reach
 // (/reach) style, answers at once, and later POSTs delivery receipts to the platform with
 // outcomes drawn from configurable ratios. Receipts of the generic formats are batched (one POST
 // per flush), the provider-style ones are sent one by one in that provider's format.
@@ -57,7 +57,8 @@ export interface StubProvider {
   messages: Map<string, AcceptedMessage>;
   /** Sends received per reference (repeats included). */
   hits: Map<string, number>;
-  stats: { accepted: number; duplicates: number; rejected: number; receiptsSent: number; receiptsFailed: number };
+  /** requests: send requests received (a batch is one). */
+  stats: { requests: number; accepted: number; duplicates: number; rejected: number; receiptsSent: number; receiptsFailed: number };
   setPlatformUrl(url: string): void;
   /** Simulate a text received from a phone (SMS stub): POSTs to the platform's inbound route. */
   sendInbound(msg: { from: string; to: string; content: string }): Promise<number>;
@@ -117,7 +118,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
   const behaviour: StubBehaviour = { failWith: null, responseDelayMs: 0 };
   const messages = new Map<string, AcceptedMessage>();
   const hits = new Map<string, number>();
-  const stats = { accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
+  const stats = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
   const queue: PendingReceipt[] = [];
   let closed = false;
 
@@ -130,8 +131,8 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     return 'temporary-failure';
   };
 
-  function parse(flavour: Flavour, raw: string, contentType: string): Omit<AcceptedMessage, 'messageId' | 'acceptedAt' | 'outcome' | 'flavour'> {
-    const b: Record<string, unknown> = contentType.includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : (JSON.parse(raw) as Record<string, unknown>);
+  type Parsed = Omit<AcceptedMessage, 'messageId' | 'acceptedAt' | 'outcome' | 'flavour'>;
+  function parse(flavour: Flavour, b: Record<string, unknown>): Parsed {
     const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
     switch (flavour) {
       case 'mmg':
@@ -150,6 +151,34 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     }
   }
 
+  /** Takes one message (a repeated reference is acknowledged again, not delivered twice). */
+  function accept(flavour: Flavour, msg: Parsed): AcceptedMessage {
+    hits.set(msg.reference, (hits.get(msg.reference) ?? 0) + 1);
+    const known = messages.get(msg.reference);
+    if (known) {
+      stats.duplicates++;
+      return known;
+    }
+    const accepted: AcceptedMessage = {
+      ...msg,
+      flavour,
+      messageId: flavour === 'email' ? `stub-${crypto.randomUUID()}` : msg.reference,
+      acceptedAt: Date.now(),
+      outcome: draw(msg.to),
+    };
+    messages.set(msg.reference, accepted);
+    stats.accepted++;
+    queue.push({
+      due: Date.now() + receiptDelay,
+      flavour,
+      reference: flavour === 'email' ? accepted.messageId : accepted.reference,
+      outcome: accepted.outcome,
+      sentAt: new Date(accepted.acceptedAt).toISOString(),
+      tries: 0,
+    });
+    return accepted;
+  }
+
   const server = http.createServer(async (req, res) => {
     const flavour = (req.url ?? '').replace(/^\/+/, '').split(/[/?]/)[0] as Flavour;
     const send = (status: number, body: unknown) => {
@@ -161,42 +190,35 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
       await readBody(req).catch(() => '');
       return send(404, { error: 'not found' });
     }
-    let msg;
+    stats.requests++;
+    let body: Record<string, unknown>;
     try {
-      msg = parse(flavour, await readBody(req), String(req.headers['content-type'] ?? ''));
+      const raw = await readBody(req);
+      body = String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : (JSON.parse(raw) as Record<string, unknown>);
+      if (!body || typeof body !== 'object') throw new Error('not an object');
     } catch {
       return send(400, { error: 'invalid body' });
     }
-    if (!msg.reference || !msg.to) return send(400, { error: 'reference and to are required' });
+    // The generic formats also take {"messages": [...]}: one result per message, in order.
+    const batch = (flavour === 'sms' || flavour === 'email') && Array.isArray(body.messages) ? (body.messages as unknown[]) : null;
+    if (batch && (batch.length === 0 || batch.length > 1000)) return send(400, { error: 'messages must hold 1 to 1000 messages' });
+    const msg = batch ? null : parse(flavour, body);
+    if (msg && (!msg.reference || !msg.to)) return send(400, { error: 'reference and to are required' });
     if (behaviour.responseDelayMs > 0) await new Promise((r) => setTimeout(r, behaviour.responseDelayMs));
     if (behaviour.failWith !== null) {
       stats.rejected++;
       return send(behaviour.failWith, { error: 'simulated outage' });
     }
-    hits.set(msg.reference, (hits.get(msg.reference) ?? 0) + 1);
-    const known = messages.get(msg.reference);
-    if (known) {
-      stats.duplicates++;
-    } else {
-      const accepted: AcceptedMessage = {
-        ...msg,
-        flavour,
-        messageId: flavour === 'email' ? `stub-${crypto.randomUUID()}` : msg.reference,
-        acceptedAt: Date.now(),
-        outcome: draw(msg.to),
-      };
-      messages.set(msg.reference, accepted);
-      stats.accepted++;
-      queue.push({
-        due: Date.now() + receiptDelay,
-        flavour,
-        reference: flavour === 'email' ? accepted.messageId : accepted.reference,
-        outcome: accepted.outcome,
-        sentAt: new Date(accepted.acceptedAt).toISOString(),
-        tries: 0,
+    if (batch) {
+      return send(200, {
+        results: batch.map((item) => {
+          const m = item && typeof item === 'object' ? parse(flavour, item as Record<string, unknown>) : null;
+          if (!m || !m.reference || !m.to) return { error: 'reference and to are required', permanent: true };
+          return { id: accept(flavour, m).messageId };
+        }),
       });
     }
-    const m = messages.get(msg.reference)!;
+    const m = accept(flavour, msg!);
     if (flavour === 'firetext') return send(200, { code: 0, description: 'SMS successfully queued' });
     if (flavour === 'mmg') return send(200, { Reference: m.messageId });
     return send(200, { id: m.messageId });

@@ -30,23 +30,34 @@ export interface SendResult {
   status?: 'sent';
 }
 
-/** A failed hand-off. retryable=false goes straight to technical-failure. */
+/**
+ * A failed hand-off. retryable=false goes straight to technical-failure. ofMessage: the provider
+ * answered and refused just this message (one result of a batch), so it is not deprioritised.
+ */
 export class ProviderError extends Error {
   readonly provider: string;
   readonly retryable: boolean;
-  constructor(provider: string, message: string, retryable = true) {
+  readonly ofMessage: boolean;
+  constructor(provider: string, message: string, retryable = true, ofMessage = false) {
     super(`${provider}: ${message}`);
     this.provider = provider;
     this.retryable = retryable;
+    this.ofMessage = ofMessage;
   }
 }
+
+/** One result per message of a batch, in order: accepted, or why not. */
+export type BatchResult = SendResult | ProviderError;
 
 export interface SmsProvider {
   identifier: string;
   sendSms(message: SmsMessage): Promise<SendResult>;
+  /** Providers that take many messages in one request (the generic HTTP format). Never throws for one message's error. */
+  sendSmsBatch?(messages: SmsMessage[]): Promise<BatchResult[]>;
 }
 
 export interface EmailProvider {
   identifier: string;
   sendEmail(message: EmailMessage): Promise<SendResult>;
+  sendEmailBatch?(messages: EmailMessage[]): Promise<BatchResult[]>;
 }
