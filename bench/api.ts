@@ -35,26 +35,30 @@ interface LoadResult {
   statusCodeStats?: Record<string, { count: number }>;
 }
 
-function load(url: string, body: string, auth?: { serviceId: string; secret: string }, duration = DURATION): Promise<LoadResult> {
+/** Runs a bench/ script as a child process (not sharing this process's event loop); resolves with the JSON of its last stdout line. */
+function child<T>(script: string, env: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_load.ts')], {
-      env: {
-        ...process.env,
-        URL: url,
-        BODY: body,
-        DURATION: String(duration),
-        CONNECTIONS: String(CONNECTIONS),
-        SERVICE_ID: auth?.serviceId ?? '',
-        SECRET: auth?.secret ?? '',
-      },
+    const proc = spawn(process.execPath, [path.join(projectRoot, 'bench', script)], {
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
-      resolve(JSON.parse(out.trim().split('\n').pop()!));
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as T);
     });
+  });
+}
+
+function load(url: string, body: string, auth?: { serviceId: string; secret: string }, duration = DURATION): Promise<LoadResult> {
+  return child<LoadResult>('_load.ts', {
+    URL: url,
+    BODY: body,
+    DURATION: String(duration),
+    CONNECTIONS: String(CONNECTIONS),
+    SERVICE_ID: auth?.serviceId ?? '',
+    SECRET: auth?.secret ?? '',
   });
 }
 
@@ -109,15 +113,15 @@ try {
     cleanup.push(() => stub.close());
     stubUrl = stub.url;
   } else {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bench', '_stub.ts')], {
+    const stubProc = spawn(process.execPath, [path.join(projectRoot, 'bench', '_stub.ts')], {
       env: { ...process.env, PLATFORM_URL: `http://127.0.0.1:${port}`, RECEIPT_DELAY_MS: String(receiptDelayMs) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     stubUrl = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString().split('\n')[0]) as { url: string }).url));
-      child.once('exit', (code) => reject(new Error(`stub provider exited with ${code}`)));
+      stubProc.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString().split('\n')[0]) as { url: string }).url));
+      stubProc.once('exit', (code) => reject(new Error(`stub provider exited with ${code}`)));
     });
-    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }));
+    cleanup.push(() => new Promise((r) => { stubProc.once('exit', r); stubProc.kill('SIGTERM'); }));
   }
   configureProviders({ SMS_STUB_URL: `${stubUrl}/sms` });
   // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
@@ -125,15 +129,15 @@ try {
   if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
     // WORKER_NODE_ARGS='--cpu-prof …': Node options for the worker process (profiling).
     const nodeArgs = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
+    const workerProc = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
       env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+      workerProc.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      workerProc.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
-    cleanup.push(() => new Promise((r) => { child.once('exit', r); child.kill(); }));
+    cleanup.push(() => new Promise((r) => { workerProc.once('exit', r); workerProc.kill(); }));
   } else if (!process.env.NO_WORKER) {
     const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
     cleanup.push(() => runner.stop());
@@ -170,6 +174,10 @@ try {
   const items = batcher.stats.items - batchesBefore.items;
   // NO_BASELINE=1 skips the bare route (profiling the API alone).
   const base = process.env.NO_BASELINE ? api : await load(`http://127.0.0.1:${barePort}/json`, body);
+  // The issue's reference point: durable single-row inserts of a Notify-shaped row with its indexes.
+  const inserts = process.env.NO_BASELINE
+    ? null
+    : await child<{ inserted: number; duration: number; p50: number; p99: number }>('_inserts.ts', { DATABASE_URL: url, DURATION: String(DURATION), CONNECTIONS: String(CONNECTIONS) });
 
   const accepted = api['2xx'] / api.duration;
   const baseRate = base['2xx'] / base.duration;
@@ -182,6 +190,12 @@ try {
       line('POST /v2/notifications/sms (201)', api, accepted),
       line('bare Fastify POST /json (baseline)', base, baseRate),
       `ratio API / baseline: ${(accepted / baseRate).toFixed(3)}`,
+      ...(inserts
+        ? [
+            `${'single-row inserts, raw pg (baseline)'.padEnd(34)} ${(inserts.inserted / inserts.duration).toFixed(0).padStart(7)} rows/s  p50 ${String(inserts.p50).padStart(3)} ms   p99 ${String(inserts.p99).padStart(3)} ms   (a copy of notifications with all its indexes, a transaction each)`,
+            `ratio API / single-row inserts: ${(accepted / (inserts.inserted / inserts.duration)).toFixed(3)} (the issue's target: 5,000 req/s where these inserts reach ~15,000 rows/s = 0.333)`,
+          ]
+        : []),
       // Requests still in flight when autocannon stops are committed but not counted as 2xx.
       `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
       `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch (one transaction each); deliver-sms jobs queued ${jobs}`,
@@ -196,7 +210,7 @@ try {
     const tabs = await ownerPool.query(`select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan, idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
       from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read + coalesce(idx_tup_fetch, 0) > 1000 order by coalesce(idx_tup_fetch, 0) + seq_tup_read desc limit 12`);
     console.table(tabs.rows);
-    const db = await ownerPool.query(`select xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`);
+    const db = await ownerPool.query(`select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`);
     console.table(db.rows);
   }
   if (stored < api['2xx'] || stored - api['2xx'] > CONNECTIONS) process.exitCode = 1;

@@ -62,6 +62,11 @@ const schema = z.object({
   EMAIL_STUB_URL: z.string().url().optional(),
   /** Bearer token sent to the generic HTTP providers (optional). */
   PROVIDER_STUB_TOKEN: z.string().optional(),
+  /**
+   * Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …`
+   * or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).
+   */
+  PROVIDER_CALLBACK_TOKEN: z.string().min(16).optional(),
   MMG_URL: z.string().url().optional(),
   MMG_API_KEY: z.string().default(''),
   FIRETEXT_URL: z.string().url().optional(),

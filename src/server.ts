@@ -70,6 +70,7 @@ async function main() {
       deliveredRatio: cfg.STUB_DELIVERED_RATIO,
       permanentFailureRatio: cfg.STUB_PERMANENT_FAILURE_RATIO,
       receiptDelayMs: cfg.STUB_RECEIPT_DELAY_MS,
+      callbackToken: cfg.PROVIDER_CALLBACK_TOKEN,
     };
     if (!cfg.SMS_STUB_URL) {
       const sms = await startStubProvider({ channel: 'sms', ...stubOptions });
@@ -112,6 +113,9 @@ async function main() {
     logger: { level: cfg.LOG_LEVEL },
   });
   stack.push(() => app.close());
+  if (!cfg.PROVIDER_CALLBACK_TOKEN && (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)) {
+    logger.warn('PROVIDER_CALLBACK_TOKEN is not set: anyone who can reach /notifications/{sms,email}/… can record delivery receipts and inbound texts');
+  }
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const listening = app.server.address();
   const ownPort = listening && typeof listening === 'object' ? listening.port : cfg.PORT;

@@ -41,13 +41,17 @@ export interface Delivery {
   emailTemplateId: string;
 }
 
-export async function setupDelivery(t: Teardown, opts: { label?: string; worker?: boolean; receiptDelayMs?: number } = {}): Promise<Delivery> {
+export async function setupDelivery(
+  t: Teardown,
+  opts: { label?: string; worker?: boolean; receiptDelayMs?: number; callbackToken?: string } = {},
+): Promise<Delivery> {
   const db = await createTestDb(t, opts.label ?? 'delivery');
-  const { app } = await createTestApp(t, { db });
+  const { app } = await createTestApp(t, { db, config: opts.callbackToken ? { PROVIDER_CALLBACK_TOKEN: opts.callbackToken } : undefined });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const platformUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const sms = await startStubProvider({ channel: 'sms', platformUrl, receiptDelayMs: opts.receiptDelayMs ?? 30 });
-  const email = await startStubProvider({ channel: 'email', platformUrl, receiptDelayMs: opts.receiptDelayMs ?? 30 });
+  const stubOptions = { platformUrl, receiptDelayMs: opts.receiptDelayMs ?? 30, callbackToken: opts.callbackToken };
+  const sms = await startStubProvider({ channel: 'sms', ...stubOptions });
+  const email = await startStubProvider({ channel: 'email', ...stubOptions });
   configureProviders({ SMS_STUB_URL: `${sms.url}/sms`, EMAIL_STUB_URL: `${email.url}/email` });
   invalidateProviderCache();
   const runner = opts.worker === false ? null : await startWorker({ pgPool: db.pool, concurrency: 4, crontab: false, only: DELIVERY_TASKS });

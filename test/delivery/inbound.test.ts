@@ -2,7 +2,7 @@
 // and the CLI commands that set the callbacks.
 import t from 'tap';
 import { cli } from '../helpers/spawn.ts';
-import { setupDelivery, startCallbackEndpoint, waitFor } from './fixtures.ts';
+import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor, waitForStatuses } from './fixtures.ts';
 
 t.test('a text received on an inbound number is stored and forwarded to the service', async (t) => {
   const d = await setupDelivery(t, { label: 'inbound' });
@@ -71,4 +71,41 @@ t.test('CLI: set-delivery-callback and set-inbound-callback', async (t) => {
   const missing = await cli(d.db.url, 'set-delivery-callback', '--service', d.serviceId, '--url', 'https://service.example/callback');
   t.equal(missing.code, 2);
   t.match(missing.stderr, /--bearer-token/);
+});
+
+t.test('PROVIDER_CALLBACK_TOKEN: receipts and inbound texts only from callers with the token', async (t) => {
+  const token = `cb-${'x'.repeat(20)}-${Date.now()}`;
+  const d = await setupDelivery(t, { label: 'cbtoken', callbackToken: token });
+  await d.db.query(`select app_public.add_inbound_number(number => '07700900501', service_id => $1)`, [d.serviceId]);
+
+  // The simulated providers send the token: texts are delivered and receipts recorded end to end.
+  const ids = await createNotifications(d, 'sms', [{ to: '07700900123' }, { to: '07700900124' }]);
+  t.same(await waitForStatuses(d.db, ids, (s) => s !== 'created' && s !== 'sending'), ['delivered', 'delivered'], 'receipts with the token recorded');
+  t.equal(await d.sms.sendInbound({ from: '07700900111', to: '07700900501', content: 'hi' }), 200, 'inbound text with the token');
+
+  // Anyone else: 401, nothing recorded.
+  const [target] = await createNotifications(d, 'sms', [{ to: '07700900125' }], { enqueue: false });
+  const forged = (headers: Record<string, string>, query = '') =>
+    d.app.inject({ method: 'POST', url: `/notifications/sms/reach${query}`, headers, payload: { reference: target, status: 'delivered' } });
+  const none = await forged({});
+  t.equal(none.statusCode, 401);
+  t.same(none.json(), { result: 'error', message: 'Provider callback token missing' });
+  const wrong = await forged({ authorization: 'Bearer not-the-token' });
+  t.equal(wrong.statusCode, 401);
+  t.same(wrong.json(), { result: 'error', message: 'Provider callback token invalid' });
+  t.equal((await forged({}, '?token=wrong')).statusCode, 401, 'a wrong token in the URL');
+  t.same(await statuses(d.db, [target]), ['created'], 'no forged receipt recorded');
+  const inbound = await d.app.inject({ method: 'POST', url: '/notifications/sms/receive/stub', payload: { from: '07700900111', to: '07700900501', content: 'forged' } });
+  t.equal(inbound.statusCode, 401);
+  const stored = await d.db.one('select count(*)::int as n from app_public.inbound_sms where service_id = $1', [d.serviceId]);
+  t.equal(stored.n, 1, 'only the authenticated inbound text stored');
+
+  // Providers that cannot send headers put it in the callback URL.
+  await d.db.query(`update app_public.notifications set notification_status = 'sending' where id = $1`, [target]);
+  const byQuery = await forged({}, `?token=${encodeURIComponent(token)}`);
+  t.equal(byQuery.statusCode, 200, byQuery.body);
+  t.same(await statuses(d.db, [target]), ['delivered']);
+  // The v2 API is not behind the provider token.
+  t.equal((await d.app.inject({ method: 'GET', url: '/v2/notifications' })).statusCode, 401);
+  t.match((await d.app.inject({ method: 'GET', url: '/v2/notifications' })).json().errors[0].error, 'AuthError');
 });

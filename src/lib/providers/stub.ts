@@ -24,6 +24,8 @@ export interface StubOptions {
   outcomeFor?: (to: string) => Outcome | null;
   host?: string;
   port?: number;
+  /** Sent as `Authorization: Bearer …` with receipts and inbound texts (the platform's PROVIDER_CALLBACK_TOKEN). */
+  callbackToken?: string;
 }
 
 export interface AcceptedMessage {
@@ -116,6 +118,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
   const receiptDelay = opts.receiptDelayMs ?? 0;
   let platformUrl = opts.platformUrl?.replace(/\/$/, '') ?? null;
   const behaviour: StubBehaviour = { failWith: null, responseDelayMs: 0 };
+  const authHeaders: Record<string, string> = opts.callbackToken ? { authorization: `Bearer ${opts.callbackToken}` } : {};
   const messages = new Map<string, AcceptedMessage>();
   const hits = new Map<string, number>();
   const stats = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
@@ -227,7 +230,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
 
   async function post(path: string, body: string, contentType: string): Promise<boolean> {
     try {
-      const r = await httpPost(`${platformUrl}${path}`, body, { contentType, timeoutMs: 10_000 });
+      const r = await httpPost(`${platformUrl}${path}`, body, { contentType, headers: authHeaders, timeoutMs: 10_000 });
       // 4xx: the platform will never take it (e.g. unknown reference); only retry 5xx.
       return r.status < 500;
     } catch {
@@ -290,7 +293,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     },
     async sendInbound(msg) {
       if (!platformUrl) throw new Error('platform URL not set');
-      const r = await httpPost(`${platformUrl}/notifications/sms/receive/stub`, JSON.stringify({ ...msg, reference: crypto.randomUUID(), date: new Date().toISOString() }), { timeoutMs: 10_000 });
+      const r = await httpPost(`${platformUrl}/notifications/sms/receive/stub`, JSON.stringify({ ...msg, reference: crypto.randomUUID(), date: new Date().toISOString() }), { headers: authHeaders, timeoutMs: 10_000 });
       return r.status;
     },
     async close() {

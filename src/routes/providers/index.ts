@@ -1,6 +1,7 @@
 // Provider-facing routes: delivery receipts and inbound SMS callbacks (SPEC §6.1, §2.7).
 // Each maps the provider's format to ours and calls one SQL function. Bad input → 400,
 // unknown references → 404 (logged), database trouble → 503 so the provider retries; never 500.
+import crypto from 'node:crypto';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
   applyReceipts,
@@ -17,8 +18,32 @@ type Body = Record<string, unknown>;
 
 const asBody = (v: unknown): Body => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : {});
 
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+/** The token a provider presented: `Authorization: Bearer …`, else `?token=…` (for providers that cannot set headers). */
+function presentedToken(authorization: string | undefined, query: unknown): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const q = (query as Record<string, unknown> | undefined)?.token;
+  return typeof q === 'string' && q ? q : null;
+}
+
 const providers: FastifyPluginAsync = async (app) => {
   const pool = app.ctx.ownerPool;
+  const fail = (reply: FastifyReply, status: number, message: string) => reply.status(status).send({ result: 'error', message });
+
+  // PROVIDER_CALLBACK_TOKEN set: nobody else can record receipts or inbound texts.
+  const token = app.ctx.cfg.PROVIDER_CALLBACK_TOKEN;
+  if (token) {
+    const expected = digest(token);
+    app.addHook('onRequest', async (req, reply) => {
+      const given = presentedToken(req.headers.authorization, req.query);
+      if (given === null || !crypto.timingSafeEqual(digest(given), expected)) {
+        req.log.warn({ url: req.url.split('?')[0] }, 'provider callback without a valid token');
+        return fail(reply, 401, given === null ? 'Provider callback token missing' : 'Provider callback token invalid');
+      }
+    });
+  }
 
   // Firetext and MMG inbound post forms; SNS posts JSON as text/plain. Scoped to this plugin.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -33,8 +58,6 @@ const providers: FastifyPluginAsync = async (app) => {
       done(err, undefined);
     }
   });
-
-  const fail = (reply: FastifyReply, status: number, message: string) => reply.status(status).send({ result: 'error', message });
 
   async function receive(reply: FastifyReply, log: FastifyBaseLogger, provider: string, parse: () => Receipt[]) {
     let receipts: Receipt[];
