@@ -1056,6 +1056,26 @@ COMMENT ON FUNCTION app_hidden.v2_timestamp(ts timestamp with time zone) IS 'The
 
 
 --
+-- Name: advance_scan(text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.advance_scan(name text, scanned_until timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  insert into app_private.scan_watermarks as w (name, scanned_until) values (advance_scan.name, advance_scan.scanned_until)
+  on conflict (name) do update set scanned_until = greatest(w.scanned_until, excluded.scanned_until)
+$$;
+
+
+--
+-- Name: FUNCTION advance_scan(name text, scanned_until timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.advance_scan(name text, scanned_until timestamp with time zone) IS 'Records that the scan named `name` has read everything created before `scanned_until` (never moves a watermark back).';
+
+
+--
 -- Name: archive_inbound_sms(integer, bigint); Type: PROCEDURE; Schema: app_private; Owner: -
 --
 
@@ -2217,7 +2237,7 @@ declare
   v_ids uuid[];
   v_cutoff timestamptz := now() - older_than;
   -- Ten minutes of overlap with the previous run for transactions that committed late.
-  v_from timestamptz := coalesce((select w.scanned_until from app_private.scan_watermarks w where w.name = 'replay_created_notifications') - interval '10 minutes', '-infinity');
+  v_from timestamptz := app_private.scan_from('replay_created_notifications', interval '10 minutes');
   v_last timestamptz;
 begin
   -- Each row is looked at once, in the run after it turns older_than: still created (its job
@@ -2233,11 +2253,9 @@ begin
     order by n.created_at
     limit max_rows
   ) x;
-  insert into app_private.scan_watermarks (name, scanned_until)
-  values ('replay_created_notifications',
-          -- max_rows reached: the next run goes on from the last row taken.
-          case when coalesce(array_length(v_ids, 1), 0) >= max_rows then v_last else v_cutoff end)
-  on conflict (name) do update set scanned_until = greatest(app_private.scan_watermarks.scanned_until, excluded.scanned_until);
+  -- max_rows reached: the next run goes on from the last row taken.
+  perform app_private.advance_scan('replay_created_notifications',
+    case when coalesce(array_length(v_ids, 1), 0) >= max_rows then v_last else v_cutoff end);
   if v_ids is null then
     return 0;
   end if;
@@ -2294,6 +2312,25 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.replay_letter_jobs(older_than interval, within interval) IS 'Queues create-letter-pdf / scan-letter again for live letters still without a PDF (created, billable_units 0) or still pending-virus-check after `older_than` (created within `within`): one job per letter with job key replay:{task}:{id}, so repeats replace rather than pile up. Returns the letters queued.';
+
+
+--
+-- Name: scan_from(text, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.scan_from(name text, overlap interval) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce((select w.scanned_until from app_private.scan_watermarks w where w.name = scan_from.name) - overlap, '-infinity'::timestamptz)
+$$;
+
+
+--
+-- Name: FUNCTION scan_from(name text, overlap interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.scan_from(name text, overlap interval) IS 'Where a periodic scan named `name` starts reading notifications.created_at: its watermark less `overlap` (for transactions that committed after the previous run with an earlier created_at); -infinity before its first complete run.';
 
 
 --
@@ -2888,7 +2925,7 @@ declare
   v_cutoff timestamptz := now() - older_than;
   -- Rows created before the last run's cutoff were looked at then; an hour of overlap covers
   -- transactions that committed after that run with an earlier created_at.
-  v_from timestamptz := coalesce((select w.scanned_until from app_private.scan_watermarks w where w.name = 'timeout_notifications') - interval '1 hour', '-infinity');
+  v_from timestamptz := app_private.scan_from('timeout_notifications', interval '1 hour');
 begin
   update app_public.notifications n
   set notification_status = 'temporary-failure', updated_at = clock_timestamp()
@@ -2903,8 +2940,7 @@ begin
   get diagnostics v_count = row_count;
   if v_count < batch_size then
     -- Done with everything before the cutoff: the next run starts here.
-    insert into app_private.scan_watermarks (name, scanned_until) values ('timeout_notifications', v_cutoff)
-    on conflict (name) do update set scanned_until = greatest(app_private.scan_watermarks.scanned_until, excluded.scanned_until);
+    perform app_private.advance_scan('timeout_notifications', v_cutoff);
   end if;
   return v_count;
 end
@@ -10730,6 +10766,13 @@ GRANT ALL ON FUNCTION app_hidden.v2_timestamp(ts timestamp with time zone) TO no
 
 
 --
+-- Name: FUNCTION advance_scan(name text, scanned_until timestamp with time zone); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.advance_scan(name text, scanned_until timestamp with time zone) FROM PUBLIC;
+
+
+--
 -- Name: PROCEDURE archive_inbound_sms(IN batch_size integer, INOUT rows_archived bigint); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -10937,6 +10980,13 @@ REVOKE ALL ON FUNCTION app_private.replay_created_notifications(older_than inter
 --
 
 REVOKE ALL ON FUNCTION app_private.replay_letter_jobs(older_than interval, within interval) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION scan_from(name text, overlap interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.scan_from(name text, overlap interval) FROM PUBLIC;
 
 
 --
