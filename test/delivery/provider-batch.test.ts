@@ -140,3 +140,16 @@ t.test('the worker records each message of a batch by its own result', async (t)
   const history = await d.db.query(`select reason from app_public.provider_details_history where reason is not null`);
   t.same(history, [], 'refusals of single messages do not deprioritise the provider');
 });
+
+t.test('the simulated provider remembers the last `remember` messages only (a long npm start stays bounded)', async (t) => {
+  const stub = await startStubProvider({ channel: 'sms', remember: 2 });
+  t.teardown(() => stub.close());
+  const send = (reference: string) => httpPost(`${stub.url}/sms`, JSON.stringify({ messages: [{ reference, to: '07700900001', content: 'x' }] }), { timeoutMs: 2_000 });
+  for (const r of ['m1', 'm2', 'm3']) t.equal((await send(r)).status, 200);
+  t.same([...stub.messages.keys()], ['m2', 'm3'], 'the oldest forgotten');
+  t.same([...stub.hits.keys()], ['m2', 'm3']);
+  await send('m3');
+  t.equal(stub.stats.duplicates, 1, 'a remembered reference is a repeat');
+  await send('m1');
+  t.equal(stub.stats.accepted, 4, 'a forgotten one is taken as new');
+});

@@ -26,6 +26,8 @@ export interface StubOptions {
   port?: number;
   /** Sent as `Authorization: Bearer …` with receipts and inbound texts (the platform's PROVIDER_CALLBACK_TOKEN). */
   callbackToken?: string;
+  /** Accepted messages remembered (for repeats and for tests), the oldest forgotten first; default 100,000. */
+  remember?: number;
 }
 
 export interface AcceptedMessage {
@@ -55,7 +57,7 @@ export interface StubProvider {
   url: string;
   channel: StubChannel;
   behaviour: StubBehaviour;
-  /** Accepted messages by reference (first acceptance only). */
+  /** Accepted messages by reference (first acceptance only; the last `remember` of them). */
   messages: Map<string, AcceptedMessage>;
   /** Sends received per reference (repeats included). */
   hits: Map<string, number>;
@@ -122,7 +124,12 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
   const messages = new Map<string, AcceptedMessage>();
   const hits = new Map<string, number>();
   const stats = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
-  const queue: PendingReceipt[] = [];
+  let queue: PendingReceipt[] = [];
+  const remember = opts.remember ?? 100_000;
+  // A long `npm start` must not keep every message it ever took: the oldest are forgotten.
+  const forgetOldest = (map: Map<string, unknown>) => {
+    if (map.size > remember) map.delete(map.keys().next().value as string);
+  };
   let closed = false;
 
   const draw = (to: string): Outcome => {
@@ -157,6 +164,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
   /** Takes one message (a repeated reference is acknowledged again, not delivered twice). */
   function accept(flavour: Flavour, msg: Parsed): AcceptedMessage {
     hits.set(msg.reference, (hits.get(msg.reference) ?? 0) + 1);
+    forgetOldest(hits);
     const known = messages.get(msg.reference);
     if (known) {
       stats.duplicates++;
@@ -170,6 +178,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
       outcome: draw(msg.to),
     };
     messages.set(msg.reference, accepted);
+    forgetOldest(messages);
     stats.accepted++;
     queue.push({
       due: Date.now() + receiptDelay,
@@ -244,11 +253,11 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     flushing = true;
     try {
       const now = Date.now();
+      // One pass (splicing each due receipt out was quadratic in the queue's length).
       const due: PendingReceipt[] = [];
-      for (let i = 0; i < queue.length; ) {
-        if (queue[i].due <= now) due.push(...queue.splice(i, 1));
-        else i++;
-      }
+      const later: PendingReceipt[] = [];
+      for (const r of queue) (r.due <= now ? due : later).push(r);
+      queue = later;
       const retry = (rs: PendingReceipt[]) => {
         for (const r of rs) {
           if (++r.tries < 20) queue.push({ ...r, due: Date.now() + 500 * r.tries });
