@@ -5,7 +5,8 @@
 // Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
 // Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), STUB_PROCESS=1 (the simulated provider in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
 // PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
-// than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards).
+// than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards), WORKER_NODE_ARGS / STUB_NODE_ARGS='--cpu-prof …'
+// (Node options of those child processes, for profiling). NO_BASELINE=1 also skips the single-row insert baseline.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -113,7 +114,7 @@ try {
     cleanup.push(() => stub.close());
     stubUrl = stub.url;
   } else {
-    const stubProc = spawn(process.execPath, [path.join(projectRoot, 'bench', '_stub.ts')], {
+    const stubProc = spawn(process.execPath, [...(process.env.STUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(projectRoot, 'bench', '_stub.ts')], {
       env: { ...process.env, PLATFORM_URL: `http://127.0.0.1:${port}`, RECEIPT_DELAY_MS: String(receiptDelayMs) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
