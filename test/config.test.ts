@@ -23,6 +23,8 @@ t.test('a bad value stops start-up with a message naming the variable', async (t
     ['WORKER_IN_PROCESS', 'maybe'],
     ['NODE_ENV', 'staging'],
     ['ADMIN_JWT_SECRET', 'short'],
+    ['PROVIDER_CALLBACK_TOKEN', 'too-short'],
+    ['DELIVERY_PROVIDER_BATCH', '0'],
   ]) {
     let error: unknown;
     try {
