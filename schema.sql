@@ -288,10 +288,7 @@ CREATE FUNCTION app_hidden.collation_deadline(at timestamp with time zone DEFAUL
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  -- Today's 17:30 London, or yesterday's when run before 17:30.
-  select ((case when (at at time zone 'Europe/London')::time < time '17:30'
-                then (at at time zone 'Europe/London')::date - 1
-                else (at at time zone 'Europe/London')::date end) + time '17:30') at time zone 'Europe/London'
+  select ((app_hidden.letter_print_date(at) - 1) + time '17:30') at time zone 'Europe/London'
 $$;
 
 

@@ -2,7 +2,6 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
 import {
-  lettersPayload,
   lettersToMake,
   MAX_LETTER_PAGES,
   recordLetterPdfs,
@@ -10,6 +9,7 @@ import {
   sheetsFor,
   type LetterPdfResult,
 } from '../src/lib/letters.ts';
+import { payloadIds } from '../src/lib/payload-ids.ts';
 import { processS3 } from '../src/lib/s3.ts';
 import { renderLetter, type Personalisation } from '../src/lib/v2/template.ts';
 
@@ -20,7 +20,7 @@ import { renderLetter, type Personalisation } from '../src/lib/v2/template.ts';
  * Idempotent: run again, a letter's PDF is rendered again to the same key.
  */
 const createLetterPdf: Task = async (payload, helpers) => {
-  const rows = (await lettersToMake(helpers, lettersPayload(payload, helpers.logger))).filter(
+  const rows = (await lettersToMake(helpers, payloadIds(payload, helpers.logger))).filter(
     (r) => !r.precompiled && r.notification_status === 'created',
   );
   const results: LetterPdfResult[] = [];

@@ -6,9 +6,11 @@ import type { Task } from 'graphile-worker';
  * live letters still without their PDF or scan after an hour (app_private.replay_letter_jobs).
  */
 const task: Task = async (_payload, helpers) => {
-  const n = await helpers.withPgClient(async (c) => (await c.query<{ n: number }>('select app_private.replay_created_notifications() as n')).rows[0].n);
+  const { rows } = await helpers.query<{ n: number; letters: number }>(
+    'select app_private.replay_created_notifications() as n, app_private.replay_letter_jobs() as letters',
+  );
+  const { n, letters } = rows[0];
   if (n > 0) helpers.logger.warn(`re-queued ${n} notifications stuck before their provider`);
-  const letters = await helpers.withPgClient(async (c) => (await c.query<{ n: number }>('select app_private.replay_letter_jobs() as n')).rows[0].n);
   if (letters > 0) helpers.logger.warn(`re-queued ${letters} letters still without their PDF or virus scan`);
 };
 

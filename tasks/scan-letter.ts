@@ -1,7 +1,8 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
-import { lettersPayload, lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { payloadIds } from '../src/lib/payload-ids.ts';
 import { isMissing, processS3 } from '../src/lib/s3.ts';
 
 /**
@@ -15,7 +16,7 @@ import { isMissing, processS3 } from '../src/lib/s3.ts';
 const scanLetter: Task = async (payload, helpers) => {
   const cfg = config();
   const s3 = processS3();
-  const rows = (await lettersToMake(helpers, lettersPayload(payload, helpers.logger))).filter(
+  const rows = (await lettersToMake(helpers, payloadIds(payload, helpers.logger))).filter(
     (r) => r.precompiled && r.notification_status === 'pending-virus-check',
   );
   const results: LetterPdfResult[] = [];

@@ -2,9 +2,10 @@
 // template renderer, hand it to a provider chosen from provider_details, then record every outcome
 // in one statement and commit. See SPEC §3 and §6.
 import type { JobHelpers, Task } from 'graphile-worker';
-import { z } from 'zod';
 import type pg from 'pg';
 import { config } from '../config.ts';
+import { payloadIds } from './payload-ids.ts';
+import { isUuid } from './v2/validate.ts';
 import { renderEmail, renderSms, escapeHtml, type Personalisation } from './v2/template.ts';
 import {
   activeProviders,
@@ -19,8 +20,6 @@ import {
 } from './providers/index.ts';
 
 export type Channel = 'sms' | 'email';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ClaimedRow {
   id: string;
@@ -147,7 +146,7 @@ export interface DeliverOptions {
  */
 export async function deliverBatch(channel: Channel, ids: string[], opts: DeliverOptions): Promise<BatchReport> {
   const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
-  ids = ids.filter((id) => UUID_RE.test(id));
+  ids = ids.filter(isUuid);
   const failedProviders = new Map<string, string>();
   const size = config().DELIVERY_CHUNK_SIZE;
   for (let i = 0; i < ids.length; i += size) {
@@ -276,8 +275,6 @@ async function sendClaimed(
   return outcomes;
 }
 
-const DeliveryPayload = z.object({ ids: z.array(z.string()) });
-
 /**
  * The deliver-sms / deliver-email task: hands a batch of notifications ({"ids": [...]}) to
  * providers. Idempotent (only rows still created are claimed, under a row lock); provider errors are
@@ -285,12 +282,7 @@ const DeliveryPayload = z.object({ ids: z.array(z.string()) });
  */
 export function deliveryTask(channel: Channel): Task {
   return async (payload, helpers) => {
-    const parsed = DeliveryPayload.safeParse(payload);
-    if (!parsed.success) {
-      helpers.logger.error('payload must be {"ids": ["<uuid>", ...]}');
-      return;
-    }
-    await deliverBatch(channel, parsed.data.ids, {
+    await deliverBatch(channel, payloadIds(payload, helpers.logger), {
       withPgClient: helpers.withPgClient,
       logger: helpers.logger,
       lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,

@@ -2,7 +2,6 @@
 // a precompiled one. Used by tasks/create-letter-pdf.ts and tasks/scan-letter.ts.
 import type { JobHelpers } from 'graphile-worker';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { z } from 'zod';
 
 /** Notify refuses letters longer than this (SPEC: letter-too-long → validation-failed). */
 export const MAX_LETTER_PAGES = 10;
@@ -185,15 +184,6 @@ export interface LetterPdfResult {
   sheets: number;
   /** null: a template letter's PDF was made; else the new status (scan outcome or validation-failed). */
   status: 'created' | 'virus-scan-failed' | 'validation-failed' | null;
-}
-
-const Payload = z.object({ ids: z.array(z.string().uuid()) });
-
-/** The ids of a letter task's payload ({"ids": [...]}); a bad payload is logged and gives none. */
-export function lettersPayload(payload: unknown, logger: JobHelpers['logger']): string[] {
-  const parsed = Payload.safeParse(payload);
-  if (!parsed.success) logger.error('payload must be {"ids": ["<uuid>", ...]}');
-  return parsed.success ? parsed.data.ids : [];
 }
 
 /** Live letters of `ids` still waiting for a PDF or a scan (app_private.letters_for_pdf). */

@@ -6,14 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { Runner } from 'graphile-worker';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../helpers/app.ts';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { createTestDb, type Teardown, type TestDb } from '../helpers/db.ts';
 import { startWorker } from '../../src/worker.ts';
 import { configureProviders, invalidateProviderCache } from '../../src/lib/providers/index.ts';
 import { startStubProvider, type StubProvider } from '../../src/lib/providers/stub.ts';
 
-interface Teardown {
-  teardown(fn: () => unknown): void;
-}
 
 export const DELIVERY_TASKS = [
   'deliver-sms',
@@ -158,8 +155,14 @@ export interface CallbackRequest {
   answeredWith: number;
 }
 
-/** A service's callback endpoint on 127.0.0.1; `respond` decides the status of each call. */
-export async function startCallbackEndpoint(t: Teardown, respond: (n: number, body: Record<string, any>) => number = () => 200) {
+/**
+ * An endpoint on 127.0.0.1 that records each POST (a service's callback URL, or a provider in
+ * tests): `respond` decides the status of each call, or its status and body (default `{}`).
+ */
+export async function startCallbackEndpoint(
+  t: Teardown,
+  respond: (n: number, body: Record<string, any>) => number | { status: number; body: string } = () => 200,
+) {
   const requests: CallbackRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -171,10 +174,11 @@ export async function startCallbackEndpoint(t: Teardown, respond: (n: number, bo
       } catch {
         body = {};
       }
-      const status = respond(requests.length, body);
+      const answer = respond(requests.length, body);
+      const { status, body: text } = typeof answer === 'number' ? { status: answer, body: '{}' } : answer;
       requests.push({ authorization: req.headers.authorization, body, answeredWith: status });
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end('{}');
+      res.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

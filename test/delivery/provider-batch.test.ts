@@ -1,40 +1,16 @@
 // Many messages in one provider request (the generic HTTP format): the client's reading of each
 // answer, the simulated provider's side, and what the worker records per message.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { postGenericBatch } from '../../src/lib/providers/generic.ts';
 import { ProviderError, configureProviders, invalidateProviderCache } from '../../src/lib/providers/index.ts';
 import { startStubProvider } from '../../src/lib/providers/stub.ts';
 import { httpPost } from '../../src/lib/providers/http.ts';
-import { createNotifications, setupDelivery, statuses, waitFor } from './fixtures.ts';
-
-interface Seen {
-  body: { messages: Array<Record<string, unknown>> };
-  authorization?: string;
-}
+import type { Teardown } from '../helpers/db.ts';
+import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from './fixtures.ts';
 
 /** A provider on 127.0.0.1 whose answer to each request is decided by `answer`. */
-async function scriptedProvider(t: { teardown(fn: () => unknown): void }, answer: (body: Seen['body']) => { status: number; body: string }) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Seen['body'];
-      seen.push({ body, authorization: req.headers.authorization });
-      const out = answer(body);
-      res.writeHead(out.status, { 'content-type': 'application/json' });
-      res.end(out.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`, seen };
-}
+const scriptedProvider = (t: Teardown, answer: (body: { messages: Array<Record<string, unknown>> }) => { status: number; body: string }) =>
+  startCallbackEndpoint(t, (_n, body) => answer(body as { messages: Array<Record<string, unknown>> }));
 
 const opts = (url: string) => ({ identifier: 'sms-stub', url, token: 'tok', timeoutMs: 2_000, retryableStatus: (s: number) => s >= 500 });
 const messages = [{ reference: 'a' }, { reference: 'b' }, { reference: 'c' }];
@@ -45,9 +21,9 @@ t.test('postGenericBatch: one request, one result per message in order', async (
     body: JSON.stringify({ results: [{ id: `id-${String(b.messages[0].reference)}` }, { error: 'invalid number', permanent: true }, { error: 'throttled' }] }),
   }));
   const results = await postGenericBatch(opts(p.url), messages);
-  t.equal(p.seen.length, 1);
-  t.same(p.seen[0].body, { messages });
-  t.equal(p.seen[0].authorization, 'Bearer tok');
+  t.equal(p.requests.length, 1);
+  t.same(p.requests[0].body, { messages });
+  t.equal(p.requests[0].authorization, 'Bearer tok');
   t.same(results[0], { id: 'id-a' });
   t.ok(results[1] instanceof ProviderError && !results[1].retryable, 'permanent refusal of one message: not retried');
   t.equal((results[1] as ProviderError).message, 'sms-stub: invalid number');
@@ -131,9 +107,10 @@ t.test('the worker records each message of a batch by its own result', async (t)
     return s[0] === 'sending' && s[1] === 'technical-failure' && s[3] === 'sending' ? s : null;
   });
   t.same(got, ['sending', 'technical-failure', 'created', 'sending'], 'the throttled one waits for its retry');
-  t.equal(p.seen.length, 1, 'four texts, one request');
-  t.same(p.seen[0].body.messages.map((m) => m.reference).sort(), [...ids].sort(), 'each text under its id');
-  t.match(p.seen[0].body.messages.find((m) => m.reference === ids[0]), { to: '07700900120', content: 'Parking: Hello Jo, your code is 1234', international: false });
+  t.equal(p.requests.length, 1, 'four texts, one request');
+  const sent = p.requests[0].body.messages as Array<Record<string, unknown>>;
+  t.same(sent.map((m) => m.reference).sort(), [...ids].sort(), 'each text under its id');
+  t.match(sent.find((m) => m.reference === ids[0]), { to: '07700900120', content: 'Parking: Hello Jo, your code is 1234', international: false });
   const job = await d.db.one(`select attempts, last_error from graphile_worker.jobs where task_identifier = 'deliver-sms'`);
   t.equal(job.attempts, 1);
   t.match(job.last_error, /^1 of 4 sms notifications not sent, will retry: .*sms-stub: throttled/);

@@ -2,11 +2,7 @@
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { createTestDb, testConfig, type TestDb } from './db.ts';
-
-interface Teardown {
-  teardown(fn: () => unknown): void;
-}
+import { createTestDb, testConfig, type Teardown, type TestDb } from './db.ts';
 
 export async function createTestApp(
   t: Teardown,

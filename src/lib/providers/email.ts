@@ -1,7 +1,7 @@
 // Email providers: SMTP (nodemailer), SES (AWS SDK v2 API) and HTTP (the simulated provider).
 import nodemailer, { type Transporter } from 'nodemailer';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { httpPost, NetworkError } from './http.ts';
+import { providerPost } from './http.ts';
 import { postGenericBatch } from './generic.ts';
 import { ProviderError, type BatchResult, type EmailMessage, type EmailProvider, type SendResult } from './types.ts';
 
@@ -87,20 +87,11 @@ export class HttpEmailProvider implements EmailProvider {
     this.timeoutMs = timeoutMs;
   }
   async sendEmail(m: EmailMessage): Promise<SendResult> {
-    let res;
-    try {
-      res = await httpPost(
-        this.url,
-        JSON.stringify(genericMessage(m)),
-        { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, timeoutMs: this.timeoutMs },
-      );
-    } catch (e) {
-      if (e instanceof NetworkError) throw new ProviderError(this.identifier, e.message);
-      throw e;
-    }
-    if (res.status < 200 || res.status >= 300) {
-      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, retryableStatus(res.status));
-    }
+    const res = await providerPost(this.identifier, this.url, JSON.stringify(genericMessage(m)), {
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+      timeoutMs: this.timeoutMs,
+      retryableStatus,
+    });
     let id: unknown;
     try {
       id = (JSON.parse(res.body) as { id?: unknown }).id;

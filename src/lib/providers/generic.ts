@@ -2,7 +2,7 @@
 // compatible gateway): POST {"messages": [message, ...]} where each message is what a single send
 // POSTs, answered 2xx {"results": [{"id": "..."} | {"error": "...", "permanent": bool}, ...]} in
 // the same order. A text then costs its share of one HTTP exchange instead of one of its own.
-import { httpPost, NetworkError } from './http.ts';
+import { providerPost } from './http.ts';
 import { ProviderError } from './types.ts';
 
 export interface GenericBatchOptions {
@@ -10,8 +10,8 @@ export interface GenericBatchOptions {
   url: string;
   token: string;
   timeoutMs: number;
-  /** Whether a whole-request HTTP error status may pass on retry. */
-  retryableStatus: (status: number) => boolean;
+  /** Whether a whole-request HTTP error status may pass on retry (default: all). */
+  retryableStatus?: (status: number) => boolean;
 }
 
 type ItemResult = { id?: unknown; error?: unknown; permanent?: unknown };
@@ -21,16 +21,14 @@ export async function postGenericBatch(opts: GenericBatchOptions, messages: obje
   const all = (err: ProviderError) => messages.map(() => err);
   let res;
   try {
-    res = await httpPost(opts.url, JSON.stringify({ messages }), {
+    res = await providerPost(opts.identifier, opts.url, JSON.stringify({ messages }), {
       headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
       timeoutMs: opts.timeoutMs,
+      retryableStatus: opts.retryableStatus,
     });
   } catch (e) {
-    if (e instanceof NetworkError) return all(new ProviderError(opts.identifier, e.message));
+    if (e instanceof ProviderError) return all(e);
     throw e;
-  }
-  if (res.status < 200 || res.status >= 300) {
-    return all(new ProviderError(opts.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, opts.retryableStatus(res.status)));
   }
   let results: unknown;
   try {

@@ -1,6 +1,6 @@
 // SMS over HTTP. `style` selects the request format: Notify's MMG and Firetext clients, Reach,
 // or the generic JSON one spoken by the local simulated provider (and any compatible gateway).
-import { httpPost, NetworkError } from './http.ts';
+import { providerPost } from './http.ts';
 import { postGenericBatch } from './generic.ts';
 import { ProviderError, type BatchResult, type SendResult, type SmsMessage, type SmsProvider } from './types.ts';
 
@@ -30,7 +30,7 @@ export class HttpSmsProvider implements SmsProvider {
   private async batch(messages: SmsMessage[]): Promise<BatchResult[]> {
     const { identifier, url, apiKey, timeoutMs } = this.opts;
     const results = await postGenericBatch(
-      { identifier, url, token: apiKey, timeoutMs, retryableStatus: () => true },
+      { identifier, url, token: apiKey, timeoutMs },
       messages.map(genericMessage),
     );
     // Texts are tracked by our id (the reference sent), as for single sends.
@@ -69,16 +69,7 @@ export class HttpSmsProvider implements SmsProvider {
 
   async sendSms(m: SmsMessage): Promise<SendResult> {
     const { body, contentType, headers } = this.request(m);
-    let res;
-    try {
-      res = await httpPost(this.opts.url, body, { contentType, headers, timeoutMs: this.opts.timeoutMs });
-    } catch (e) {
-      if (e instanceof NetworkError) throw new ProviderError(this.identifier, e.message);
-      throw e;
-    }
-    if (res.status < 200 || res.status >= 300) {
-      throw new ProviderError(this.identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-    }
+    const res = await providerPost(this.identifier, this.opts.url, body, { contentType, headers, timeoutMs: this.opts.timeoutMs });
     if (this.opts.style === 'firetext') {
       // Firetext answers 200 with {code, description}; code 0 = queued.
       let code: unknown = 0;

@@ -78,6 +78,9 @@ interface PendingReceipt {
   tries: number;
 }
 
+/** The generic formats (/sms, /email): batches of messages in, batches of receipts out. */
+const isGeneric = (f: Flavour) => f === 'sms' || f === 'email';
+
 const RECEIPT_PATH: Record<Flavour, string> = {
   sms: '/notifications/sms/stub',
   email: '/notifications/email/stub',
@@ -212,7 +215,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
       return send(400, { error: 'invalid body' });
     }
     // The generic formats also take {"messages": [...]}: one result per message, in order.
-    const batch = (flavour === 'sms' || flavour === 'email') && Array.isArray(body.messages) ? (body.messages as unknown[]) : null;
+    const batch = isGeneric(flavour) && Array.isArray(body.messages) ? (body.messages as unknown[]) : null;
     if (batch && (batch.length === 0 || batch.length > 1000)) return send(400, { error: 'messages must hold 1 to 1000 messages' });
     const msg = batch ? null : parse(flavour, body);
     if (msg && (!msg.reference || !msg.to)) return send(400, { error: 'reference and to are required' });
@@ -264,8 +267,8 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
           else stats.receiptsFailed++;
         }
       };
-      const batched = due.filter((r) => r.flavour === 'sms' || r.flavour === 'email');
-      const single = due.filter((r) => r.flavour !== 'sms' && r.flavour !== 'email');
+      const batched = due.filter((r) => isGeneric(r.flavour));
+      const single = due.filter((r) => !isGeneric(r.flavour));
       const jobs: Promise<void>[] = [];
       for (let i = 0; i < batched.length; i += 1000) {
         const chunk = batched.slice(i, i + 1000);
