@@ -6366,6 +6366,21 @@ ALTER TABLE ONLY app_public.branding_type
 
 
 --
+-- Name: notifications ck_notifications_letter_not_team_key; Type: CHECK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.notifications
+    ADD CONSTRAINT ck_notifications_letter_not_team_key CHECK (((notification_type <> 'letter'::text) OR (key_type <> 'team'::text))) NOT VALID;
+
+
+--
+-- Name: CONSTRAINT ck_notifications_letter_not_team_key ON notifications; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON CONSTRAINT ck_notifications_letter_not_team_key ON app_public.notifications IS 'Letters are sent with normal or test keys only (Notify: "Cannot send letters with a team api key").';
+
+
+--
 -- Name: complaints complaints_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
 --
 

@@ -80,6 +80,31 @@ t.test('create_notifications stores the rows and refuses unknown references with
   await t.rejects(auth.query('select * from app_private.settings'), { code: '42501' }, 'but still cannot read the key itself');
 });
 
+t.test('a team-key letter is refused by the table as by the API (23514), with the rest of its batch', async (t) => {
+  const db = await createTestDb(t, 'teamletter');
+  const f = await makeService(db);
+  const letter = (keyType: string, key: { id: string }) =>
+    item(f, {
+      notification_type: 'letter',
+      template_id: f.letter,
+      key_type: keyType,
+      api_key_id: key.id,
+      to: 'A Person',
+      normalised_to: 'aperson',
+      postage: 'second',
+    });
+  const before = await count(db, 'app_public.notifications where service_id = $1', [f.serviceId]);
+  await t.rejects(create(db, [item(f), letter('team', f.team)]), { code: '23514', constraint: 'ck_notifications_letter_not_team_key' });
+  t.equal(await count(db, 'app_public.notifications where service_id = $1', [f.serviceId]), before, 'nothing stored from the batch');
+  const made = await create(db, [letter('normal', f.normal), letter('test', f.test), item(f, { key_type: 'team', api_key_id: f.team.id })]);
+  t.same(made.map((r) => r.outcome), ['created', 'created', 'created'], 'normal and test letters, team texts: accepted');
+  const stored = await db.one<{ n: number }>(
+    `select count(*)::int as n from app_public.notifications where id = any($1::uuid[])`,
+    [made.map((r) => r.id)],
+  );
+  t.equal(stored.n, 3);
+});
+
 t.test('deleting a key, a template version or a service does what the foreign keys did', async (t) => {
   const db = await createTestDb(t, 'deletes');
   const f = await makeService(db);
