@@ -140,7 +140,7 @@ try {
     });
     cleanup.push(() => new Promise((r) => { workerProc.once('exit', r); workerProc.kill(); }));
   } else if (!process.env.NO_WORKER) {
-    const runner = await startWorker({ pgPool: workerPool, concurrency: 4, crontab: false });
+    const runner = await startWorker({ pgPool: workerPool, concurrency: Number(process.env.WORKER_CONCURRENCY ?? 8), crontab: false });
     cleanup.push(() => runner.stop());
   }
 

@@ -38,7 +38,8 @@ const schema = z.object({
   ADMIN_JWT_SECRET: z.string().min(16).default('dev-admin-jwt-secret-change-me'),
   /** Run graphile-worker inside the HTTP server process. */
   WORKER_IN_PROCESS: bool.default('true'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   S3_ENDPOINT: z.string().url().optional(),
   S3_REGION: z.string().min(1).default('eu-west-2'),
   S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),
@@ -83,13 +84,19 @@ const schema = z.object({
   SES_CONFIGURATION_SET: z.string().optional(),
   /** Timeout of one provider call. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Messages of one deliver job sent to providers at the same time. */
-  DELIVERY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** Messages of one chunk sent to providers that take one per request at the same time. */
+  DELIVERY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
   /**
    * Messages claimed, sent and recorded in one transaction (row locks held while providers answer).
    * A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.
    */
   DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that
+   * start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE
+   * messages). 0 = never merged (each job its own chunks).
+   */
+  DELIVERY_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(0).max(100).default(2),
   /** Messages per request to providers that take many at once (the generic HTTP format); 1 = one request each. */
   DELIVERY_PROVIDER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
   /** Simulated providers: share of delivered / permanent-failure outcomes (the rest temporary-failure). */

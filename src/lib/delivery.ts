@@ -132,6 +132,8 @@ export interface DeliverOptions {
   logger?: Pick<JobHelpers['logger'], 'warn' | 'error' | 'info'>;
   /** True when no retry follows (the job's last attempt): failures become technical-failure. */
   lastAttempt: boolean;
+  /** Ids on their job's last attempt, when jobs were merged (see DeliveryCoalescer). */
+  finalIds?: Set<string>;
   concurrency?: number;
 }
 
@@ -145,7 +147,17 @@ export interface DeliverOptions {
  * (graphile-worker backs off and runs the job again; the next claim picks up just those rows).
  */
 export async function deliverBatch(channel: Channel, ids: string[], opts: DeliverOptions): Promise<BatchReport> {
+  const { report } = await deliverIds(channel, ids, opts);
+  if (report.retry > 0) {
+    throw new Error(`${report.retry} of ${report.claimed} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
+  }
+  return report;
+}
+
+/** deliverBatch without the throw: the report and the ids left to retry. */
+async function deliverIds(channel: Channel, ids: string[], opts: DeliverOptions): Promise<{ report: BatchReport; retry: Set<string> }> {
   const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
+  const retry = new Set<string>();
   ids = ids.filter(isUuid);
   const failedProviders = new Map<string, string>();
   const size = config().DELIVERY_CHUNK_SIZE;
@@ -157,7 +169,10 @@ export async function deliverBatch(channel: Channel, ids: string[], opts: Delive
         const outcomes = await sendClaimed(channel, client, chunk, opts, report, failedProviders);
         if (outcomes.length) await client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]);
         await client.query('commit');
-        for (const o of outcomes) report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
+        for (const o of outcomes) {
+          report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
+          if (o.outcome === 'retry') retry.add(o.id);
+        }
       } catch (e) {
         await client.query('rollback').catch(() => undefined);
         throw e;
@@ -173,10 +188,7 @@ export async function deliverBatch(channel: Channel, ids: string[], opts: Delive
       }
     }
   });
-  if (report.retry > 0) {
-    throw new Error(`${report.retry} of ${report.claimed} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
-  }
-  return report;
+  return { report, retry };
 }
 
 /** Claims (locks) the rows of one chunk in the caller's transaction and hands each message to a provider. */
@@ -199,7 +211,8 @@ async function sendClaimed(
     const retryable = e instanceof ProviderError ? e.retryable : false;
     if (e instanceof ProviderError && !e.ofMessage && provider && e.provider === provider) failedProviders.set(provider, err.message);
     if (report.errors.length < 5) report.errors.push(err.message);
-    outcomes.push({ id: row.id, outcome: retryable && !opts.lastAttempt ? 'retry' : 'failed', provider, billable_units: billableUnits });
+    const last = opts.lastAttempt || (opts.finalIds?.has(row.id) ?? false);
+    outcomes.push({ id: row.id, outcome: retryable && !last ? 'retry' : 'failed', provider, billable_units: billableUnits });
   };
   // Each message built and its provider chosen; then the provider calls: one request per message,
   // or per DELIVERY_PROVIDER_BATCH messages to providers that take many at once.
@@ -275,17 +288,98 @@ async function sendClaimed(
   return outcomes;
 }
 
+interface Waiting {
+  ids: string[];
+  opts: DeliverOptions;
+  resolve: (report: BatchReport) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Merges deliver jobs of one channel that wait at the same time: while `maxInFlight` chunks run,
+ * jobs that start wait, then go together as one chunk (up to `maxIds` messages): one claim, one
+ * provider request, one record and one commit for several create batches' jobs. Each job still
+ * succeeds or fails on its own: it fails (and graphile-worker retries it) when one of its own
+ * messages is to be retried, or when the merged chunk as a whole failed.
+ */
+export class DeliveryCoalescer {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+  /** Counters for the bench: chunks run and jobs in them. */
+  readonly stats = { chunks: 0, jobs: 0 };
+
+  private readonly channel: Channel;
+  private readonly maxInFlight: number;
+  private readonly maxIds: number;
+
+  constructor(channel: Channel, maxInFlight: number, maxIds: number) {
+    this.channel = channel;
+    this.maxInFlight = maxInFlight;
+    this.maxIds = maxIds;
+  }
+
+  submit(ids: string[], opts: DeliverOptions): Promise<BatchReport> {
+    return new Promise<BatchReport>((resolve, reject) => {
+      this.waiting.push({ ids, opts, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.waiting.length > 0 && this.inFlight < this.maxInFlight) {
+      let n = 1;
+      let count = this.waiting[0].ids.length;
+      while (n < this.waiting.length && count + this.waiting[n].ids.length <= this.maxIds) count += this.waiting[n++].ids.length;
+      void this.run(this.waiting.splice(0, n));
+    }
+  }
+
+  private async run(group: Waiting[]) {
+    this.inFlight++;
+    try {
+      await this.deliver(group);
+    } catch (e) {
+      // A merged chunk that failed as a whole (a lost connection, say) is tried again job by job,
+      // so that one job's trouble does not fail the others.
+      if (group.length === 1) group[0].reject(e);
+      else await Promise.all(group.map((w) => this.deliver([w]).catch((err: unknown) => w.reject(err))));
+    } finally {
+      this.inFlight--;
+      this.pump();
+    }
+  }
+
+  private async deliver(group: Waiting[]) {
+    this.stats.chunks++;
+    this.stats.jobs += group.length;
+    const ids = [...new Set(group.flatMap((w) => w.ids))];
+    const finalIds = new Set(group.filter((w) => w.opts.lastAttempt).flatMap((w) => w.ids));
+    const { report, retry } = await deliverIds(this.channel, ids, { ...group[0].opts, lastAttempt: false, finalIds });
+    for (const w of group) {
+      const mine = w.ids.filter((id) => retry.has(id)).length;
+      if (mine === 0) w.resolve(report);
+      else w.reject(new Error(`${mine} of ${w.ids.length} ${this.channel} notifications not sent, will retry: ${report.errors.join('; ')}`));
+    }
+  }
+}
+
 /**
  * The deliver-sms / deliver-email task: hands a batch of notifications ({"ids": [...]}) to
  * providers. Idempotent (only rows still created are claimed, under a row lock); provider errors are
  * retried with graphile-worker's exponential backoff and end in technical-failure on the last attempt.
  */
 export function deliveryTask(channel: Channel): Task {
+  let coalescer: DeliveryCoalescer | null = null;
   return async (payload, helpers) => {
-    await deliverBatch(channel, payloadIds(payload, helpers.logger), {
+    const opts: DeliverOptions = {
       withPgClient: helpers.withPgClient,
       logger: helpers.logger,
       lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
-    });
+    };
+    const ids = payloadIds(payload, helpers.logger);
+    const cfg = config();
+    if (cfg.DELIVERY_CHUNKS_IN_FLIGHT === 0) return void (await deliverBatch(channel, ids, opts));
+    coalescer ??= new DeliveryCoalescer(channel, cfg.DELIVERY_CHUNKS_IN_FLIGHT, cfg.DELIVERY_CHUNK_SIZE);
+    await coalescer.submit(ids, opts);
   };
 }
