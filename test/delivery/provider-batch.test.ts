@@ -111,7 +111,11 @@ t.test('the worker records each message of a batch by its own result', async (t)
   const sent = p.requests[0].body.messages as Array<Record<string, unknown>>;
   t.same(sent.map((m) => m.reference).sort(), [...ids].sort(), 'each text under its id');
   t.match(sent.find((m) => m.reference === ids[0]), { to: '07700900120', content: 'Parking: Hello Jo, your code is 1234', international: false });
-  const job = await d.db.one(`select attempts, last_error from graphile_worker.jobs where task_identifier = 'deliver-sms'`);
+  // The job's failure is recorded just after the chunk's commit.
+  const job = await waitFor('the job failed', async () => {
+    const j = await d.db.one(`select attempts, last_error from graphile_worker.jobs where task_identifier = 'deliver-sms'`);
+    return j.last_error ? j : null;
+  });
   t.equal(job.attempts, 1);
   t.match(job.last_error, /^1 of 4 sms notifications not sent, will retry: .*sms-stub: throttled/);
   const history = await d.db.query(`select reason from app_public.provider_details_history where reason is not null`);
