@@ -7,6 +7,7 @@
 // PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
 // than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards), WORKER_NODE_ARGS / STUB_NODE_ARGS='--cpu-prof …'
 // (Node options of those child processes, for profiling). NO_BASELINE=1 also skips the single-row insert baseline.
+// Worker settings (WORKER_CONCURRENCY, DELIVERY_*) come from the environment, as for npm start.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import { buildApp } from '../src/app.ts';
 import { startWorker } from '../src/worker.ts';
 import { CreateBatcher } from '../src/lib/v2/batcher.ts';
 import { parseApiKey } from '../src/lib/v2/jwt-auth.ts';
-import { projectRoot } from '../src/config.ts';
+import { config, projectRoot } from '../src/config.ts';
 import { configureProviders } from '../src/lib/providers/index.ts';
 import { startStubProvider } from '../src/lib/providers/stub.ts';
 
@@ -130,7 +131,7 @@ try {
   if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
     // WORKER_NODE_ARGS='--cpu-prof …': Node options for the worker process (profiling).
     const nodeArgs = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const workerProc = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, '4', 'all'], {
+    const workerProc = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, String(config().WORKER_CONCURRENCY), 'all'], {
       env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -140,7 +141,7 @@ try {
     });
     cleanup.push(() => new Promise((r) => { workerProc.once('exit', r); workerProc.kill(); }));
   } else if (!process.env.NO_WORKER) {
-    const runner = await startWorker({ pgPool: workerPool, concurrency: Number(process.env.WORKER_CONCURRENCY ?? 8), crontab: false });
+    const runner = await startWorker({ pgPool: workerPool, concurrency: config().WORKER_CONCURRENCY, crontab: false });
     cleanup.push(() => runner.stop());
   }
 

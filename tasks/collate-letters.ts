@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
 import { pdfFileName } from '../src/lib/letters.ts';
-import { isMissing, processS3 } from '../src/lib/s3.ts';
+import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
 interface Letter {
   id: string;
@@ -73,12 +73,8 @@ const collateLetters: Task = async (_payload, helpers) => {
     )).rows;
     if (page.length === 0) break;
     for (const letter of page) {
-      let bytes: Uint8Array;
-      try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: letter.pdf_key }));
-        bytes = await object.Body!.transformToByteArray();
-      } catch (e) {
-        if (!isMissing(e)) throw e;
+      const bytes = await objectBytes(s3, cfg.LETTERS_PDF_BUCKET, letter.pdf_key);
+      if (!bytes) {
         helpers.logger.warn(`letter ${letter.id}: no PDF at ${letter.pdf_key}, left for the next run`);
         continue;
       }

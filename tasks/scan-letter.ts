@@ -1,9 +1,9 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
 import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
-import { isMissing, processS3 } from '../src/lib/s3.ts';
+import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
 /**
  * Precompiled letters waiting in the scan bucket ({"ids": [...]}, queued by create_notifications):
@@ -22,11 +22,8 @@ const scanLetter: Task = async (payload, helpers) => {
   const results: LetterPdfResult[] = [];
   for (const row of rows) {
     const scanKey = pdfFileName(row.pdf_key);
-    let bytes: Uint8Array;
-    try {
-      bytes = await (await s3.send(new GetObjectCommand({ Bucket: cfg.LETTERS_SCAN_BUCKET, Key: scanKey }))).Body!.transformToByteArray();
-    } catch (e) {
-      if (!isMissing(e)) throw e;
+    const bytes = await objectBytes(s3, cfg.LETTERS_SCAN_BUCKET, scanKey);
+    if (!bytes) {
       helpers.logger.error(`letter ${row.id}: no PDF in the scan bucket at ${scanKey}; left pending-virus-check`);
       continue;
     }

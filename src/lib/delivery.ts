@@ -5,7 +5,6 @@ import type { JobHelpers, Task } from 'graphile-worker';
 import type pg from 'pg';
 import { config } from '../config.ts';
 import { payloadIds } from './payload-ids.ts';
-import { isUuid } from './v2/validate.ts';
 import { renderEmail, renderSms, escapeHtml, type Personalisation } from './v2/template.ts';
 import {
   activeProviders,
@@ -127,38 +126,32 @@ export async function mapBounded<T>(items: T[], limit: number, fn: (item: T) => 
 
 type WithClient = <T>(fn: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
 
+/** One deliver job's part: where to get a connection, where to log, and whether it is its last attempt. */
 export interface DeliverOptions {
   withPgClient: WithClient;
   logger?: Pick<JobHelpers['logger'], 'warn' | 'error' | 'info'>;
   /** True when no retry follows (the job's last attempt): failures become technical-failure. */
   lastAttempt: boolean;
-  /** Ids on their job's last attempt, when jobs were merged (see DeliveryCoalescer). */
-  finalIds?: Set<string>;
   concurrency?: number;
 }
 
+/** Options of one delivery run, which may serve several jobs: the ids whose job is on its last attempt. */
+interface RunOptions extends Omit<DeliverOptions, 'lastAttempt'> {
+  finalIds: Set<string>;
+}
+
 /**
- * Delivers one batch. Per chunk of DELIVERY_CHUNK_SIZE ids, one transaction: lock the rows
+ * Delivers `ids`. Per chunk of DELIVERY_CHUNK_SIZE ids, one transaction: lock the rows
  * (claim_notifications: for update skip locked, nothing written), hand each message to a provider,
  * record every outcome (record_delivery_results), commit. A text is written once on its way out;
  * a repeated job sends nothing twice (rows already sent are not claimed). A worker killed before
  * the commit leaves its chunk created: the job's retry (or the replay task) sends it again with
- * the same reference, which providers can drop. Throws when some messages should be retried
- * (graphile-worker backs off and runs the job again; the next claim picks up just those rows).
+ * the same reference, which providers can drop. Returns the ids to retry (graphile-worker backs
+ * off and runs their job again; the next claim picks up just those rows).
  */
-export async function deliverBatch(channel: Channel, ids: string[], opts: DeliverOptions): Promise<BatchReport> {
-  const { report } = await deliverIds(channel, ids, opts);
-  if (report.retry > 0) {
-    throw new Error(`${report.retry} of ${report.claimed} ${channel} notifications not sent, will retry: ${report.errors.join('; ')}`);
-  }
-  return report;
-}
-
-/** deliverBatch without the throw: the report and the ids left to retry. */
-async function deliverIds(channel: Channel, ids: string[], opts: DeliverOptions): Promise<{ report: BatchReport; retry: Set<string> }> {
+async function deliverIds(channel: Channel, ids: string[], opts: RunOptions): Promise<{ report: BatchReport; retry: Set<string> }> {
   const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
   const retry = new Set<string>();
-  ids = ids.filter(isUuid);
   const failedProviders = new Map<string, string>();
   const size = config().DELIVERY_CHUNK_SIZE;
   for (let i = 0; i < ids.length; i += size) {
@@ -196,7 +189,7 @@ async function sendClaimed(
   channel: Channel,
   client: pg.PoolClient,
   ids: string[],
-  opts: DeliverOptions,
+  opts: RunOptions,
   report: BatchReport,
   failedProviders: Map<string, string>,
 ): Promise<Outcome[]> {
@@ -211,8 +204,7 @@ async function sendClaimed(
     const retryable = e instanceof ProviderError ? e.retryable : false;
     if (e instanceof ProviderError && !e.ofMessage && provider && e.provider === provider) failedProviders.set(provider, err.message);
     if (report.errors.length < 5) report.errors.push(err.message);
-    const last = opts.lastAttempt || (opts.finalIds?.has(row.id) ?? false);
-    outcomes.push({ id: row.id, outcome: retryable && !last ? 'retry' : 'failed', provider, billable_units: billableUnits });
+    outcomes.push({ id: row.id, outcome: retryable && !opts.finalIds.has(row.id) ? 'retry' : 'failed', provider, billable_units: billableUnits });
   };
   // Each message built and its provider chosen; then the provider calls: one request per message,
   // or per DELIVERY_PROVIDER_BATCH messages to providers that take many at once.
@@ -296,11 +288,11 @@ interface Waiting {
 }
 
 /**
- * Merges deliver jobs of one channel that wait at the same time: while `maxInFlight` chunks run,
- * jobs that start wait, then go together as one chunk (up to `maxIds` messages): one claim, one
- * provider request, one record and one commit for several create batches' jobs. Each job still
- * succeeds or fails on its own: it fails (and graphile-worker retries it) when one of its own
- * messages is to be retried, or when the merged chunk as a whole failed.
+ * Runs the deliver jobs of one channel. While `maxInFlight` runs are going, jobs that start wait,
+ * then go together as one run (up to `maxIds` messages): one claim, one provider request, one
+ * record and one commit for several create batches' jobs. Each job still succeeds or fails on its
+ * own: it fails (and graphile-worker retries it) when one of its own messages is to be retried, or
+ * when the merged run as a whole failed. maxInFlight Infinity: each job runs at once, alone.
  */
 export class DeliveryCoalescer {
   private waiting: Waiting[] = [];
@@ -353,8 +345,9 @@ export class DeliveryCoalescer {
     this.stats.chunks++;
     this.stats.jobs += group.length;
     const ids = [...new Set(group.flatMap((w) => w.ids))];
+    const { withPgClient, logger, concurrency } = group[0].opts;
     const finalIds = new Set(group.filter((w) => w.opts.lastAttempt).flatMap((w) => w.ids));
-    const { report, retry } = await deliverIds(this.channel, ids, { ...group[0].opts, lastAttempt: false, finalIds });
+    const { report, retry } = await deliverIds(this.channel, ids, { withPgClient, logger, concurrency, finalIds });
     for (const w of group) {
       const mine = w.ids.filter((id) => retry.has(id)).length;
       if (mine === 0) w.resolve(report);
@@ -376,10 +369,8 @@ export function deliveryTask(channel: Channel): Task {
       logger: helpers.logger,
       lastAttempt: helpers.job.attempts >= helpers.job.max_attempts,
     };
-    const ids = payloadIds(payload, helpers.logger);
     const cfg = config();
-    if (cfg.DELIVERY_CHUNKS_IN_FLIGHT === 0) return void (await deliverBatch(channel, ids, opts));
-    coalescer ??= new DeliveryCoalescer(channel, cfg.DELIVERY_CHUNKS_IN_FLIGHT, cfg.DELIVERY_CHUNK_SIZE);
-    await coalescer.submit(ids, opts);
+    coalescer ??= new DeliveryCoalescer(channel, cfg.DELIVERY_CHUNKS_IN_FLIGHT || Infinity, cfg.DELIVERY_CHUNK_SIZE);
+    await coalescer.submit(payloadIds(payload, helpers.logger), opts);
   };
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   CreateBucketCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
@@ -79,6 +80,16 @@ export async function objectExists(client: S3Client, Bucket: string, Key: string
     return true;
   } catch (e) {
     if (isMissing(e)) return false;
+    throw e;
+  }
+}
+
+/** An object's bytes, or null when it is not there; any other error is re-raised. */
+export async function objectBytes(client: S3Client, Bucket: string, Key: string): Promise<Uint8Array | null> {
+  try {
+    return await (await client.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToByteArray();
+  } catch (e) {
+    if (isMissing(e)) return null;
     throw e;
   }
 }

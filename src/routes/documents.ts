@@ -3,12 +3,13 @@
 // email was sent to (a form; POST with `email`). Unknown, wrong-key or expired links are all
 // "not found" (nothing tells a guesser which part was wrong).
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
 import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../lib/documents.ts';
 import { escapeHtml } from '../lib/v2/template.ts';
 import { isUuid } from '../lib/v2/validate.ts';
+import { isMissing } from '../lib/s3.ts';
 
 interface Params {
   serviceId: string;
@@ -41,7 +42,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
     try {
       object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: `${params.serviceId}/${params.documentId}` }));
     } catch (e) {
-      if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return notFound(reply);
+      if (isMissing(e)) return notFound(reply);
       throw e;
     }
     const meta = fromS3Metadata(object.Metadata);

@@ -1,8 +1,7 @@
 // GET /v2/notifications/{id}, GET /v2/notifications (filters, 250 per page), GET /v2/notifications/{id}/pdf.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
-import { isMissing } from '../../lib/s3.ts';
+import { objectBytes } from '../../lib/s3.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
 import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
 import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
@@ -253,19 +252,10 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
       }
       if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
-      try {
-        const out = await state.s3().send(
-          new GetObjectCommand({
-            Bucket: state.ctx.cfg.LETTERS_PDF_BUCKET,
-            Key: await letterPdfKey(state.ctx.ownerPool, { reference: n.reference, postage: n.postage, createdAt: n.created_at }),
-          }),
-        );
-        const bytes = Buffer.from(await out.Body!.transformToByteArray());
-        return reply.type('application/pdf').send(bytes);
-      } catch (e) {
-        if (isMissing(e)) throw new PDFNotReadyError();
-        throw e;
-      }
+      const key = await letterPdfKey(state.ctx.ownerPool, { reference: n.reference, postage: n.postage, createdAt: n.created_at });
+      const bytes = await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
+      if (!bytes) throw new PDFNotReadyError();
+      return reply.type('application/pdf').send(Buffer.from(bytes));
     });
   };
 }
