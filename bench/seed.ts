@@ -1,8 +1,9 @@
 // Realistic lifecycle data for benchmarks: 100 services in 5 organisations (90 % live),
 // a template per type per service, N notifications (default 1 000 000) spread evenly over
 // 10 whole London days that are all past the default 7-day retention, with mixed types,
-// statuses, key types, multipliers and postage, inserted in created_at order as a live
-// system would. Plus a year of synthetic ft_billing rows so yearly usage reads a full year.
+// statuses, key types (no team-key letters, which the table refuses), multipliers and postage,
+// inserted in created_at order as a live system would. Plus a year of synthetic ft_billing
+// rows so yearly usage reads a full year.
 // Everything is `insert … select generate_series` in SQL.
 //
 // Standalone: node bin/node22.js bench/seed.ts postgres://…/db [rows]
@@ -75,7 +76,9 @@ export async function seedLifecycle(url: string, rows = 1_000_000, log: (m: stri
                 -- a few big services: the square skews the distribution
                 (((n::bigint * 7919) % 10000)::float8 / 10000) ^ 2 as u,
                 case when n % 10 < 6 then 'sms' when n % 10 < 9 then 'email' else 'letter' end as type,
-                case when n % 150 in (7, 13, 29) then 'test' when n % 33 = 5 then 'team' else 'normal' end as key_type,
+                -- letters are never sent with a team key (ck_notifications_letter_not_team_key): theirs are normal
+                case when n % 150 in (7, 13, 29) then 'test' when n % 33 = 5 and n % 10 <> 9 then 'team' else 'normal' end
+                  as key_type,
                 case when n % 10 < 6 then 1 + n % 3 when n % 10 = 9 then n % 6 else 0 end as units,
                 (n % 10 < 6 and n % 47 = 0) or (n % 10 = 9 and n % 20 in (0, 1)) as international,
                 case when n % 10 = 9 then
