@@ -1,6 +1,7 @@
-// Second baseline of bench/api.ts, the issue's reference point: durable single-row inserts of a
-// Notify-shaped row (a copy of app_public.notifications with all its indexes), one transaction
-// each, from CONNECTIONS clients for DURATION seconds, as a child process (raw `pg`, prepared).
+// Second baseline of bench/api.ts, the reference point of its throughput target: durable
+// single-row inserts of a Notify-shaped row (a copy of app_public.notifications with all its
+// indexes), one transaction each, from CONNECTIONS clients for DURATION seconds, as a child
+// process (raw `pg`, prepared) — what an API that inserts each request on its own would reach.
 // Prints {"inserted": n, "duration": s, "p50": ms, "p99": ms} on stdout.
 import pg from 'pg';
 
