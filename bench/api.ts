@@ -2,7 +2,9 @@
 // second with p50/p99 latency, against a bare Fastify JSON route measured in the same run.
 // Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
 // real app (cache + micro-batcher) and a graphile-worker running the real task list.
-// Run: `node bin/node22.js bench/api.ts` or `npm run bench -- api`. DURATION / CONNECTIONS env vars.
+// Run: `node bin/node22.js bench/api.ts [--quick]` or `npm run bench -- api [--quick]`. DURATION / CONNECTIONS
+// env vars (10 s and 50; quick mode 2 s and 10). Fails when a request is refused, when 201s and committed
+// rows disagree, or when the worker does not deliver every text.
 // Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), STUB_PROCESS=1 (the simulated provider in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
 // PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
 // than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards), WORKER_NODE_ARGS / STUB_NODE_ARGS='--cpu-prof …'
@@ -23,9 +25,13 @@ import { parseApiKey } from '../src/lib/v2/jwt-auth.ts';
 import { config, projectRoot } from '../src/config.ts';
 import { configureProviders } from '../src/lib/providers/index.ts';
 import { startStubProvider } from '../src/lib/providers/stub.ts';
+import { check, envNumber, quick, recordFigure, waitUntil } from './_results.ts';
 
-const DURATION = Number(process.env.DURATION ?? 10);
-const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const DURATION = envNumber('DURATION', 10, 2);
+const CONNECTIONS = envNumber('CONNECTIONS', 50, 10);
+// The throughput target, 5,000 accepted requests/s on 2 cores, was set where durable single-row inserts
+// reach ~15,000 rows/s: as a ratio to that baseline, which moves with the host as the API does.
+const INSERTS_TARGET = 0.333;
 
 interface LoadResult {
   '2xx': number;
@@ -160,7 +166,7 @@ try {
   const count = async () => Number((await one('select count(*) from app_public.notifications')).count);
 
   // Warm-up (JIT, caches, connections), not measured.
-  await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret }, 2);
+  await load(`http://127.0.0.1:${port}/v2/notifications/sms`, body, { serviceId: service.id, secret }, quick ? 1 : 2);
   // Requests still in flight when the warm-up stops commit after it: let them land before counting.
   await new Promise((r) => setTimeout(r, 500));
   const before = await count();
@@ -176,7 +182,8 @@ try {
   const items = batcher.stats.items - batchesBefore.items;
   // NO_BASELINE=1 skips the bare route (profiling the API alone).
   const base = process.env.NO_BASELINE ? api : await load(`http://127.0.0.1:${barePort}/json`, body);
-  // The issue's reference point: durable single-row inserts of a Notify-shaped row with its indexes.
+  // The reference point of the throughput target: durable single-row inserts of a Notify-shaped row with its
+  // indexes, what a plain insert-per-request API would be bounded by on the same host.
   const inserts = process.env.NO_BASELINE
     ? null
     : await child<{ inserted: number; duration: number; p50: number; p99: number }>('_inserts.ts', { DATABASE_URL: url, DURATION: String(DURATION), CONNECTIONS: String(CONNECTIONS) });
@@ -195,7 +202,8 @@ try {
       ...(inserts
         ? [
             `${'single-row inserts, raw pg (baseline)'.padEnd(34)} ${(inserts.inserted / inserts.duration).toFixed(0).padStart(7)} rows/s  p50 ${String(inserts.p50).padStart(3)} ms   p99 ${String(inserts.p99).padStart(3)} ms   (a copy of notifications with all its indexes, a transaction each)`,
-            `ratio API / single-row inserts: ${(accepted / (inserts.inserted / inserts.duration)).toFixed(3)} (the issue's target: 5,000 req/s where these inserts reach ~15,000 rows/s = 0.333)`,
+            `ratio API / single-row inserts: ${(accepted / (inserts.inserted / inserts.duration)).toFixed(3)} ` +
+              `(target ≥ ${INSERTS_TARGET}: 5,000 req/s where these inserts reach ~15,000 rows/s)`,
           ]
         : []),
       // Requests still in flight when autocannon stops are committed but not counted as 2xx.
@@ -215,7 +223,36 @@ try {
     const db = await ownerPool.query(`select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`);
     console.table(db.rows);
   }
-  if (stored < api['2xx'] || stored - api['2xx'] > CONNECTIONS) process.exitCode = 1;
+  const mode = process.env.NO_WORKER
+    ? 'API alone'
+    : process.env.WORKER_PROCESS
+      ? 'worker in its own process'
+      : 'worker delivering';
+  const figure = { name: `POST /v2/notifications/sms, ${mode}`, value: accepted, unit: 'req/s' };
+  if (!process.env.NO_BASELINE) {
+    recordFigure('api', figure, { name: 'bare Fastify POST /json', value: baseRate, unit: 'req/s' });
+  }
+  if (inserts) {
+    const insertRate = inserts.inserted / inserts.duration;
+    recordFigure('api', figure, { name: 'single-row inserts, raw pg', value: insertRate, unit: 'rows/s' }, {
+      ratio: INSERTS_TARGET,
+      better: 'higher',
+    });
+  }
+  check(
+    api['2xx'] > 0 && api.non2xx === 0 && api.errors === 0,
+    `every API request answered 201 (${api.non2xx} other, ${api.errors} errors)`,
+  );
+  check(stored >= api['2xx'] && stored - api['2xx'] <= CONNECTIONS, '201 responses and committed rows agree');
+  check(base['2xx'] > 0 && base.non2xx === 0 && base.errors === 0, 'the bare route answered every request');
+  check(!inserts || inserts.inserted > 0, 'the single-row insert baseline inserted rows');
+  if (!process.env.NO_WORKER) {
+    // The worker delivers every text and the simulated provider's receipts mark them delivered: the
+    // whole pipeline works, not only the create path.
+    const undelivered = `select count(*) from app_public.notifications where notification_status <> 'delivered'`;
+    const pending = async () => Number((await one(undelivered)).count);
+    await waitUntil('delivering every text', async () => (await pending()) === 0, quick ? 60_000 : 180_000);
+  }
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
   await ownerPool.end();
