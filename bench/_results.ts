@@ -129,8 +129,8 @@ export function renderTable(r: Results): string {
   const m = r.machine;
   const quickRun = r.figures.some((f) => f.quick);
   const lines = [
-    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC (${r.benches.join(', ')}) on ${m.cores} cores (${m.cpu}), ` +
-      `${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}.`,
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC (${r.benches.join(', ')})`,
+    `on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}.`,
     ...(quickRun
       ? [
           '',
