@@ -45,6 +45,13 @@ const logging = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level of the server and its HTTP requests.'),
+  LOG_FORMAT: z
+    .enum(['auto', 'pretty', 'json'])
+    .default('auto')
+    .describe(
+      'Log lines as JSON (for files and log collectors) or pretty-printed (pino-pretty) for people. '
+        + '`auto`: pretty when standard output is a terminal, JSON otherwise.',
+    ),
 });
 
 const database = z.object({
