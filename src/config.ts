@@ -14,101 +14,316 @@ const port = z.coerce.number().int().min(0).max(65535);
 const postgresUrl = z
   .string()
   .url()
-  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// connection string');
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(6011),
-  /** Public base URL used in `uri` fields of API responses. */
-  API_HOST_NAME: z.string().url().optional(),
-  /** Owner connection to an existing database. Unset: start the embedded Postgres. */
-  DATABASE_URL: postgresUrl.optional(),
-  /** Connection used by the HTTP server (role notify_authenticator). Defaults from DATABASE_URL. */
-  AUTH_DATABASE_URL: postgresUrl.optional(),
-  AUTHENTICATOR_PASSWORD: z.string().min(8).default('notify-authenticator-dev-password'),
-  EMBEDDED_PG_PORT: port.default(5439),
-  EMBEDDED_PG_DIR: z.string().min(1).default('.pgdata'),
+// The variables, grouped by purpose. Each description is data (zod's .describe()) so that
+// `npm run config:doc` can write docs/configuration.md from this file: one section per group.
+const server = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe(
+      '`production` turns GraphiQL off, requires ADMIN_JWT_SECRET and stops worker tasks falling back '
+        + 'to the local S3 server.',
+    ),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
+  PORT: port.default(6011).describe('Port the HTTP server listens on.'),
+  API_HOST_NAME: z
+    .string()
+    .url()
+    .optional()
+    .describe('Public base URL used in `uri` fields of API responses. Unset: `http://localhost:$PORT`.'),
+  ADMIN_JWT_SECRET: z
+    .string()
+    .min(16)
+    .default('dev-admin-jwt-secret-change-me')
+    .describe('HS256 secret of admin (GraphQL) tokens, as issued by `notify issue-admin-token`.'),
+});
+
+const logging = z.object({
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level of the server and its HTTP requests.'),
+  LOG_FORMAT: z
+    .enum(['auto', 'pretty', 'json'])
+    .default('auto')
+    .describe(
+      'Log lines as JSON (for files and log collectors) or pretty-printed (pino-pretty) for people. '
+        + '`auto`: pretty when standard output is a terminal, JSON otherwise.',
+    ),
+});
+
+const database = z.object({
+  DATABASE_URL: postgresUrl
+    .optional()
+    .describe('Owner connection to an existing database (runs the migrations). Unset: start the embedded Postgres.'),
+  AUTH_DATABASE_URL: postgresUrl
+    .optional()
+    .describe(
+      'Connection used by the HTTP server (role notify_authenticator). '
+        + 'Unset: DATABASE_URL (or the embedded server) with AUTHENTICATOR_PASSWORD.',
+    ),
+  AUTHENTICATOR_PASSWORD: z
+    .string()
+    .min(8)
+    .default('notify-authenticator-dev-password')
+    .describe('Password set on notify_authenticator at start-up when AUTH_DATABASE_URL is unset.'),
+  EMBEDDED_PG_PORT: port.default(5439).describe('Port of the embedded Postgres.'),
+  EMBEDDED_PG_DIR: z
+    .string()
+    .min(1)
+    .default('.pgdata')
+    .describe('Data directory of the embedded Postgres, relative to the project root.'),
   DATABASE_NAME: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
-    .default('notify'),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
-  ADMIN_JWT_SECRET: z.string().min(16).default('dev-admin-jwt-secret-change-me'),
-  /** Run graphile-worker inside the HTTP server process. */
-  WORKER_IN_PROCESS: bool.default('true'),
-  /** Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
-  S3_ENDPOINT: z.string().url().optional(),
-  S3_REGION: z.string().min(1).default('eu-west-2'),
-  S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER'),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).default('S3RVER'),
-  S3_LOCAL_PORT: port.default(6012),
-  S3_LOCAL_DIR: z.string().min(1).default('.s3data'),
-  CSV_UPLOAD_BUCKET: z.string().min(3).default('notify-csv-upload'),
-  CONTACT_LIST_BUCKET: z.string().min(3).default('notify-contact-list'),
-  LETTERS_PDF_BUCKET: z.string().min(3).default('notify-letters-pdf'),
-  LETTERS_SCAN_BUCKET: z.string().min(3).default('notify-letters-scan'),
-  /** The printer's inbox: collate-letters uploads the day's zips here (locally, the simulated DVLA). */
-  LETTERS_PRINT_BUCKET: z.string().min(3).default('notify-letters-print'),
-  DOCUMENT_DOWNLOAD_BUCKET: z.string().min(3).default('notify-document-download'),
-  NOTIFY_EMAIL_DOMAIN: z.string().min(3).default('notifications.service.gov.uk'),
-  /** Base of the download links put in emails for file attachments (served by this server at /d/…). */
-  DOCUMENT_DOWNLOAD_URL: z.string().url().optional(),
-  // Delivery (issue 5). Provider URLs unset: `npm start` runs the local simulated providers.
-  /** Simulated / generic HTTP SMS provider (identifier sms-stub). */
-  SMS_STUB_URL: z.string().url().optional(),
-  /** Simulated / generic HTTP email provider (identifier email-stub). */
-  EMAIL_STUB_URL: z.string().url().optional(),
-  /** Bearer token sent to the generic HTTP providers (optional). */
-  PROVIDER_STUB_TOKEN: z.string().optional(),
-  /**
-   * Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …`
-   * or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).
-   */
-  PROVIDER_CALLBACK_TOKEN: z.string().min(16).optional(),
-  MMG_URL: z.string().url().optional(),
-  MMG_API_KEY: z.string().default(''),
-  FIRETEXT_URL: z.string().url().optional(),
-  FIRETEXT_API_KEY: z.string().default(''),
-  REACH_URL: z.string().url().optional(),
-  REACH_API_KEY: z.string().default(''),
-  /** nodemailer connection URL (smtp://user:pass@host:port) for the smtp provider. */
-  SMTP_URL: z.string().url().optional(),
-  SES_REGION: z.string().min(1).default('eu-west-1'),
-  /** SES endpoint override (an SES stub); unset: AWS. */
-  SES_ENDPOINT: z.string().url().optional(),
-  SES_ACCESS_KEY_ID: z.string().optional(),
-  SES_SECRET_ACCESS_KEY: z.string().optional(),
-  SES_CONFIGURATION_SET: z.string().optional(),
-  /** Timeout of one provider call. */
-  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Messages of one chunk sent to providers that take one per request at the same time. */
-  DELIVERY_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
-  /**
-   * Messages claimed, sent and recorded in one transaction (row locks held while providers answer).
-   * A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.
-   */
-  DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-  /**
-   * Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that
-   * start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE
-   * messages). 0 = never merged (each job its own chunks).
-   */
-  DELIVERY_CHUNKS_IN_FLIGHT: z.coerce.number().int().min(0).max(100).default(2),
-  /** Messages per request to providers that take many at once (the generic HTTP format); 1 = one request each. */
-  DELIVERY_PROVIDER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
-  /** Simulated providers: share of delivered / permanent-failure outcomes (the rest temporary-failure). */
-  STUB_DELIVERED_RATIO: z.coerce.number().min(0).max(1).default(0.9),
-  STUB_PERMANENT_FAILURE_RATIO: z.coerce.number().min(0).max(1).default(0.05),
-  /** Simulated providers: delay before the receipt is sent back. */
-  STUB_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).default(1000),
-  /** Callbacks to services: calls that failed for good in a row before a URL is suspended. */
-  CALLBACK_SUSPEND_AFTER: z.coerce.number().int().min(1).default(5),
-  CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
-  /** Simulated printer (DVLA): delay before its response file marks collated letters delivered. */
-  LETTER_PRINT_RESPONSE_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+    .default('notify')
+    .describe('Database created and used on the embedded Postgres.'),
+  DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(20)
+    .describe('Connections of each pool (owner and authenticator).'),
+});
+
+const worker = z.object({
+  WORKER_IN_PROCESS: bool
+    .default('true')
+    .describe('Run graphile-worker inside the HTTP server process (`npm run worker` runs it alone).'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(8)
+    .describe(
+      'Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing).',
+    ),
+});
+
+const s3 = z.object({
+  S3_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'S3 (or compatible) endpoint. Unset: `npm start` runs a local S3 server (s3rver) on S3_LOCAL_PORT; '
+        + 'set it in production.',
+    ),
+  S3_REGION: z.string().min(1).default('eu-west-2').describe('S3 region.'),
+  S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER').describe('S3 access key.'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default('S3RVER').describe('S3 secret key.'),
+  S3_LOCAL_PORT: port.default(6012).describe('Port of the local S3 server.'),
+  S3_LOCAL_DIR: z
+    .string()
+    .min(1)
+    .default('.s3data')
+    .describe('Directory of the local S3 server, relative to the project root.'),
+  CSV_UPLOAD_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-csv-upload')
+    .describe('Bucket for uploaded recipient CSV files (created at start-up; not written to yet).'),
+  CONTACT_LIST_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-contact-list')
+    .describe('Bucket for contact list files (created at start-up; not written to yet).'),
+});
+
+const emails = z.object({
+  NOTIFY_EMAIL_DOMAIN: z
+    .string()
+    .min(3)
+    .default('notifications.service.gov.uk')
+    .describe("Domain of emails' from addresses: `<the service's email_from>@NOTIFY_EMAIL_DOMAIN`."),
+  DOCUMENT_DOWNLOAD_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'Base of the download links put in emails for file attachments (served by this server at `/d/…`). '
+        + 'Unset: `https://documents.<NOTIFY_EMAIL_DOMAIN>`.',
+    ),
+  DOCUMENT_DOWNLOAD_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-document-download')
+    .describe('Bucket holding the files attached to emails until their retention period ends.'),
+});
+
+const letters = z.object({
+  LETTERS_PDF_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-letters-pdf')
+    .describe('Bucket of letter PDFs: made from templates, or precompiled ones once scanned.'),
+  LETTERS_SCAN_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-letters-scan')
+    .describe('Bucket where precompiled letter PDFs wait for the virus scan.'),
+  LETTERS_PRINT_BUCKET: z
+    .string()
+    .min(3)
+    .default('notify-letters-print')
+    .describe("The printer's inbox: collate-letters uploads the day's zips here (locally, the simulated DVLA)."),
+});
+
+const providers = z.object({
+  SMS_STUB_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Generic HTTP SMS provider (identifier sms-stub). Unset: `npm start` runs a local simulated one.'),
+  EMAIL_STUB_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Generic HTTP email provider (identifier email-stub). Unset: `npm start` runs a local simulated one.'),
+  PROVIDER_STUB_TOKEN: z.string().optional().describe('Bearer token sent to the generic HTTP providers (optional).'),
+  PROVIDER_CALLBACK_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …` '
+        + 'or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).',
+    ),
+  MMG_URL: z.string().url().optional().describe('Endpoint of the MMG SMS provider (identifier mmg).'),
+  MMG_API_KEY: z.string().default('').describe('MMG credentials, sent as `Authorization: Basic …`.'),
+  FIRETEXT_URL: z.string().url().optional().describe('Endpoint of the Firetext SMS provider (identifier firetext).'),
+  FIRETEXT_API_KEY: z.string().default('').describe('Firetext API key, sent in the form body.'),
+  REACH_URL: z.string().url().optional().describe('Endpoint of the Reach SMS provider (identifier reach).'),
+  REACH_API_KEY: z.string().default('').describe('Reach API key, sent as a bearer token (empty: none).'),
+  SMTP_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('nodemailer connection URL (`smtp://user:pass@host:port`) for the smtp email provider.'),
+  SES_REGION: z.string().min(1).default('eu-west-1').describe('AWS region of the ses email provider.'),
+  SES_ENDPOINT: z.string().url().optional().describe('SES endpoint override (an SES stub). Unset: AWS.'),
+  SES_ACCESS_KEY_ID: z
+    .string()
+    .optional()
+    .describe("SES access key (with SES_SECRET_ACCESS_KEY). Unset: the AWS SDK's default credentials."),
+  SES_SECRET_ACCESS_KEY: z.string().optional().describe('SES secret key (with SES_ACCESS_KEY_ID).'),
+  SES_CONFIGURATION_SET: z.string().optional().describe('SES configuration set named on each email sent.'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('Timeout of one provider call.'),
+});
+
+const delivery = z.object({
+  DELIVERY_SEND_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(50)
+    .describe('Messages of one chunk sent to providers that take one per request at the same time.'),
+  DELIVERY_CHUNK_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe(
+      'Messages claimed, sent and recorded in one transaction (row locks held while providers answer). '
+        + 'A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.',
+    ),
+  DELIVERY_CHUNKS_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(2)
+    .describe(
+      'Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that '
+        + 'start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE '
+        + 'messages). 0 = never merged (each job its own chunks).',
+    ),
+  DELIVERY_PROVIDER_BATCH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(50)
+    .describe(
+      'Messages per request to providers that take many at once (the generic HTTP format); 1 = one request each.',
+    ),
+});
+
+const callbacks = z.object({
+  CALLBACK_SUSPEND_AFTER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Calls to a service that failed for good in a row before its callback URL is suspended.'),
+  CALLBACK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5000)
+    .describe('Timeout of one call to a service.'),
+});
+
+const simulators = z.object({
+  STUB_DELIVERED_RATIO: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.9)
+    .describe('Simulated providers: share of delivered outcomes.'),
+  STUB_PERMANENT_FAILURE_RATIO: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Simulated providers: share of permanent-failure outcomes (what both ratios leave fails temporarily).'),
+  STUB_RECEIPT_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('Simulated providers: delay before the receipt is sent back.'),
+  LETTER_PRINT_RESPONSE_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('Simulated printer (DVLA): delay before its response file marks collated letters delivered.'),
+});
+
+/** The variables by purpose, in the order docs/configuration.md shows them. */
+export const configSections = [
+  { title: 'Server', schema: server },
+  { title: 'Logging', schema: logging },
+  { title: 'Database', schema: database },
+  { title: 'Worker', schema: worker },
+  { title: 'S3 storage', schema: s3 },
+  { title: 'Emails and documents', schema: emails },
+  { title: 'Letters', schema: letters },
+  { title: 'Providers', schema: providers },
+  { title: 'Delivery', schema: delivery },
+  { title: 'Callbacks to services', schema: callbacks },
+  { title: 'Simulators', schema: simulators },
+] as const;
+
+const schema = z.object({
+  ...server.shape,
+  ...logging.shape,
+  ...database.shape,
+  ...worker.shape,
+  ...s3.shape,
+  ...emails.shape,
+  ...letters.shape,
+  ...providers.shape,
+  ...delivery.shape,
+  ...callbacks.shape,
+  ...simulators.shape,
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -10,7 +10,7 @@ import { prepareDatabase, type Database } from './db/bootstrap.ts';
 import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s3.ts';
 import { startWorker } from './worker.ts';
 import { buildApp } from './app.ts';
-import { logger } from './lib/logger.ts';
+import { logger, loggerOptions } from './lib/logger.ts';
 import { configureProviders } from './lib/providers/index.ts';
 import { startStubProvider, type StubProvider } from './lib/providers/stub.ts';
 
@@ -110,7 +110,7 @@ async function main() {
     ownerPool,
     ownerUrl: db.ownerUrl,
     workerStatus: runner ? () => ({ running }) : undefined,
-    logger: { level: cfg.LOG_LEVEL },
+    logger: loggerOptions(cfg),
   });
   stack.push(() => app.close());
   if (!cfg.PROVIDER_CALLBACK_TOKEN && (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)) {
