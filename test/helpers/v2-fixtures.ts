@@ -1,7 +1,7 @@
 // Test data for the v2 API, made through the SQL functions an operator would use.
 import type { FastifyInstance } from 'fastify';
 import type { TestDb } from './db.ts';
-import { createApiToken, parseApiKey } from '../../src/lib/v2/jwt-auth.ts';
+import { createApiToken, parseApiKey } from '../../src/auth/jwt-auth.ts';
 
 export interface V2Key {
   id: string;

@@ -8,7 +8,7 @@ import {
   parseApiKey,
   AUTH_MESSAGES,
   type ServiceForAuth,
-} from '../../src/lib/v2/jwt-auth.ts';
+} from '../../src/auth/jwt-auth.ts';
 
 const require = createRequire(import.meta.url);
 // The official client's own token maker (it reads the clock itself).

@@ -3,7 +3,7 @@ import t from 'tap';
 import { createHmac } from 'node:crypto';
 import { createTestApp } from '../helpers/app.ts';
 import { makeKey, makeService } from '../helpers/v2-fixtures.ts';
-import { createApiToken } from '../../src/lib/v2/jwt-auth.ts';
+import { createApiToken } from '../../src/auth/jwt-auth.ts';
 
 const { app, db } = await createTestApp(t);
 const fx = await makeService(db);

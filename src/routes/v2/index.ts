@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CreateBatcher } from '../../lib/v2/batcher.ts';
 import { V2Cache } from '../../lib/v2/cache.ts';
 import { AuthError } from '../../lib/errors.ts';
-import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../lib/v2/jwt-auth.ts';
+import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../auth/jwt-auth.ts';
 import { openApiDocument } from '../../lib/v2/openapi.ts';
 import getNotifications from './get-notifications.ts';
 import postNotifications from './post-notifications.ts';

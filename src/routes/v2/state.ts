@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
 import type { CreateBatcher } from '../../lib/v2/batcher.ts';
 import type { ServiceSnapshot, V2Cache } from '../../lib/v2/cache.ts';
-import type { KeyType } from '../../lib/v2/jwt-auth.ts';
+import type { KeyType } from '../../auth/jwt-auth.ts';
 import { makeS3Client } from '../../lib/s3.ts';
 import { pdfFileName } from '../../lib/letters.ts';
 

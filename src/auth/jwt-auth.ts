@@ -5,7 +5,7 @@
 // key's secret string (its UTF-8 bytes). notifications-node-client uses jsonwebtoken.sign for
 // this; we verify with node:crypto only.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AuthError } from '../errors.ts';
+import { AuthError } from '../lib/errors.ts';
 
 export type KeyType = 'normal' | 'team' | 'test';
 
