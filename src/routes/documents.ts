@@ -7,7 +7,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
 import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../lib/documents.ts';
-import { escapeHtml } from '../lib/v2/template.ts';
+import { escapeHtml } from '../templates/template.ts';
 import { isUuid } from '../lib/v2/validate.ts';
 import { isMissing } from '../lib/s3.ts';
 

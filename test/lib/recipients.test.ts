@@ -20,7 +20,7 @@ import {
   countryPrefixOf,
   PHONE_MESSAGES,
   ADDRESS_MESSAGES,
-} from '../../src/lib/v2/recipients.ts';
+} from '../../src/recipients/recipients.ts';
 
 function phoneError(raw: string, options = {}): string {
   try {

@@ -20,7 +20,7 @@ import {
   prepareFileAttachments,
   parseFileAttachment,
   MAX_ATTACHMENT_BYTES,
-} from '../../src/lib/v2/template.ts';
+} from '../../src/templates/template.ts';
 
 function badRequest(fn: () => unknown): string {
   try {

@@ -8,7 +8,7 @@
 // commits while a load is running cannot leave a stale entry behind.
 import pg from 'pg';
 import type { ApiKeyForAuth, KeyType, ServiceForAuth } from '../../auth/jwt-auth.ts';
-import { normalisePhoneNumber } from './recipients.ts';
+import { normalisePhoneNumber } from '../../recipients/recipients.ts';
 
 export interface SmsSender {
   id: string;

@@ -12,7 +12,7 @@
 // whose failure message replaces jsonschema's: phone_number, email_address,
 // datetime_within_next_day.
 import { ValidationError } from '../errors.ts';
-import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from './recipients.ts';
+import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from '../../recipients/recipients.ts';
 
 export type JsonSchema = {
   readonly [keyword: string]: unknown;

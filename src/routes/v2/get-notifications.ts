@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
 import { objectBytes } from '../../lib/s3.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
-import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
+import { renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
 import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 

@@ -22,7 +22,7 @@ import {
   validateEmailAddress,
   validateLetterAddress,
   validatePhoneNumber,
-} from '../../lib/v2/recipients.ts';
+} from '../../recipients/recipients.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
 import {
   assertEmailSendable,
@@ -33,7 +33,7 @@ import {
   renderLetter,
   renderSms,
   type FileAttachment,
-} from '../../lib/v2/template.ts';
+} from '../../templates/template.ts';
 import { parseIsoDateTime, validate } from '../../lib/v2/validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
 import { pdfPageCount, sheetsFor } from '../../lib/letters.ts';

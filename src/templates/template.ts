@@ -8,8 +8,8 @@
 // - Optional text ((name??text)) is shown when the value is `true` or its text is, ignoring case,
 //   one of yes / y / true / t / 1 (Notify's str2bool); any other value hides it.
 // - A list value becomes a markdown bullet list in emails and letters, "a, b and c" in SMS.
-import { BadRequestError } from '../errors.ts';
-import { addressLinesFromPersonalisation } from './recipients.ts';
+import { BadRequestError } from '../lib/errors.ts';
+import { addressLinesFromPersonalisation } from '../recipients/recipients.ts';
 
 export type Personalisation = Record<string, unknown>;
 
