@@ -18,7 +18,7 @@ import { testConfig } from '../test/helpers/db.ts';
 import { withClient, withDatabase } from '../src/db/bootstrap.ts';
 import { buildApp } from '../src/app.ts';
 import { startWorker } from '../src/worker.ts';
-import { CreateBatcher } from '../src/lib/v2/batcher.ts';
+import { CreateBatcher } from '../src/notifications/batcher.ts';
 import { parseApiKey } from '../src/auth/jwt-auth.ts';
 import { config, projectRoot } from '../src/config.ts';
 import { configureProviders } from '../src/lib/providers/index.ts';

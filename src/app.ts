@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/fastify/v5';
 import type { Config } from './config.ts';
-import type { CreateBatcher } from './lib/v2/batcher.ts';
+import type { CreateBatcher } from './notifications/batcher.ts';
 import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';

@@ -12,8 +12,8 @@ import {
   TooManyRequestsError,
   ValidationError,
 } from '../../lib/errors.ts';
-import type { CreateItem } from '../../lib/v2/batcher.ts';
-import type { CachedTemplate, ServiceSnapshot } from '../../lib/v2/cache.ts';
+import type { CreateItem } from '../../notifications/batcher.ts';
+import type { CachedTemplate, ServiceSnapshot } from '../../notifications/cache.ts';
 import {
   InvalidAddressError,
   isSimulatedEmailAddress,

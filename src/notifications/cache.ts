@@ -7,8 +7,8 @@
 // A load that started before an eviction is not stored (the generation check), so a change that
 // commits while a load is running cannot leave a stale entry behind.
 import pg from 'pg';
-import type { ApiKeyForAuth, KeyType, ServiceForAuth } from '../../auth/jwt-auth.ts';
-import { normalisePhoneNumber } from '../../recipients/recipients.ts';
+import type { ApiKeyForAuth, KeyType, ServiceForAuth } from '../auth/jwt-auth.ts';
+import { normalisePhoneNumber } from '../recipients/recipients.ts';
 
 export interface SmsSender {
   id: string;
