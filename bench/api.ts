@@ -21,7 +21,7 @@ import { startWorker } from '../src/worker.ts';
 import { CreateBatcher } from '../src/notifications/batcher.ts';
 import { parseApiKey } from '../src/auth/jwt-auth.ts';
 import { config, projectRoot } from '../src/config.ts';
-import { configureProviders } from '../src/lib/providers/index.ts';
+import { configureProviders } from '../src/delivery/providers/index.ts';
 import { startStubProvider } from '../src/lib/providers/stub.ts';
 
 const DURATION = Number(process.env.DURATION ?? 10);

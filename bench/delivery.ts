@@ -10,7 +10,7 @@ import { withClient, withDatabase } from '../src/db/bootstrap.ts';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import { startWorker } from '../src/worker.ts';
-import { configureProviders } from '../src/lib/providers/index.ts';
+import { configureProviders } from '../src/delivery/providers/index.ts';
 import { startStubProvider } from '../src/lib/providers/stub.ts';
 import { startCluster } from '../test/helpers/cluster.ts';
 

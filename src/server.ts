@@ -11,7 +11,7 @@ import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s
 import { startWorker } from './worker.ts';
 import { buildApp } from './app.ts';
 import { logger } from './lib/logger.ts';
-import { configureProviders } from './lib/providers/index.ts';
+import { configureProviders } from './delivery/providers/index.ts';
 import { startStubProvider, type StubProvider } from './lib/providers/stub.ts';
 
 assertNodeVersion();

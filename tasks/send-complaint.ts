@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
 /** POSTs an email complaint to the service's complaint callback (SPEC §6.3); queued with {"id"}. */
 const task: Task = async (payload, helpers) => {

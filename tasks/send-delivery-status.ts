@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
 /**
  * POSTs a notification's final status to the service's delivery_status callback (SPEC §6.3).

@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
 /**
  * Forwards a received text to the service's inbound_sms callback (SPEC §6.3). Queued by the

@@ -2,8 +2,8 @@
 // provider request, one record for several jobs; each job still succeeds or fails on its own.
 import t from 'tap';
 import type pg from 'pg';
-import { DeliveryCoalescer, type DeliverOptions } from '../../src/lib/delivery.ts';
-import { configureProviders, invalidateProviderCache } from '../../src/lib/providers/index.ts';
+import { DeliveryCoalescer, type DeliverOptions } from '../../src/delivery/delivery.ts';
+import { configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
 import { createNotifications, setupDelivery, startCallbackEndpoint, statuses } from './fixtures.ts';
 
 t.test('jobs that wait are merged; each job fails only for its own messages', async (t) => {

@@ -1,6 +1,6 @@
 // Provider outage → failover recorded in provider_details_history; retries; technical failure.
 import t from 'tap';
-import { configureProviders, chooseProvider, invalidateProviderCache } from '../../src/lib/providers/index.ts';
+import { configureProviders, chooseProvider, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
 import { startStubProvider } from '../../src/lib/providers/stub.ts';
 import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from './fixtures.ts';
 

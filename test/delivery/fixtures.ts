@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTestApp } from '../helpers/app.ts';
 import { createTestDb, type Teardown, type TestDb } from '../helpers/db.ts';
 import { startWorker } from '../../src/worker.ts';
-import { configureProviders, invalidateProviderCache } from '../../src/lib/providers/index.ts';
+import { configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
 import { startStubProvider, type StubProvider } from '../../src/lib/providers/stub.ts';
 
 

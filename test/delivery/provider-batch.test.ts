@@ -1,10 +1,10 @@
 // Many messages in one provider request (the generic HTTP format): the client's reading of each
 // answer, the simulated provider's side, and what the worker records per message.
 import t from 'tap';
-import { postGenericBatch } from '../../src/lib/providers/generic.ts';
-import { ProviderError, configureProviders, invalidateProviderCache } from '../../src/lib/providers/index.ts';
+import { postGenericBatch } from '../../src/delivery/providers/generic.ts';
+import { ProviderError, configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
 import { startStubProvider } from '../../src/lib/providers/stub.ts';
-import { httpPost } from '../../src/lib/providers/http.ts';
+import { httpPost } from '../../src/delivery/providers/http.ts';
 import type { Teardown } from '../helpers/db.ts';
 import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from './fixtures.ts';
 

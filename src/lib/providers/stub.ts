@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpPost } from './http.ts';
+import { httpPost } from '../../delivery/providers/http.ts';
 
 export type StubChannel = 'sms' | 'email';
 type Flavour = 'sms' | 'email' | 'mmg' | 'firetext' | 'reach';

@@ -12,7 +12,7 @@ import {
   sesEvent,
   stubReceipts,
   type Receipt,
-} from '../../lib/receipts.ts';
+} from '../../delivery/receipts.ts';
 
 type Body = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import type { JobHelpers, Task } from 'graphile-worker';
 import type pg from 'pg';
 import { config } from '../config.ts';
-import { payloadIds } from './payload-ids.ts';
+import { payloadIds } from '../lib/payload-ids.ts';
 import { renderEmail, renderSms, escapeHtml, type Personalisation } from '../templates/template.ts';
 import {
   activeProviders,
