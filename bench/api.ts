@@ -22,7 +22,7 @@ import { CreateBatcher } from '../src/notifications/batcher.ts';
 import { parseApiKey } from '../src/auth/jwt-auth.ts';
 import { config, projectRoot } from '../src/config.ts';
 import { configureProviders } from '../src/delivery/providers/index.ts';
-import { startStubProvider } from '../src/lib/providers/stub.ts';
+import { startStubProvider } from '../src/dev/simulators/providers.ts';
 
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);

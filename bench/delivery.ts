@@ -11,7 +11,7 @@ import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import { startWorker } from '../src/worker.ts';
 import { configureProviders } from '../src/delivery/providers/index.ts';
-import { startStubProvider } from '../src/lib/providers/stub.ts';
+import { startStubProvider } from '../src/dev/simulators/providers.ts';
 import { startCluster } from '../test/helpers/cluster.ts';
 
 const N = Number(process.argv[2] ?? 20_000);

@@ -12,7 +12,7 @@ import { startWorker } from './worker.ts';
 import { buildApp } from './app.ts';
 import { logger } from './lib/logger.ts';
 import { configureProviders } from './delivery/providers/index.ts';
-import { startStubProvider, type StubProvider } from './lib/providers/stub.ts';
+import { startStubProvider, type StubProvider } from './dev/simulators/providers.ts';
 
 assertNodeVersion();
 

@@ -1,7 +1,7 @@
 // Provider outage → failover recorded in provider_details_history; retries; technical failure.
 import t from 'tap';
 import { configureProviders, chooseProvider, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
-import { startStubProvider } from '../../src/lib/providers/stub.ts';
+import { startStubProvider } from '../../src/dev/simulators/providers.ts';
 import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from './fixtures.ts';
 
 const final = (s: string) => ['delivered', 'temporary-failure', 'permanent-failure', 'technical-failure'].includes(s);

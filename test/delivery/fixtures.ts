@@ -9,7 +9,7 @@ import { createTestApp } from '../helpers/app.ts';
 import { createTestDb, type Teardown, type TestDb } from '../helpers/db.ts';
 import { startWorker } from '../../src/worker.ts';
 import { configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
-import { startStubProvider, type StubProvider } from '../../src/lib/providers/stub.ts';
+import { startStubProvider, type StubProvider } from '../../src/dev/simulators/providers.ts';
 
 
 export const DELIVERY_TASKS = [

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { postGenericBatch } from '../../src/delivery/providers/generic.ts';
 import { ProviderError, configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
-import { startStubProvider } from '../../src/lib/providers/stub.ts';
+import { startStubProvider } from '../../src/dev/simulators/providers.ts';
 import { httpPost } from '../../src/delivery/providers/http.ts';
 import type { Teardown } from '../helpers/db.ts';
 import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from './fixtures.ts';
