@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
-import { pdfFileName } from '../src/lib/letters.ts';
+import { pdfFileName } from '../src/letters/letters.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
 interface Letter {

@@ -8,7 +8,7 @@ import {
   renderLetterPdf,
   sheetsFor,
   type LetterPdfResult,
-} from '../src/lib/letters.ts';
+} from '../src/letters/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { processS3 } from '../src/lib/s3.ts';
 import { renderLetter, type Personalisation } from '../src/templates/template.ts';

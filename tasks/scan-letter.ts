@@ -1,7 +1,7 @@
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
-import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/letters/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
 

@@ -10,7 +10,7 @@ import { ADDRESS, get, makeService, PDF, post } from '../helpers/v2-fixtures.ts'
 import { startTestS3 } from '../helpers/s3.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
-import { MAX_LETTER_PAGES } from '../../src/lib/letters.ts';
+import { MAX_LETTER_PAGES } from '../../src/letters/letters.ts';
 
 const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'letters');

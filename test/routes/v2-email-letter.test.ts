@@ -7,7 +7,7 @@ import { testConfig } from '../helpers/db.ts';
 import { ADDRESS, PDF, get, makeService, post } from '../helpers/v2-fixtures.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
-import { sha256, toS3Metadata } from '../../src/lib/documents.ts';
+import { sha256, toS3Metadata } from '../../src/documents/documents.ts';
 
 const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'v2');

@@ -2,7 +2,7 @@
 // template data (no database round-trip), then one row per request through the create batcher
 // (app_hidden.create_notifications: limits, insert, delivery job). 201 only after COMMIT.
 import crypto from 'node:crypto';
-import { recipientHash, sha256, toS3Metadata } from '../../lib/documents.ts';
+import { recipientHash, sha256, toS3Metadata } from '../../documents/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
@@ -36,7 +36,7 @@ import {
 } from '../../templates/template.ts';
 import { parseIsoDateTime, validate } from '../../lib/v2/validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
-import { pdfPageCount, sheetsFor } from '../../lib/letters.ts';
+import { pdfPageCount, sheetsFor } from '../../letters/letters.ts';
 
 type NotificationType = 'sms' | 'email' | 'letter';
 

@@ -7,7 +7,7 @@ import type { CreateBatcher } from '../../notifications/batcher.ts';
 import type { ServiceSnapshot, V2Cache } from '../../notifications/cache.ts';
 import type { KeyType } from '../../auth/jwt-auth.ts';
 import { makeS3Client } from '../../lib/s3.ts';
-import { pdfFileName } from '../../lib/letters.ts';
+import { pdfFileName } from '../../letters/letters.ts';
 
 export interface V2State {
   ctx: AppContext;
