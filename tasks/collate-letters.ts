@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { JobHelpers, Task } from 'graphile-worker';
+import type { Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
 import { pdfFileName } from '../src/letters/letters.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
+import { simulatedPrinterResponse } from '../src/dev/simulators/printer.ts';
 
 interface Letter {
   id: string;
@@ -90,11 +91,5 @@ const collateLetters: Task = async (_payload, helpers) => {
   await flush();
   helpers.logger.info(`collated ${sent} letters in ${zipNumber} zips for the ${printDate} print run`);
 };
-
-/** The simulated printer's response file (SPEC §6.1: `reference|Sent|pages|sorted`), a job that runs later. */
-async function simulatedPrinterResponse(helpers: JobHelpers, letters: Letter[], delayMs: number) {
-  const lines = letters.map((l) => `${l.reference}|Sent|${l.billable_units * 2}|Sorted`);
-  await helpers.addJob('process-letter-responses', { lines }, { runAt: new Date(Date.now() + delayMs) });
-}
 
 export default collateLetters;
