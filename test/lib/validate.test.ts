@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ValidationError } from '../../src/lib/errors.ts';
-import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject, isUuid } from '../../src/lib/v2/validate.ts';
+import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject } from '../../src/lib/v2/validate.ts';
+import { isUuid } from '../../src/lib/uuid.ts';
 import {
   postSmsRequest,
   postEmailRequest,

@@ -12,6 +12,7 @@
 // whose failure message replaces jsonschema's: phone_number, email_address,
 // datetime_within_next_day.
 import { ValidationError } from '../errors.ts';
+import { isUuid } from '../uuid.ts';
 import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from '../../recipients/recipients.ts';
 
 export type JsonSchema = {
@@ -107,13 +108,6 @@ function isType(value: unknown, type: string): boolean {
 
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-const UUID_RE = /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
-
-/** True for a UUID in canonical form, or as 32 hex digits, optionally in braces (what Postgres accepts). */
-export function isUuid(value: string): boolean {
-  return UUID_RE.test(value) && value.startsWith('{') === value.endsWith('}');
 }
 
 // ISO 8601 as python's iso8601.parse_date reads it: a date, optionally a time (T or space),

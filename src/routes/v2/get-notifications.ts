@@ -4,7 +4,8 @@ import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } fro
 import { objectBytes } from '../../lib/s3.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
 import { renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
-import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { queryToObject, validate } from '../../lib/v2/validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 
 export const PAGE_SIZE = 250;

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import * as schemas from '../../lib/v2/schemas.ts';
 import { assertNoMissingPersonalisation, renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
-import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { queryToObject, validate } from '../../lib/v2/validate.ts';
 import { caller, type V2State } from './state.ts';
 
 const COLUMNS = `
