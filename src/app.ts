@@ -11,7 +11,7 @@ import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
-import providerRoutes from './routes/providers/index.ts';
+import providerRoutes from './routes/provider-callbacks/index.ts';
 import { documentRoutes } from './routes/documents.ts';
 
 export interface AppContext {
