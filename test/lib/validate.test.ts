@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ValidationError } from '../../src/lib/errors.ts';
-import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject } from '../../src/lib/v2/validate.ts';
+import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject } from '../../src/routes/v2/validate.ts';
 import { isUuid } from '../../src/lib/uuid.ts';
 import {
   postSmsRequest,
@@ -13,7 +13,7 @@ import {
   getTemplatesQuery,
   isPrecompiledLetterRequest,
   NOTIFICATION_STATUS_FILTERS,
-} from '../../src/lib/v2/schemas.ts';
+} from '../../src/routes/v2/schemas.ts';
 
 const TEMPLATE = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
 const now = new Date('2024-05-01T12:00:00Z');

@@ -2,10 +2,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
 import { objectBytes } from '../../lib/s3.ts';
-import * as schemas from '../../lib/v2/schemas.ts';
+import * as schemas from './schemas.ts';
 import { renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
 import { isUuid } from '../../lib/uuid.ts';
-import { queryToObject, validate } from '../../lib/v2/validate.ts';
+import { queryToObject, validate } from './validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 
 export const PAGE_SIZE = 250;

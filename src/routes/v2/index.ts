@@ -6,7 +6,7 @@ import { CreateBatcher } from '../../notifications/batcher.ts';
 import { V2Cache } from '../../notifications/cache.ts';
 import { AuthError } from '../../lib/errors.ts';
 import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../auth/jwt-auth.ts';
-import { openApiDocument } from '../../lib/v2/openapi.ts';
+import { openApiDocument } from './openapi.ts';
 import getNotifications from './get-notifications.ts';
 import postNotifications from './post-notifications.ts';
 import receivedTextMessages from './received-text-messages.ts';

@@ -23,7 +23,7 @@ import {
   validateLetterAddress,
   validatePhoneNumber,
 } from '../../recipients/recipients.ts';
-import * as schemas from '../../lib/v2/schemas.ts';
+import * as schemas from './schemas.ts';
 import {
   assertEmailSendable,
   assertNoMissingPersonalisation,
@@ -34,7 +34,7 @@ import {
   renderSms,
   type FileAttachment,
 } from '../../templates/template.ts';
-import { parseIsoDateTime, validate } from '../../lib/v2/validate.ts';
+import { parseIsoDateTime, validate } from './validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
 import { pdfPageCount, sheetsFor } from '../../letters/letters.ts';
 

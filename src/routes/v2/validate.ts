@@ -11,8 +11,8 @@
 // date-time, uri, email; `x-notify-format` (checked instead of `format`) names a Notify format
 // whose failure message replaces jsonschema's: phone_number, email_address,
 // datetime_within_next_day.
-import { ValidationError } from '../errors.ts';
-import { isUuid } from '../uuid.ts';
+import { ValidationError } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/uuid.ts';
 import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from '../../recipients/recipients.ts';
 
 export type JsonSchema = {
