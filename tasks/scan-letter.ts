@@ -7,7 +7,7 @@ import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
 /**
  * Precompiled letters waiting in the scan bucket ({"ids": [...]}, queued by create_notifications):
- * the local stand-in for Notify's anti-virus scan and PDF checks (src/lib/letters.ts scanLetterPdf).
+ * the local stand-in for Notify's anti-virus scan and PDF checks (src/letters/letters.ts scanLetterPdf).
  * Clean: the PDF moves to the letters PDF bucket and the letter is created (GET …/pdf serves it),
  * with its sheets; otherwise virus-scan-failed or validation-failed. A PDF missing from the scan
  * bucket (the API stores it before the row commits) is logged and the letter left pending: SPEC's
