@@ -1,8 +1,8 @@
 // Inbound SMS: provider routes → inbound_sms for the owning service → forwarded to its callback;
 // and the CLI commands that set the callbacks.
 import t from 'tap';
-import { cli } from '../helpers/spawn.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor, waitForStatuses } from './fixtures.ts';
+import { cli } from '../../helpers/spawn.ts';
+import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor, waitForStatuses } from '../../delivery/fixtures.ts';
 
 t.test('a text received on an inbound number is stored and forwarded to the service', async (t) => {
   const d = await setupDelivery(t, { label: 'inbound' });

@@ -1,7 +1,7 @@
 // GET /v2/notifications/{id} and GET /v2/notifications: body field by field, filters, paging, key-type scoping.
 import t from 'tap';
-import { createTestApp } from '../helpers/app.ts';
-import { ADDRESS, get, makeService, post } from '../helpers/v2-fixtures.ts';
+import { createTestApp } from '../../helpers/app.ts';
+import { ADDRESS, get, makeService, post } from '../../helpers/v2-fixtures.ts';
 
 const { app, db } = await createTestApp(t);
 const fx = await makeService(db);

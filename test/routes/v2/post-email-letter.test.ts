@@ -2,12 +2,12 @@
 import path from 'node:path';
 import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createTestApp } from '../helpers/app.ts';
-import { testConfig } from '../helpers/db.ts';
-import { ADDRESS, PDF, get, makeService, post } from '../helpers/v2-fixtures.ts';
-import { startTestS3 } from '../helpers/s3.ts';
-import { letterPdfKey } from '../../src/routes/v2/state.ts';
-import { sha256, toS3Metadata } from '../../src/documents/documents.ts';
+import { createTestApp } from '../../helpers/app.ts';
+import { testConfig } from '../../helpers/db.ts';
+import { ADDRESS, PDF, get, makeService, post } from '../../helpers/v2-fixtures.ts';
+import { startTestS3 } from '../../helpers/s3.ts';
+import { letterPdfKey } from '../../../src/routes/v2/state.ts';
+import { sha256, toS3Metadata } from '../../../src/documents/documents.ts';
 
 const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'v2');

@@ -1,8 +1,8 @@
 // Provider outage → failover recorded in provider_details_history; retries; technical failure.
 import t from 'tap';
-import { configureProviders, chooseProvider, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
-import { startStubProvider } from '../../src/dev/simulators/providers.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from './fixtures.ts';
+import { configureProviders, chooseProvider, invalidateProviderCache } from '../../../src/delivery/providers/index.ts';
+import { startStubProvider } from '../../../src/dev/simulators/providers.ts';
+import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from '../fixtures.ts';
 
 const final = (s: string) => ['delivered', 'temporary-failure', 'permanent-failure', 'technical-failure'].includes(s);
 

@@ -1,7 +1,7 @@
 // POST /v2/notifications/sms: happy path, stored row and delivery job, every documented error.
 import t from 'tap';
-import { createTestApp } from '../helpers/app.ts';
-import { makeService, post } from '../helpers/v2-fixtures.ts';
+import { createTestApp } from '../../helpers/app.ts';
+import { makeService, post } from '../../helpers/v2-fixtures.ts';
 
 const { app, db } = await createTestApp(t);
 const fx = await makeService(db);

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { openApiDocument } from '../../src/routes/v2/openapi.ts';
-import { postSmsRequest } from '../../src/routes/v2/schemas.ts';
+import { openApiDocument } from '../../../src/routes/v2/openapi.ts';
+import { postSmsRequest } from '../../../src/routes/v2/schemas.ts';
 
 t.test('the OpenAPI document covers every v2 endpoint', async (t) => {
   const doc = openApiDocument('https://api.example.com/') as any;

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { ValidationError } from '../../src/lib/errors.ts';
-import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject } from '../../src/routes/v2/validate.ts';
-import { isUuid } from '../../src/lib/uuid.ts';
+import { ValidationError } from '../../../src/lib/errors.ts';
+import { schemaErrors, validate, pyRepr, parseIsoDateTime, queryToObject } from '../../../src/routes/v2/validate.ts';
+import { isUuid } from '../../../src/lib/uuid.ts';
 import {
   postSmsRequest,
   postEmailRequest,
@@ -13,7 +13,7 @@ import {
   getTemplatesQuery,
   isPrecompiledLetterRequest,
   NOTIFICATION_STATUS_FILTERS,
-} from '../../src/routes/v2/schemas.ts';
+} from '../../../src/routes/v2/schemas.ts';
 
 const TEMPLATE = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
 const now = new Date('2024-05-01T12:00:00Z');

@@ -1,7 +1,7 @@
 // Templates (by id, by version, list, preview), received text messages, rate and daily limits.
 import t from 'tap';
-import { createTestApp } from '../helpers/app.ts';
-import { get, makeKey, makeService, post } from '../helpers/v2-fixtures.ts';
+import { createTestApp } from '../../helpers/app.ts';
+import { get, makeKey, makeService, post } from '../../helpers/v2-fixtures.ts';
 
 const { app, db } = await createTestApp(t);
 const fx = await makeService(db);

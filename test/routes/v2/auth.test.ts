@@ -1,9 +1,9 @@
 // Authentication of every /v2 route: the 12 documented cases, revocation through the cache.
 import t from 'tap';
 import { createHmac } from 'node:crypto';
-import { createTestApp } from '../helpers/app.ts';
-import { makeKey, makeService } from '../helpers/v2-fixtures.ts';
-import { createApiToken } from '../../src/auth/jwt-auth.ts';
+import { createTestApp } from '../../helpers/app.ts';
+import { makeKey, makeService } from '../../helpers/v2-fixtures.ts';
+import { createApiToken } from '../../../src/auth/jwt-auth.ts';
 
 const { app, db } = await createTestApp(t);
 const fx = await makeService(db);

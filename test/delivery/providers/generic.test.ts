@@ -1,12 +1,12 @@
 // Many messages in one provider request (the generic HTTP format): the client's reading of each
 // answer, the simulated provider's side, and what the worker records per message.
 import t from 'tap';
-import { postGenericBatch } from '../../src/delivery/providers/generic.ts';
-import { ProviderError, configureProviders, invalidateProviderCache } from '../../src/delivery/providers/index.ts';
-import { startStubProvider } from '../../src/dev/simulators/providers.ts';
-import { httpPost } from '../../src/delivery/providers/http.ts';
-import type { Teardown } from '../helpers/db.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from './fixtures.ts';
+import { postGenericBatch } from '../../../src/delivery/providers/generic.ts';
+import { ProviderError, configureProviders, invalidateProviderCache } from '../../../src/delivery/providers/index.ts';
+import { startStubProvider } from '../../../src/dev/simulators/providers.ts';
+import { httpPost } from '../../../src/delivery/providers/http.ts';
+import type { Teardown } from '../../helpers/db.ts';
+import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from '../fixtures.ts';
 
 /** A provider on 127.0.0.1 whose answer to each request is decided by `answer`. */
 const scriptedProvider = (t: Teardown, answer: (body: { messages: Array<Record<string, unknown>> }) => { status: number; body: string }) =>
