@@ -6,7 +6,8 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import { unzipSync } from 'fflate';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
-import { ADDRESS, get, makeService, PDF, post } from '../helpers/v2-fixtures.ts';
+import { ADDRESS, createServiceWithKeys, PDF } from '../helpers/factories.ts';
+import { get, post } from '../helpers/v2-requests.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
@@ -18,7 +19,7 @@ const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'letters');
 process.env.S3_ENDPOINT = s3Endpoint;
 process.env.LETTER_PRINT_RESPONSE_DELAY_MS = '0';
 const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint } });
-const fx = await makeService(db);
+const fx = await createServiceWithKeys(db);
 
 const queued = async (task: string, id: string) =>
   (await db.one<{ n: number }>(
@@ -119,7 +120,7 @@ t.test('precompiled letters are scanned: clean ones move to the PDF bucket, othe
 });
 
 t.test('collation after 17:30: zips per postage and service to the printer, sending, then the response file', async (t) => {
-  const other = await makeService(db);
+  const other = await createServiceWithKeys(db);
   // A first-class template made before the API first reads it (no cache invalidation to wait for).
   const firstClass = await db.one<{ id: string }>('select id from app_public.create_template($1, $2, $3, $4, $5)', [fx.serviceId, 'letter', 'First class', 'Dear ((name))', 'Your letter']);
   await db.query(`update app_public.templates set postage = 'first' where id = $1`, [firstClass.id]);

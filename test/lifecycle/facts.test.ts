@@ -6,7 +6,7 @@ import t from 'tap';
 import { projectRoot } from '../../src/config.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fixture } from './fixtures.ts';
+import { serviceOwner } from '../helpers/factories.ts';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -21,7 +21,7 @@ async function statusRows(db: TestDb, serviceId: string) {
 
 t.test('ft_notification_status: per day, type, job and status; test keys out; vanished statuses go', async (t) => {
   const db = await createTestDb(t, 'status');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Status');
   const sms = await f.template(svc, 'sms');
   const letter = await f.template(svc, 'letter');
@@ -63,7 +63,7 @@ t.test('ft_notification_status: per day, type, job and status; test keys out; va
 
 t.test('nightly tasks: one day by payload, the window by none, twice changes nothing', async (t) => {
   const db = await createTestDb(t, 'tasks');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Tasks');
   const sms = await f.template(svc, 'sms');
   const email = await f.template(svc, 'email');

@@ -5,9 +5,9 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { makeService, type V2Fixture } from '../helpers/v2-fixtures.ts';
+import { createServiceWithKeys, type ServiceWithKeys } from '../helpers/factories.ts';
 
-function item(f: V2Fixture, over: Record<string, unknown> = {}) {
+function item(f: ServiceWithKeys, over: Record<string, unknown> = {}) {
   return {
     id: crypto.randomUUID(),
     service_id: f.serviceId,
@@ -35,7 +35,7 @@ const count = async (db: TestDb, sql: string, params: unknown[]) => (await db.on
 
 t.test('create_notifications stores the rows and refuses unknown references with 23503, storing nothing', async (t) => {
   const db = await createTestDb(t, 'refs');
-  const f = await makeService(db);
+  const f = await createServiceWithKeys(db);
   const good = item(f);
   const made = await create(db, [good, item(f, { notification_type: 'sms', template_id: f.sms })]);
   t.same(made.map((r) => r.outcome), ['created', 'created']);
@@ -82,7 +82,7 @@ t.test('create_notifications stores the rows and refuses unknown references with
 
 t.test('a team-key letter is refused by the table as by the API (23514), with the rest of its batch', async (t) => {
   const db = await createTestDb(t, 'teamletter');
-  const f = await makeService(db);
+  const f = await createServiceWithKeys(db);
   const letter = (keyType: string, key: { id: string }) =>
     item(f, {
       notification_type: 'letter',
@@ -107,7 +107,7 @@ t.test('a team-key letter is refused by the table as by the API (23514), with th
 
 t.test('deleting a key, a template version or a service does what the foreign keys did', async (t) => {
   const db = await createTestDb(t, 'deletes');
-  const f = await makeService(db);
+  const f = await createServiceWithKeys(db);
   const [kept] = await create(db, [item(f)]);
   const [viaTeam] = await create(db, [item(f, { api_key_id: f.team.id, key_type: 'team' })]);
 
@@ -122,7 +122,7 @@ t.test('deleting a key, a template version or a service does what the foreign ke
   );
   t.equal(await count(db, 'app_public.templates_history where id = $1', [f.sms]), 1);
 
-  const other = await makeService(db);
+  const other = await createServiceWithKeys(db);
   const [otherRow] = await create(db, [item(other)]);
   await db.query('delete from app_public.services where id = $1', [f.serviceId]);
   t.equal(await count(db, 'app_public.notifications where service_id = $1', [f.serviceId]), 0, 'a deleted service takes its notifications');

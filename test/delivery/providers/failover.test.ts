@@ -2,7 +2,9 @@
 import t from 'tap';
 import { configureProviders, chooseProvider, invalidateProviderCache } from '../../../src/delivery/providers/index.ts';
 import { startStubProvider } from '../../../src/dev/simulators/providers.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from '../fixtures.ts';
+import { createNotifications } from '../../helpers/factories.ts';
+import { setupDelivery, waitFor, waitForStatuses } from '../../helpers/delivery.ts';
+import { startCallbackEndpoint } from '../../helpers/recording-server.ts';
 
 const final = (s: string) => ['delivered', 'temporary-failure', 'permanent-failure', 'technical-failure'].includes(s);
 

@@ -6,7 +6,9 @@ import { ProviderError, configureProviders, invalidateProviderCache } from '../.
 import { startStubProvider } from '../../../src/dev/simulators/providers.ts';
 import { httpPost } from '../../../src/delivery/providers/http.ts';
 import type { Teardown } from '../../helpers/db.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor } from '../fixtures.ts';
+import { createNotifications } from '../../helpers/factories.ts';
+import { setupDelivery, statuses, waitFor } from '../../helpers/delivery.ts';
+import { startCallbackEndpoint } from '../../helpers/recording-server.ts';
 
 /** A provider on 127.0.0.1 whose answer to each request is decided by `answer`. */
 const scriptedProvider = (t: Teardown, answer: (body: { messages: Array<Record<string, unknown>> }) => { status: number; body: string }) =>

@@ -2,7 +2,9 @@
 // and the CLI commands that set the callbacks.
 import t from 'tap';
 import { cli } from '../../helpers/spawn.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor, waitForStatuses } from '../../delivery/fixtures.ts';
+import { createNotifications } from '../../helpers/factories.ts';
+import { setupDelivery, statuses, waitFor, waitForStatuses } from '../../helpers/delivery.ts';
+import { startCallbackEndpoint } from '../../helpers/recording-server.ts';
 
 t.test('a text received on an inbound number is stored and forwarded to the service', async (t) => {
   const d = await setupDelivery(t, { label: 'inbound' });

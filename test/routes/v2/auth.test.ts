@@ -2,11 +2,11 @@
 import t from 'tap';
 import { createHmac } from 'node:crypto';
 import { createTestApp } from '../../helpers/app.ts';
-import { makeKey, makeService } from '../../helpers/v2-fixtures.ts';
+import { createApiKey, createServiceWithKeys } from '../../helpers/factories.ts';
 import { createApiToken } from '../../../src/auth/jwt-auth.ts';
 
 const { app, db } = await createTestApp(t);
-const fx = await makeService(db);
+const fx = await createServiceWithKeys(db);
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 function sign(header: object, payload: object, secret: string) {
@@ -26,9 +26,9 @@ t.test('the twelve cases', async (t) => {
     `No keys ${Date.now()}`,
     fx.userId,
   ]);
-  const archived = await makeService(db);
+  const archived = await createServiceWithKeys(db);
   await db.query('update app_public.services set active = false where id = $1', [archived.serviceId]);
-  const revoked = await makeKey(db, fx.serviceId, 'normal');
+  const revoked = await createApiKey(db, fx.serviceId, 'normal');
   await db.query('select app_public.revoke_api_key($1)', [revoked.id]);
   const secret = fx.normal.secret;
   const cases: Array<[string, string | undefined, ReturnType<typeof authError>]> = [
@@ -56,7 +56,7 @@ t.test('the twelve cases', async (t) => {
 });
 
 t.test('a key revoked while cached stops working promptly', async (t) => {
-  const key = await makeKey(db, fx.serviceId, 'normal');
+  const key = await createApiKey(db, fx.serviceId, 'normal');
   await new Promise((res) => setTimeout(res, 150));
   t.equal((await call(key.auth())).status, 200, 'a new key works');
   await db.query('select app_public.revoke_api_key($1)', [key.id]);
@@ -71,7 +71,7 @@ t.test('a key revoked while cached stops working promptly', async (t) => {
 });
 
 t.test('a new key works at once; the openapi document needs no key', async (t) => {
-  const key = await makeKey(db, fx.serviceId, 'team');
+  const key = await createApiKey(db, fx.serviceId, 'team');
   let status = 0;
   for (let i = 0; i < 40 && status !== 200; i++) {
     status = (await call(key.auth())).status;

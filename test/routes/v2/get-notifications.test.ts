@@ -1,10 +1,11 @@
 // GET /v2/notifications/{id} and GET /v2/notifications: body field by field, filters, paging, key-type scoping.
 import t from 'tap';
 import { createTestApp } from '../../helpers/app.ts';
-import { ADDRESS, get, makeService, post } from '../../helpers/v2-fixtures.ts';
+import { ADDRESS, createServiceWithKeys } from '../../helpers/factories.ts';
+import { get, post } from '../../helpers/v2-requests.ts';
 
 const { app, db } = await createTestApp(t);
-const fx = await makeService(db);
+const fx = await createServiceWithKeys(db);
 const base = 'http://localhost:6011';
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
@@ -53,7 +54,7 @@ t.test('an sms by id, every key present', async (t) => {
 });
 
 t.test('errors by id', async (t) => {
-  const other = await makeService(db);
+  const other = await createServiceWithKeys(db);
   const sent = await post(app, other.normal, '/v2/notifications/sms', { phone_number: '07700900123', template_id: other.sms, personalisation: { name: 'x' } });
   t.same((await get(app, fx.normal, `/v2/notifications/${sent.body.id}`)).body, {
     status_code: 404,
@@ -97,7 +98,7 @@ t.test('email and letter by id', async (t) => {
 });
 
 t.test('list: filters, key-type scoping, paging and links', async (t) => {
-  const svc = await makeService(db);
+  const svc = await createServiceWithKeys(db);
   const send = (key = svc.normal, reference = 'r') =>
     post(app, key, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' }, reference });
   const ids: string[] = [];
@@ -132,7 +133,7 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
   ]);
 
   // Paging: 250 per page, next only when full, older_than continues (rows created in one batch share created_at).
-  const many = await makeService(db);
+  const many = await createServiceWithKeys(db);
   const items = Array.from({ length: 260 }, (_, i) => ({
     service_id: many.serviceId, api_key_id: many.normal.id, key_type: 'normal', notification_type: 'sms',
     template_id: many.sms, template_version: 1, to: '07700900123', normalised_to: '447700900123', client_reference: `p${i}`,

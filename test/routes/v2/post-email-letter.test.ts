@@ -4,7 +4,8 @@ import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/db.ts';
-import { ADDRESS, PDF, get, makeService, post } from '../../helpers/v2-fixtures.ts';
+import { ADDRESS, createServiceWithKeys, PDF } from '../../helpers/factories.ts';
+import { get, post } from '../../helpers/v2-requests.ts';
 import { startTestS3 } from '../../helpers/s3.ts';
 import { letterPdfKey } from '../../../src/routes/v2/state.ts';
 import { sha256, toS3Metadata } from '../../../src/documents/documents.ts';
@@ -13,7 +14,7 @@ const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'v2');
 const port = new URL(s3Endpoint).port;
 const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint, S3_LOCAL_PORT: port } });
-const fx = await makeService(db, { permissions: ['sms', 'email', 'letter', 'international_sms', 'international_letters'] });
+const fx = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter', 'international_sms', 'international_letters'] });
 const errors = (body: { errors: Array<{ error: string; message: string }> }) => body.errors;
 
 t.test('email: 201 body, reply-to, unsubscribe link, sanitised content', async (t) => {
@@ -57,7 +58,7 @@ t.test('email errors', async (t) => {
     const r = await post(app, fx.normal, '/v2/notifications/email', body);
     t.same(errors(r.body), [{ error, message }], message);
   }
-  const noEmail = await makeService(db, { permissions: ['sms'] });
+  const noEmail = await createServiceWithKeys(db, { permissions: ['sms'] });
   const r = await post(app, noEmail.normal, '/v2/notifications/email', { email_address: 'a@b.com', template_id: noEmail.email, personalisation: { name: 'x', ref: 'y' } });
   t.same(errors(r.body), [{ error: 'BadRequestError', message: 'Service is not allowed to send emails' }]);
   const before = (await db.one('select count(*)::int as n from app_public.notifications')).n;
@@ -158,15 +159,15 @@ t.test('template letters', async (t) => {
     const res = await post(app, fx.normal, '/v2/notifications/letter', body);
     t.same(errors(res.body), [{ error, message }], message);
   }
-  const ukOnly = await makeService(db, { permissions: ['letter'] });
+  const ukOnly = await createServiceWithKeys(db, { permissions: ['letter'] });
   const res = await post(app, ukOnly.normal, '/v2/notifications/letter', { template_id: ukOnly.letter, personalisation: { address_line_1: 'a', address_line_2: 'b', address_line_3: 'France', name: 'x' } });
   t.same(errors(res.body), [{ error: 'ValidationError', message: 'Must be a real UK postcode' }]);
-  const noLetters = await makeService(db, { permissions: ['sms'] });
+  const noLetters = await createServiceWithKeys(db, { permissions: ['sms'] });
   const nl = await post(app, noLetters.normal, '/v2/notifications/letter', { template_id: noLetters.letter, personalisation: { ...ADDRESS, name: 'x' } });
   t.same(errors(nl.body), [{ error: 'BadRequestError', message: 'Service is not allowed to send letters' }]);
   const team = await post(app, fx.team, '/v2/notifications/letter', { template_id: fx.letter, personalisation: { ...ADDRESS, name: 'x' } });
   t.same(team.body, { status_code: 403, errors: [{ error: 'BadRequestError', message: 'Cannot send letters with a team api key' }] });
-  const trial = await makeService(db, { restricted: true });
+  const trial = await createServiceWithKeys(db, { restricted: true });
   const tr = await post(app, trial.normal, '/v2/notifications/letter', { template_id: trial.letter, personalisation: { ...ADDRESS, name: 'x' } });
   t.same(tr.body, { status_code: 403, errors: [{ error: 'BadRequestError', message: 'Cannot send letters when service is in trial mode' }] });
 });

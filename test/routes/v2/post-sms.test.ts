@@ -1,10 +1,11 @@
 // POST /v2/notifications/sms: happy path, stored row and delivery job, every documented error.
 import t from 'tap';
 import { createTestApp } from '../../helpers/app.ts';
-import { makeService, post } from '../../helpers/v2-fixtures.ts';
+import { createServiceWithKeys } from '../../helpers/factories.ts';
+import { post } from '../../helpers/v2-requests.ts';
 
 const { app, db } = await createTestApp(t);
-const fx = await makeService(db);
+const fx = await createServiceWithKeys(db);
 const URL = '/v2/notifications/sms';
 const base = 'http://localhost:6011';
 
@@ -51,7 +52,7 @@ t.test('international numbers: permission, rate multiplier and prefix', async (t
   t.equal(r.status, 201);
   const row = await db.one('select international, phone_prefix, rate_multiplier from app_public.notifications where id = $1', [r.body.id]);
   t.same({ ...row, rate_multiplier: Number(row.rate_multiplier) }, { international: true, phone_prefix: '1', rate_multiplier: 1 });
-  const noIntl = await makeService(db, { permissions: ['sms', 'email', 'letter'] });
+  const noIntl = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter'] });
   const r2 = await post(app, noIntl.normal, URL, { phone_number: '+1 202 555 0123', template_id: noIntl.sms, personalisation: { name: 'x' } });
   t.same(r2.body, { status_code: 400, errors: [{ error: 'BadRequestError', message: 'Cannot send to international mobile numbers' }] });
 });
@@ -84,7 +85,7 @@ t.test('schema errors', async (t) => {
 });
 
 t.test('template errors', async (t) => {
-  const other = await makeService(db);
+  const other = await createServiceWithKeys(db);
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['unknown', { template_id: '00000000-0000-4000-8000-000000000000' }, 'Template not found'],
     ['other service', { template_id: other.sms }, 'Template not found'],
@@ -119,7 +120,7 @@ t.test('sms_sender_id', async (t) => {
 });
 
 t.test('permission', async (t) => {
-  const noSms = await makeService(db, { permissions: ['email'] });
+  const noSms = await createServiceWithKeys(db, { permissions: ['email'] });
   const r = await post(app, noSms.normal, URL, { phone_number: '07700900123', template_id: noSms.sms, personalisation: { name: 'x' } });
   t.same(r.body, { status_code: 400, errors: [{ error: 'BadRequestError', message: 'Service is not allowed to send text messages' }] });
 });
@@ -136,7 +137,7 @@ t.test('simulated numbers are accepted and not stored; test keys store a test ro
 });
 
 t.test('trial mode and team keys', async (t) => {
-  const trial = await makeService(db, { restricted: true });
+  const trial = await createServiceWithKeys(db, { restricted: true });
   const ok = await post(app, trial.normal, URL, { phone_number: '07700 900123', template_id: trial.sms, personalisation: { name: 'x' } });
   t.equal(ok.status, 201, 'team member');
   const no = await post(app, trial.normal, URL, { phone_number: '07700900456', template_id: trial.sms, personalisation: { name: 'x' } });

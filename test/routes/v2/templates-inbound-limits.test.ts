@@ -1,10 +1,11 @@
 // Templates (by id, by version, list, preview), received text messages, rate and daily limits.
 import t from 'tap';
 import { createTestApp } from '../../helpers/app.ts';
-import { get, makeKey, makeService, post } from '../../helpers/v2-fixtures.ts';
+import { get, post } from '../../helpers/v2-requests.ts';
+import { createApiKey, createServiceWithKeys } from '../../helpers/factories.ts';
 
 const { app, db } = await createTestApp(t);
-const fx = await makeService(db);
+const fx = await createServiceWithKeys(db);
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 const errors = (body: { errors: Array<{ error: string; message: string }> }) => body.errors;
 
@@ -23,13 +24,13 @@ t.test('template by id and by version', async (t) => {
   const letter = await get(app, fx.normal, `/v2/template/${fx.letter}`);
   t.match(letter.body, { type: 'letter', subject: 'Your letter', postage: 'second', letter_contact_block: null });
   t.same((await get(app, fx.normal, `/v2/template/${fx.sms}/version/9`)).body, { status_code: 404, errors: [{ error: 'NoResultFound', message: 'No result found' }] });
-  const other = await makeService(db);
+  const other = await createServiceWithKeys(db);
   t.equal((await get(app, fx.normal, `/v2/template/${other.sms}`)).status, 404);
   t.same(errors((await get(app, fx.normal, '/v2/template/abc')).body), [{ error: 'ValidationError', message: 'id is not a valid UUID' }]);
 });
 
 t.test('templates list', async (t) => {
-  const svc = await makeService(db);
+  const svc = await createServiceWithKeys(db);
   const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'gone', 'x')`, [svc.serviceId])).id;
   await db.query('select app_public.update_template($1, archived => true)', [archived]);
   const all = await get(app, svc.normal, '/v2/templates');
@@ -74,7 +75,7 @@ t.test('received text messages', async (t) => {
 });
 
 t.test('rate limit per service and key type', async (t) => {
-  const svc = await makeService(db);
+  const svc = await createServiceWithKeys(db);
   await db.query('update app_public.services set rate_limit = 3 where id = $1', [svc.serviceId]);
   const send = (key = svc.normal) => post(app, key, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
   // The rate_limit change reaches the database function directly (no cache involved); concurrent requests share a batch.
@@ -93,7 +94,7 @@ t.test('rate limit per service and key type', async (t) => {
 });
 
 t.test('rate limit is over the last 60 seconds: the previous minute counts for the part still inside them', async (t) => {
-  const svc = await makeService(db);
+  const svc = await createServiceWithKeys(db);
   await db.query('update app_public.services set rate_limit = 10 where id = $1', [svc.serviceId]);
   const send = () => post(app, svc.normal, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
   // Away from a minute boundary, so "this minute" and "the previous one" stay what they are here.
@@ -118,7 +119,7 @@ t.test('rate limit is over the last 60 seconds: the previous minute counts for t
 });
 
 t.test('daily limits per channel; test keys exempt', async (t) => {
-  const svc = await makeService(db);
+  const svc = await createServiceWithKeys(db);
   await db.query('update app_public.services set sms_message_limit = 2, international_sms_message_limit = 1 where id = $1', [svc.serviceId]);
   const send = (key = svc.normal, phone = '07700900123') => post(app, key, '/v2/notifications/sms', { phone_number: phone, template_id: svc.sms, personalisation: { name: 'x' } });
   t.equal((await send()).status, 201);
@@ -133,8 +134,8 @@ t.test('daily limits per channel; test keys exempt', async (t) => {
 });
 
 t.test('inactive service and a key of another service', async (t) => {
-  const svc = await makeService(db);
-  const key = await makeKey(db, svc.serviceId, 'normal');
+  const svc = await createServiceWithKeys(db);
+  const key = await createApiKey(db, svc.serviceId, 'normal');
   await db.query('update app_public.services set active = false where id = $1', [svc.serviceId]);
   let r;
   for (let i = 0; i < 40; i++) {
