@@ -56,7 +56,7 @@ const schema = z.object({
   NOTIFY_EMAIL_DOMAIN: z.string().min(3).default('notifications.service.gov.uk'),
   /** Base of the download links put in emails for file attachments (served by this server at /d/…). */
   DOCUMENT_DOWNLOAD_URL: z.string().url().optional(),
-  // Delivery (issue 5). Provider URLs unset: `npm start` runs the local simulated providers.
+  // Delivery. Provider URLs unset: `npm start` runs the local simulated providers.
   /** Simulated / generic HTTP SMS provider (identifier sms-stub). */
   SMS_STUB_URL: z.string().url().optional(),
   /** Simulated / generic HTTP email provider (identifier email-stub). */

@@ -19,12 +19,12 @@ interface Letter {
   postage_code: string;
 }
 
-/** SPEC §5.3: at most 500 files and 40 MB a zip, one service (and postage) per zip. */
+/** The printer's limits: at most 500 files and 40 MB a zip, one service (and postage) per zip. */
 const MAX_FILES = 500;
 const MAX_BYTES = 40 * 1024 * 1024;
 
 /**
- * Letter collation (SPEC §5.3), after the 17:30 London cut-off: created live letters with a PDF,
+ * Letter collation, after the 17:30 London cut-off: created live letters with a PDF,
  * from before the deadline (earlier days too), are zipped per postage and service —
  * NOTIFY.{date}.{postage code}.{NNN}.{hash20}.{service_id}.{organisation_id}.ZIP, ≤ 500 files and
  * ≤ 40 MB — and put in the printer's inbox (LETTERS_PRINT_BUCKET). Accepted: sending (dvla); a

@@ -10,8 +10,8 @@ import { objectBytes, processS3 } from '../src/lib/s3.ts';
  * the local stand-in for Notify's anti-virus scan and PDF checks (src/letters/letters.ts scanLetterPdf).
  * Clean: the PDF moves to the letters PDF bucket and the letter is created (GET …/pdf serves it),
  * with its sheets; otherwise virus-scan-failed or validation-failed. A PDF missing from the scan
- * bucket (the API stores it before the row commits) is logged and the letter left pending: SPEC's
- * alert; replay-created-notifications queues the scan again later.
+ * bucket (the API stores it before the row commits) is logged and the letter left pending:
+ * check-letters reports it after 90 minutes; replay-created-notifications queues the scan again later.
  */
 const scanLetter: Task = async (payload, helpers) => {
   const cfg = config();

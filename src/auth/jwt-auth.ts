@@ -1,4 +1,4 @@
-// API-key authentication for the v2 API (API_V2 §1), as a pure function.
+// API-key authentication for the v2 API, as a pure function.
 //
 // Tokens are made by the official clients: header {"typ":"JWT","alg":"HS256"}, claims
 // {"iss": service_id, "iat": unix seconds}, HMAC-SHA256 over `header.payload` keyed with the

@@ -1,4 +1,4 @@
-// POSTs to services' callback URLs (SPEC §6.3): delivery statuses and received texts.
+// POSTs to services' callback URLs: delivery statuses and received texts.
 // Retries (network errors, 5xx, 429) are graphile-worker's, with backoff, for a bounded number
 // of attempts; a call that fails for good is recorded, and a URL that keeps failing is suspended.
 import type { JobHelpers } from 'graphile-worker';

@@ -1,6 +1,6 @@
 // deliver-sms / deliver-email: claim a chunk in SQL (row locks), build each message with the
 // template renderer, hand it to a provider chosen from provider_details, then record every outcome
-// in one statement and commit. See SPEC §3 and §6.
+// in one statement and commit.
 import type { JobHelpers, Task } from 'graphile-worker';
 import type pg from 'pg';
 import { config } from '../config.ts';
@@ -56,7 +56,7 @@ export interface BatchReport {
   errors: string[];
 }
 
-/** API_V2 §6: outcomes of test-key notifications, decided by the recipient. */
+/** Outcomes of test-key notifications, decided by the recipient. */
 export function simulatedStatus(type: Channel, to: string): string {
   if (type === 'sms') {
     const digits = to.replace(/\D/g, '');
@@ -212,7 +212,7 @@ async function sendClaimed(
   const calls: Array<() => Promise<void>> = [];
   const batches = new Map<string, Ready[]>();
   for (const row of rows) {
-    // SPEC §3: created ─service inactive─▶ technical-failure.
+    // created ─service inactive─▶ technical-failure: an inactive service sends nothing.
     if (!row.service_active) {
       outcomes.push({ id: row.id, outcome: 'failed', provider: null, billable_units: 0 });
       continue;
@@ -231,7 +231,7 @@ async function sendClaimed(
       }
       provider = chooseProvider(providers, channel === 'sms' && row.international);
       if (row.key_type === 'test') {
-        // Test keys never reach a provider (SPEC §4.12): the outcome is simulated.
+        // Test keys never reach a provider: the outcome is simulated.
         outcomes.push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
         continue;
       }

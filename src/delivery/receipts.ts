@@ -1,4 +1,4 @@
-// Delivery receipts: each provider's format mapped to our statuses (SPEC §3, §6.1), applied in
+// Delivery receipts: each provider's format mapped to our statuses, applied in
 // one SQL call. A receipt whose provider reference is not known yet (it can beat the worker's
 // record of the send) is retried for up to 5 minutes; other unknown references are reported.
 import type pg from 'pg';

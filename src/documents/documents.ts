@@ -1,4 +1,4 @@
-// File attachments sent by email (API_V2 "File attachments"): the file is stored in the documents
+// File attachments sent by email: the file is stored in the documents
 // bucket with what is needed to check a download — hashes of the link's key and, when the sender
 // asked for it, of the recipient's address — and its expiry. src/routes/documents.ts serves it.
 import crypto from 'node:crypto';

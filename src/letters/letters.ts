@@ -3,7 +3,7 @@
 import type { JobHelpers } from 'graphile-worker';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 
-/** Notify refuses letters longer than this (SPEC: letter-too-long → validation-failed). */
+/** Longer letters are refused as Notify refuses them: validation-failed (letter-too-long). */
 export const MAX_LETTER_PAGES = 10;
 
 /** Printed double-sided: the billable unit of a letter is a sheet. */

@@ -1,5 +1,5 @@
 // Recipient validation with Notify's messages: phone numbers, email addresses and postal
-// addresses, plus the simulated recipients and the test-key outcomes (API_V2 §3, §6; SPEC §4.12).
+// addresses, plus the simulated recipients and the test-key outcomes.
 // The messages are bare; the v2 routes prefix them with the field (`phone_number Not enough digits`).
 import { domainToASCII } from 'node:url';
 import { getCountries, getCountryCallingCode, isValidPhoneNumber } from 'libphonenumber-js';

@@ -146,7 +146,7 @@ const GSM_CHARACTERS: ReadonlySet<string> = new Set([...GSM_BASIC, ...GSM_EXTEND
 const GSM_EXTENDED_SET: ReadonlySet<string> = new Set([...GSM_EXTENDED]);
 
 // Welsh accented letters (Notify's WELSH_DIACRITICS). Those not in GSM-7 are counted as their
-// unaccented letter, so a Welsh message is not priced as unicode (API_V2 §5).
+// unaccented letter, so a Welsh message is not priced as unicode.
 const WELSH_DIACRITICS = [...'âêîôûŵŷÂÊÎÔÛŴŶáéíóúẃýÁÉÍÓÚẂÝëïẅÿËÏẄŸàèìòùẁỳÀÈÌÒÙẀỲäöüÄÖÜ'];
 const SMS_REPLACEMENTS: ReadonlyMap<string, string> = new Map<string, string>([
   ...WELSH_DIACRITICS.filter((c) => !GSM_CHARACTERS.has(c)).map(

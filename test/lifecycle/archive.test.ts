@@ -1,4 +1,4 @@
-// Archival (seed 000, SPEC §5.1, §5.2) and the all-time view's snapshot property.
+// Archival of notifications and inbound texts, and the all-time view's snapshot property.
 import pg from 'pg';
 import t from 'tap';
 import { runTask } from '../../src/lib/run-task.ts';

@@ -1,4 +1,4 @@
-// ft_billing and the usage reports, with exact money (SPEC §4.4, §4.6, §4.7).
+// ft_billing and the usage reports, with exact money.
 import t from 'tap';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { serviceOwner } from '../helpers/factories.ts';

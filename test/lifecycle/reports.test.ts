@@ -1,4 +1,4 @@
-// Returned letters (SPEC §4.10) and template statistics (SPEC §4.8).
+// Returned letters and template statistics.
 import t from 'tap';
 import { createTestDb } from '../helpers/db.ts';
 import { serviceOwner } from '../helpers/factories.ts';

@@ -1,6 +1,6 @@
 // Provider registry: clients by provider_details.identifier, built from the configuration
 // (or from endpoints set at run time: the local simulated providers, tests), and the choice of
-// provider for a message from the active rows of provider_details (SPEC §6.2), cached 10 s.
+// provider for a message from the active rows of provider_details, cached 10 s.
 import type pg from 'pg';
 import { config, type Config } from '../../config.ts';
 import { HttpSmsProvider } from './sms.ts';

@@ -1,4 +1,4 @@
-// One interface for every delivery provider (SPEC §6.1): SMS over HTTP (MMG, Firetext, Reach
+// One interface for every delivery provider: SMS over HTTP (MMG, Firetext, Reach
 // styles and the generic/simulated one), email over SMTP, SES or HTTP (simulated).
 
 export interface SmsMessage {

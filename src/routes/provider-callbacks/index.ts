@@ -1,4 +1,4 @@
-// Provider-facing routes: delivery receipts and inbound SMS callbacks (SPEC §6.1, §2.7).
+// Provider-facing routes: delivery receipts and inbound SMS callbacks.
 // Each maps the provider's format to ours and calls one SQL function. Bad input → 400,
 // unknown references → 404 (logged), database trouble → 503 so the provider retries; never 500.
 import crypto from 'node:crypto';

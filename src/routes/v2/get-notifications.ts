@@ -80,7 +80,7 @@ interface Row {
   letter_rate: string | null;
 }
 
-/** Letter statuses as clients see them (API_V2 §3). */
+/** Letter statuses as clients see them. */
 export function publicStatus(type: string, status: string): string {
   if (type !== 'letter') return status;
   if (status === 'created' || status === 'sending') return 'accepted';

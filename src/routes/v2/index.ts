@@ -1,6 +1,6 @@
 // The v2 public REST API (Notify-compatible). Each route group is its own plugin; this one wires
 // the shared state (cache with LISTEN invalidation, create batcher, S3) and authenticates every
-// route except the OpenAPI document with the caller's API key (API_V2 §1).
+// route except the OpenAPI document with the caller's API key.
 import type { FastifyPluginAsync } from 'fastify';
 import { CreateBatcher } from '../../notifications/batcher.ts';
 import { V2Cache } from '../../notifications/cache.ts';

@@ -44,7 +44,7 @@ export function lazyS3(ctx: AppContext): () => S3Client {
 }
 
 /**
- * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2), from the one definition in SQL,
+ * S3 key of a letter's PDF in the letters PDF bucket, from the one definition in SQL,
  * app_private.letter_pdf_key (archival deletes PDFs by it):
  * `{print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF`. Precompiled letters
  * waiting for the virus scan are in the scan bucket under the file name alone (`folder` false).
