@@ -3,7 +3,7 @@
 // SERVICE_ID + SECRET set, each request carries a JWT from a pool of tokens re-made every 2 s.
 // Prints the autocannon result as JSON on stdout.
 import autocannon from 'autocannon';
-import { createApiToken } from '../src/lib/v2/jwt-auth.ts';
+import { createApiToken } from '../src/auth/jwt-auth.ts';
 
 const url = process.env.URL!;
 const duration = Number(process.env.DURATION ?? 10);

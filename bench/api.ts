@@ -20,11 +20,11 @@ import { testConfig } from '../test/helpers/db.ts';
 import { withClient, withDatabase } from '../src/db/bootstrap.ts';
 import { buildApp } from '../src/app.ts';
 import { startWorker } from '../src/worker.ts';
-import { CreateBatcher } from '../src/lib/v2/batcher.ts';
-import { parseApiKey } from '../src/lib/v2/jwt-auth.ts';
+import { CreateBatcher } from '../src/notifications/batcher.ts';
+import { parseApiKey } from '../src/auth/jwt-auth.ts';
 import { config, projectRoot } from '../src/config.ts';
-import { configureProviders } from '../src/lib/providers/index.ts';
-import { startStubProvider } from '../src/lib/providers/stub.ts';
+import { configureProviders } from '../src/delivery/providers/index.ts';
+import { startStubProvider } from '../src/dev/simulators/providers.ts';
 import { check, envNumber, quick, recordFigure, waitUntil } from './_results.ts';
 
 const DURATION = envNumber('DURATION', 10, 2);

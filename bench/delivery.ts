@@ -11,8 +11,8 @@ import { withClient, withDatabase } from '../src/db/bootstrap.ts';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import { startWorker } from '../src/worker.ts';
-import { configureProviders } from '../src/lib/providers/index.ts';
-import { startStubProvider } from '../src/lib/providers/stub.ts';
+import { configureProviders } from '../src/delivery/providers/index.ts';
+import { startStubProvider } from '../src/dev/simulators/providers.ts';
 import { startCluster } from '../test/helpers/cluster.ts';
 import { check, positional, quick, recordFigure, waitUntil } from './_results.ts';
 

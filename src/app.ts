@@ -6,12 +6,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/fastify/v5';
 import type { Config } from './config.ts';
-import type { CreateBatcher } from './lib/v2/batcher.ts';
+import type { CreateBatcher } from './notifications/batcher.ts';
 import { ApiError } from './lib/errors.ts';
-import { AdminAuthError, verifyAdminHeader } from './lib/admin-auth.ts';
+import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
-import providerRoutes from './routes/providers/index.ts';
+import providerRoutes from './routes/provider-callbacks/index.ts';
 import { documentRoutes } from './routes/documents.ts';
 
 export interface AppContext {

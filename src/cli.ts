@@ -6,7 +6,7 @@ import pg from 'pg';
 import { assertNodeVersion } from './lib/node-version.ts';
 import { config, ConfigError } from './config.ts';
 import { prepareDatabase } from './db/bootstrap.ts';
-import { issueAdminToken } from './lib/admin-auth.ts';
+import { issueAdminToken } from './auth/admin-auth.ts';
 import { runTask, UnknownTaskError } from './lib/run-task.ts';
 
 assertNodeVersion();

@@ -11,8 +11,8 @@ import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s
 import { startWorker } from './worker.ts';
 import { buildApp } from './app.ts';
 import { logger, loggerOptions } from './lib/logger.ts';
-import { configureProviders } from './lib/providers/index.ts';
-import { startStubProvider, type StubProvider } from './lib/providers/stub.ts';
+import { configureProviders } from './delivery/providers/index.ts';
+import { startStubProvider, type StubProvider } from './dev/simulators/providers.ts';
 
 assertNodeVersion();
 
@@ -61,7 +61,7 @@ async function main() {
   ownerPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => ownerPool.end());
 
-  // --- Local simulated providers (delivery, issue 5) ---------------------------------------
+  // --- Local simulated providers --------------------------------------------------------
   // Started unless SMS_STUB_URL / EMAIL_STUB_URL point elsewhere, so `npm start` delivers end to
   // end on one machine. Receipts go to this server once it listens (queued until then).
   const stubs: StubProvider[] = [];

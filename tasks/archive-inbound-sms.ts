@@ -1,7 +1,7 @@
 import type { Task } from 'graphile-worker';
 
 /**
- * Inbound texts past retention to inbound_sms_history (SPEC §5.2), 10 000 per
+ * Inbound texts past retention to inbound_sms_history, 10 000 per
  * transaction (each batch call commits on its own), until none are left.
  */
 const archiveInboundSms: Task = async (_payload, helpers) => {

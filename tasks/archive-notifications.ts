@@ -22,7 +22,7 @@ function letterS3(): { client: S3Client; bucket: string } {
 }
 
 /**
- * Archival (seed 000, SPEC §5.1): rows past each service's retention move to
+ * Archival: rows past each service's retention move to
  * notification_history (test-key rows are deleted), one chunk of <= batch_size rows per
  * transaction. Each chunk is one call of app_private.archive_notifications_batch, so a
  * killed run keeps every committed chunk and a rerun carries on with what is left.

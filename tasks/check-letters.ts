@@ -1,7 +1,7 @@
 import type { Task } from 'graphile-worker';
 
 /**
- * SPEC §5 (check-if-letters-still-in-created, letters-pending-virus-check): letters that should
+ * Notify's check-if-letters-still-in-created and letters-pending-virus-check: letters that should
  * have reached the printer but have not — still created after the last print run, or still
  * waiting for their virus scan after 90 minutes — are reported as errors (the alert), ten at most
  * by id. replay-created-notifications has already queued their PDF or scan again.

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { JobHelpers, Task } from 'graphile-worker';
+import type { Task } from 'graphile-worker';
 import { zipSync } from 'fflate';
 import { config } from '../src/config.ts';
-import { pdfFileName } from '../src/lib/letters.ts';
+import { pdfFileName } from '../src/letters/letters.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
+import { simulatedPrinterResponse } from '../src/dev/simulators/printer.ts';
 
 interface Letter {
   id: string;
@@ -18,12 +19,12 @@ interface Letter {
   postage_code: string;
 }
 
-/** SPEC §5.3: at most 500 files and 40 MB a zip, one service (and postage) per zip. */
+/** The printer's limits: at most 500 files and 40 MB a zip, one service (and postage) per zip. */
 const MAX_FILES = 500;
 const MAX_BYTES = 40 * 1024 * 1024;
 
 /**
- * Letter collation (SPEC §5.3), after the 17:30 London cut-off: created live letters with a PDF,
+ * Letter collation, after the 17:30 London cut-off: created live letters with a PDF,
  * from before the deadline (earlier days too), are zipped per postage and service —
  * NOTIFY.{date}.{postage code}.{NNN}.{hash20}.{service_id}.{organisation_id}.ZIP, ≤ 500 files and
  * ≤ 40 MB — and put in the printer's inbox (LETTERS_PRINT_BUCKET). Accepted: sending (dvla); a
@@ -90,11 +91,5 @@ const collateLetters: Task = async (_payload, helpers) => {
   await flush();
   helpers.logger.info(`collated ${sent} letters in ${zipNumber} zips for the ${printDate} print run`);
 };
-
-/** The simulated printer's response file (SPEC §6.1: `reference|Sent|pages|sorted`), a job that runs later. */
-async function simulatedPrinterResponse(helpers: JobHelpers, letters: Letter[], delayMs: number) {
-  const lines = letters.map((l) => `${l.reference}|Sent|${l.billable_units * 2}|Sorted`);
-  await helpers.addJob('process-letter-responses', { lines }, { runAt: new Date(Date.now() + delayMs) });
-}
 
 export default collateLetters;

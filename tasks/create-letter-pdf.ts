@@ -8,10 +8,10 @@ import {
   renderLetterPdf,
   sheetsFor,
   type LetterPdfResult,
-} from '../src/lib/letters.ts';
+} from '../src/letters/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { processS3 } from '../src/lib/s3.ts';
-import { renderLetter, type Personalisation } from '../src/lib/v2/template.ts';
+import { renderLetter, type Personalisation } from '../src/templates/template.ts';
 
 /**
  * Template letters' PDFs ({"ids": [...]}, queued by create_notifications): rendered with pdf-lib

@@ -4,7 +4,7 @@ import { z } from 'zod';
 const Payload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
 
 /**
- * ft_billing (SPEC §4.4). Payload `{"day": "YYYY-MM-DD"}` rebuilds that London day;
+ * ft_billing. Payload `{"day": "YYYY-MM-DD"}` rebuilds that London day;
  * no day (the crontab) queues one job per day of the window: yesterday and the 9 days
  * before, deduplicated by job_key.
  */

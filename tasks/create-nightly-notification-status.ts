@@ -7,7 +7,7 @@ const Payload = z.object({
 });
 
 /**
- * ft_notification_status (SPEC §4.5). Payload `{"day": "YYYY-MM-DD"}` (optionally
+ * ft_notification_status. Payload `{"day": "YYYY-MM-DD"}` (optionally
  * `notification_types`) rebuilds that London day; no day (the crontab) queues one job per
  * day: sms/email for 4 days, letters for 10.
  */

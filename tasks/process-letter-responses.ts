@@ -4,7 +4,7 @@ import { z } from 'zod';
 const Payload = z.object({ lines: z.array(z.string()).max(100_000) });
 
 /**
- * The printer's response lines ({"lines": ["REFERENCE|Sent|pages|sorted", ...]}, SPEC §6.1):
+ * The printer's response lines ({"lines": ["REFERENCE|Sent|pages|sorted", ...]}):
  * letters in sending become delivered (Sent) or temporary-failure (app_private.process_letter_responses).
  */
 const processLetterResponses: Task = async (payload, helpers) => {

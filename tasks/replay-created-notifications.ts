@@ -1,7 +1,7 @@
 import type { Task } from 'graphile-worker';
 
 /**
- * SPEC §5: re-queue texts/emails still created after an hour, and claims abandoned by a worker
+ * Re-queue texts/emails still created after an hour, and claims abandoned by a worker
  * that died between claim and provider answer (delivery is idempotent, so replays are safe); and
  * live letters still without their PDF or scan after an hour (app_private.replay_letter_jobs).
  */

@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import { applyReceipts, type Receipt } from '../src/lib/receipts.ts';
+import { applyReceipts, type Receipt } from '../src/delivery/receipts.ts';
 
 /**
  * Receipts whose reference was not found yet (a provider can answer before the send is

@@ -1,17 +1,17 @@
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
-import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/lib/letters.ts';
+import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/letters/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
 /**
  * Precompiled letters waiting in the scan bucket ({"ids": [...]}, queued by create_notifications):
- * the local stand-in for Notify's anti-virus scan and PDF checks (src/lib/letters.ts scanLetterPdf).
+ * the local stand-in for Notify's anti-virus scan and PDF checks (src/letters/letters.ts scanLetterPdf).
  * Clean: the PDF moves to the letters PDF bucket and the letter is created (GET …/pdf serves it),
  * with its sheets; otherwise virus-scan-failed or validation-failed. A PDF missing from the scan
- * bucket (the API stores it before the row commits) is logged and the letter left pending: SPEC's
- * alert; replay-created-notifications queues the scan again later.
+ * bucket (the API stores it before the row commits) is logged and the letter left pending:
+ * check-letters reports it after 90 minutes; replay-created-notifications queues the scan again later.
  */
 const scanLetter: Task = async (payload, helpers) => {
   const cfg = config();

@@ -1,7 +1,7 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
-/** POSTs an email complaint to the service's complaint callback (SPEC §6.3); queued with {"id"}. */
+/** POSTs an email complaint to the service's complaint callback; queued with {"id"}. */
 const task: Task = async (payload, helpers) => {
   const { id } = payload as { id?: string };
   if (typeof id !== 'string') return;

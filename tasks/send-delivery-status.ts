@@ -1,8 +1,8 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
 /**
- * POSTs a notification's final status to the service's delivery_status callback (SPEC §6.3).
+ * POSTs a notification's final status to the service's delivery_status callback.
  * Queued by the notifications status trigger with {"id", "status"}.
  */
 const task: Task = async (payload, helpers) => {

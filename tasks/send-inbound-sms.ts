@@ -1,8 +1,8 @@
 import type { Task } from 'graphile-worker';
-import { sendCallback } from '../src/lib/callbacks.ts';
+import { sendCallback } from '../src/delivery/callbacks.ts';
 
 /**
- * Forwards a received text to the service's inbound_sms callback (SPEC §6.3). Queued by the
+ * Forwards a received text to the service's inbound_sms callback. Queued by the
  * inbound_sms insert trigger with {"id"}. Retries on network errors and 5xx only.
  */
 const task: Task = async (payload, helpers) => {

@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 
-/** SPEC §6.2: lower the priority of SMS providers delivering slowly (every minute). */
+/** Lower the priority of SMS providers delivering slowly (every minute). */
 const task: Task = async (_payload, helpers) => {
   const rows = await helpers.withPgClient(
     async (c) => (await c.query<{ identifier: string; ratio: string; lowered: boolean }>('select * from app_private.switch_providers_on_slow_delivery()')).rows,

@@ -1,7 +1,7 @@
 import type { Task } from 'graphile-worker';
 
 /**
- * SPEC §3/§5: texts and emails still sending/pending 72 h after creation → temporary-failure,
+ * Texts and emails still sending/pending 72 h after creation → temporary-failure,
  * 100 000 per transaction until none are left (the status trigger queues their callbacks).
  */
 const task: Task = async (payload, helpers) => {

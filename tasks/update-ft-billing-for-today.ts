@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 
-/** Today's ft_billing, hourly, so usage reports include today (SPEC §5, HEAD). */
+/** Today's ft_billing, hourly, so usage reports include today. */
 const updateFtBillingForToday: Task = async (_payload, helpers) => {
   const { rows } = await helpers.withPgClient((c) =>
     c.query<{ day: string; n: number }>(

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { makePgService } from 'postgraphile/adaptors/pg';
-import { pgSettingsFor, type AdminClaims } from '../lib/admin-auth.ts';
+import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

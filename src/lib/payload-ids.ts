@@ -2,7 +2,7 @@
 // create-letter-pdf, scan-letter): {"ids": ["<uuid>", ...]}, as create_notifications and the
 // replay task queue them.
 import { z } from 'zod';
-import { isUuid } from './v2/validate.ts';
+import { isUuid } from './uuid.ts';
 
 const IdsPayload = z.object({ ids: z.array(z.string()) });
 

@@ -73,7 +73,7 @@ export async function ensureBuckets(client: S3Client, buckets: string[]): Promis
   }
 }
 
-/** S3 existence check: 404 → false, any other error is re-raised (SPEC §8). */
+/** S3 existence check: 404 → false; any other error is re-raised, so an outage never reads as a missing object. */
 export async function objectExists(client: S3Client, Bucket: string, Key: string): Promise<boolean> {
   try {
     await client.send(new HeadObjectCommand({ Bucket, Key }));

@@ -6,9 +6,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
-import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../lib/documents.ts';
-import { escapeHtml } from '../lib/v2/template.ts';
-import { isUuid } from '../lib/v2/validate.ts';
+import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../documents/documents.ts';
+import { escapeHtml } from '../templates/template.ts';
+import { isUuid } from '../lib/uuid.ts';
 import { isMissing } from '../lib/s3.ts';
 
 interface Params {

@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { cli } from '../helpers/spawn.ts';
-import { ADDRESS, PDF } from '../helpers/v2-fixtures.ts';
+import { ADDRESS, PDF } from '../helpers/factories.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
 

@@ -7,7 +7,7 @@ import { projectRoot } from '../../src/config.ts';
 import { loadDefaultData, migrateDatabase, withClient, withDatabase } from '../../src/db/bootstrap.ts';
 import { createTestDb, testCluster } from '../helpers/db.ts';
 
-/** Financial year of today in London: April to March (SPEC §4.3). */
+/** Financial year of today in London: April to March. */
 function currentFinancialYear(): number {
   const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' })
     .format(new Date())
@@ -16,7 +16,7 @@ function currentFinancialYear(): number {
   return m < 4 ? y - 1 : y;
 }
 
-/** SPEC §2.9: free SMS allowance by organisation type, valid from the given financial year. */
+/** Free SMS allowance by organisation type, valid from the given financial year. */
 const allowances: Record<string, Array<[number, number]>> = {
   central: [[2016, 250000], [2021, 150000], [2022, 40000], [2024, 30000], [2026, 20000]],
   local: [[2016, 25000], [2021, 25000], [2022, 20000], [2024, 10000], [2026, 10000]],
@@ -101,7 +101,7 @@ t.test('a new service gets default permissions and this year’s allowance for i
   t.equal(moved.email_branding_id, 'a7dc4e56-660b-4db7-8cff-12c37b12b5ea', 'changing type to NHS sets branding when none');
 });
 
-t.test('email_access_validated_at follows the spec', async (t) => {
+t.test('email_access_validated_at: now on creation, by an email link or code; other changes leave it', async (t) => {
   const db = await createTestDb(t, 'emailaccess');
   const created = await db.one(
     `insert into app_public.users (name, email_address, auth_type, email_access_validated_at) values ('E', 'e@x.gov.uk', 'email_auth', '2000-01-01') returning id, email_access_validated_at, created_at`,

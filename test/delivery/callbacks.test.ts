@@ -2,7 +2,9 @@
 // failing is suspended with the reason. Timeouts and provider priority tasks.
 import t from 'tap';
 import { runTask } from '../../src/lib/run-task.ts';
-import { createNotifications, setupDelivery, startCallbackEndpoint, waitFor, waitForStatuses } from './fixtures.ts';
+import { createNotifications } from '../helpers/factories.ts';
+import { setupDelivery, waitFor, waitForStatuses } from '../helpers/delivery.ts';
+import { startCallbackEndpoint } from '../helpers/recording-server.ts';
 
 const final = (s: string) => ['delivered', 'temporary-failure', 'permanent-failure', 'technical-failure'].includes(s);
 

@@ -1,6 +1,8 @@
 // Delivery end to end: real worker, real Postgres, simulated providers on 127.0.0.1.
 import t from 'tap';
-import { createNotifications, setupDelivery, startCallbackEndpoint, statuses, waitFor, waitForStatuses } from './fixtures.ts';
+import { createNotifications } from '../helpers/factories.ts';
+import { setupDelivery, statuses, waitFor, waitForStatuses } from '../helpers/delivery.ts';
+import { startCallbackEndpoint } from '../helpers/recording-server.ts';
 
 const final = (s: string) => ['delivered', 'temporary-failure', 'permanent-failure', 'technical-failure'].includes(s);
 

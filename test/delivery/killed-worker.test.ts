@@ -2,7 +2,8 @@
 import t from 'tap';
 import { entry } from '../helpers/spawn.ts';
 import { runTask } from '../../src/lib/run-task.ts';
-import { createNotifications, setupDelivery, waitFor, waitForStatuses } from './fixtures.ts';
+import { createNotifications } from '../helpers/factories.ts';
+import { setupDelivery, waitFor, waitForStatuses } from '../helpers/delivery.ts';
 
 t.test('worker killed mid-batch → its open chunk is re-sent by the next run, recorded chunks never, each text delivered once', async (t) => {
   const d = await setupDelivery(t, { label: 'killed', worker: false });

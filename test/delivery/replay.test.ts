@@ -2,7 +2,8 @@
 // seen (app_private.scan_watermarks): no index on the status any more (delivery updates are HOT).
 import t from 'tap';
 import { runTask } from '../../src/lib/run-task.ts';
-import { createNotifications, setupDelivery, statuses } from './fixtures.ts';
+import { createNotifications } from '../helpers/factories.ts';
+import { setupDelivery, statuses } from '../helpers/delivery.ts';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
 

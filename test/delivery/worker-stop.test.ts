@@ -5,7 +5,8 @@
 // fails to track that call; the jobs are returned all the same, which is what this test checks.)
 import t from 'tap';
 import { startWorker } from '../../src/worker.ts';
-import { createNotifications, DELIVERY_TASKS, setupDelivery, waitFor } from './fixtures.ts';
+import { createNotifications } from '../helpers/factories.ts';
+import { DELIVERY_TASKS, setupDelivery, waitFor } from '../helpers/delivery.ts';
 
 t.test('jobs fetched but not run when the worker stops are unlocked', async (t) => {
   const d = await setupDelivery(t, { label: 'stop', worker: false });

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
-import { issueAdminToken } from '../../src/lib/admin-auth.ts';
+import { issueAdminToken } from '../../src/auth/admin-auth.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 

@@ -1,9 +1,9 @@
-// Archival (seed 000, SPEC §5.1, §5.2) and the all-time view's snapshot property.
+// Archival of notifications and inbound texts, and the all-time view's snapshot property.
 import pg from 'pg';
 import t from 'tap';
 import { runTask } from '../../src/lib/run-task.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fixture, type Fixture } from './fixtures.ts';
+import { serviceOwner, type ServiceOwner } from '../helpers/factories.ts';
 
 const ago = (days: number) => `now() - interval '${days} days'`;
 
@@ -14,7 +14,7 @@ interface World {
 }
 
 /** Rows at 8, 5 and 1 days ago in two services; letters in progress; test keys. */
-async function world(db: TestDb, f: Fixture): Promise<World> {
+async function world(db: TestDb, f: ServiceOwner): Promise<World> {
   const s1 = await f.service('Seven days');
   const s2 = await f.service('Three days for texts');
   await db.query(`insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`, [s2]);
@@ -54,7 +54,7 @@ const viewCounts = (db: TestDb) =>
 
 t.test('retention per service and type, letters in progress kept, test keys gone, counts kept', async (t) => {
   const db = await createTestDb(t, 'retention');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const w = await world(db, f);
   const before = await viewCounts(db);
   const r = await db.one(`call app_private.archive_notifications('sms')`);
@@ -86,7 +86,7 @@ t.test('retention per service and type, letters in progress kept, test keys gone
 
 t.test('chunks: a killed run keeps committed chunks, the rerun ends in the same state', async (t) => {
   const db = await createTestDb(t, 'resume');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const w = await world(db, f);
   const before = await viewCounts(db);
 
@@ -132,7 +132,7 @@ t.test('chunks: a killed run keeps committed chunks, the rerun ends in the same 
 
 t.test('a report sees one snapshot while archival moves rows', async (t) => {
   const db = await createTestDb(t, 'snapshot');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   await world(db, f);
   const total = (await db.one(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)).n;
 
@@ -173,7 +173,7 @@ t.test('a report sees one snapshot while archival moves rows', async (t) => {
 
 t.test('inbound SMS archival: retention from the sms setting, no content kept, rerun-safe', async (t) => {
   const db = await createTestDb(t, 'inbound');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const s1 = await f.service('Inbound seven');
   const s2 = await f.service('Inbound three');
   await db.query(`insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`, [s2]);

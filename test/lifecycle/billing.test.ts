@@ -1,7 +1,7 @@
-// ft_billing and the usage reports, with exact money (SPEC §4.4, §4.6, §4.7).
+// ft_billing and the usage reports, with exact money.
 import t from 'tap';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fixture } from './fixtures.ts';
+import { serviceOwner } from '../helpers/factories.ts';
 
 const usageCols = `to_char(month, 'YYYY-MM') as month, notification_type, rate::text, postage, chargeable_units::int,
   notifications_sent::int, free_allowance_used::int, charged_units::int, cost::text`;
@@ -12,7 +12,7 @@ async function billDays(db: TestDb, days: string[]) {
 
 t.test('FY2022 usage: allowance ends inside a day (ROWS), two SMS rates, multipliers, letters, test keys, history', async (t) => {
   const db = await createTestDb(t, 'usage');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Usage service');
   await db.query(`select app_public.set_annual_billing($1, 10, 2022)`, [svc]);
   const smsA = await f.template(svc, 'sms', 'A');
@@ -109,7 +109,7 @@ t.test('FY2022 usage: allowance ends inside a day (ROWS), two SMS rates, multipl
 
 t.test('letters: rate by sheets, postage and crown; 0 sheets cost 0; missing rate is an error', async (t) => {
   const db = await createTestDb(t, 'letters');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Letters', { crown: false });
   const tpl = await f.template(svc, 'letter');
   const day = '2023-01-10 12:00Z';
@@ -144,7 +144,7 @@ t.test('letters: rate by sheets, postage and crown; 0 sheets cost 0; missing rat
 
 t.test('organisation SMS usage: live services only, each with its own allowance, services without rows included', async (t) => {
   const db = await createTestDb(t, 'org');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const org = await db.one(`select id from app_public.create_organisation('Org of services', 'local')`);
   const a = await f.service('Alpha', { organisationId: org.id });
   const b = await f.service('Bravo', { organisationId: org.id });
@@ -175,7 +175,7 @@ t.test('organisation SMS usage: live services only, each with its own allowance,
 
 t.test('reports check the caller: team members see their service, others get NTF04', async (t) => {
   const db = await createTestDb(t, 'perm');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Mine');
   const other = await db.one(`select id from app_public.create_user(email_address => 'other@example.gov.uk', name => 'O', mobile_number => '07700900124')`);
   const asUser = async (userId: string, sql: string, params: unknown[]) => {
@@ -200,7 +200,7 @@ t.test('reports check the caller: team members see their service, others get NTF
 
 t.test('annual_billing get/set per year', async (t) => {
   const db = await createTestDb(t, 'annual');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Allowance');
   const got = await db.one(`select free_sms_fragment_limit from app_public.annual_billing_for_year($1, 2021)`, [svc]);
   t.equal(got.free_sms_fragment_limit, 10000, 'default for other in 2021');

@@ -1,4 +1,4 @@
-// ft_notification_status (SPEC §4.5), the nightly tasks, their idempotency and schedule.
+// ft_notification_status, the nightly tasks, their idempotency and schedule.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseCrontab } from 'graphile-worker';
@@ -6,7 +6,7 @@ import t from 'tap';
 import { projectRoot } from '../../src/config.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fixture } from './fixtures.ts';
+import { serviceOwner } from '../helpers/factories.ts';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 
@@ -21,7 +21,7 @@ async function statusRows(db: TestDb, serviceId: string) {
 
 t.test('ft_notification_status: per day, type, job and status; test keys out; vanished statuses go', async (t) => {
   const db = await createTestDb(t, 'status');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Status');
   const sms = await f.template(svc, 'sms');
   const letter = await f.template(svc, 'letter');
@@ -49,7 +49,7 @@ t.test('ft_notification_status: per day, type, job and status; test keys out; va
     { bst_date: '2023-06-15', notification_type: 'sms', no_job: true, key_type: 'team', notification_status: 'delivered', notification_count: 1 },
   ]);
 
-  // The seeds' letters case: the letter left in sending is delivered and archived late;
+  // A late letter: the letter left in sending is delivered and archived late;
   // re-aggregating the day (from the view) moves it, and the sending row goes.
   await db.query(`update app_public.notifications set notification_status = 'delivered' where id = $1`, [late]);
   await db.query(`select * from app_private.archive_notifications_batch('letter', 10)`); // 2023: long past retention
@@ -63,7 +63,7 @@ t.test('ft_notification_status: per day, type, job and status; test keys out; va
 
 t.test('nightly tasks: one day by payload, the window by none, twice changes nothing', async (t) => {
   const db = await createTestDb(t, 'tasks');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Tasks');
   const sms = await f.template(svc, 'sms');
   const email = await f.template(svc, 'email');

@@ -1,11 +1,11 @@
-// Returned letters (SPEC §4.10) and template statistics (SPEC §4.8).
+// Returned letters and template statistics.
 import t from 'tap';
 import { createTestDb } from '../helpers/db.ts';
-import { fixture } from './fixtures.ts';
+import { serviceOwner } from '../helpers/factories.ts';
 
 t.test('returned letters: ingest references in both tables, summary of the last 7 days', async (t) => {
   const db = await createTestDb(t, 'returned');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Returns');
   const tpl = await f.template(svc, 'letter');
   t.same(await db.query(`select * from app_public.returned_letter_summary($1)`, [svc]), [{ returned_letter_count: 0, most_recent_report: null }]);
@@ -41,7 +41,7 @@ t.test('returned letters: ingest references in both tables, summary of the last 
 
 t.test('template last used: live table first, then the facts, never test keys', async (t) => {
   const db = await createTestDb(t, 'lastused');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Last used');
   const a = await f.template(svc, 'sms', 'A');
   const b = await f.template(svc, 'sms', 'B');
@@ -64,7 +64,7 @@ t.test('template last used: live table first, then the facts, never test keys', 
 
 t.test('template usage over N days: facts for past days, live rows for today', async (t) => {
   const db = await createTestDb(t, 'usage');
-  const f = await fixture(db);
+  const f = await serviceOwner(db);
   const svc = await f.service('Usage counts');
   const a = await f.template(svc, 'sms', 'A');
   const b = await f.template(svc, 'email', 'B');

@@ -2,9 +2,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
 import { objectBytes } from '../../lib/s3.ts';
-import * as schemas from '../../lib/v2/schemas.ts';
-import { renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
-import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import * as schemas from './schemas.ts';
+import { renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { queryToObject, validate } from './validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 
 export const PAGE_SIZE = 250;
@@ -79,7 +80,7 @@ interface Row {
   letter_rate: string | null;
 }
 
-/** Letter statuses as clients see them (API_V2 §3). */
+/** Letter statuses as clients see them. */
 export function publicStatus(type: string, status: string): string {
   if (type !== 'letter') return status;
   if (status === 'created' || status === 'sending') return 'accepted';

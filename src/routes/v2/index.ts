@@ -1,12 +1,12 @@
 // The v2 public REST API (Notify-compatible). Each route group is its own plugin; this one wires
 // the shared state (cache with LISTEN invalidation, create batcher, S3) and authenticates every
-// route except the OpenAPI document with the caller's API key (API_V2 §1).
+// route except the OpenAPI document with the caller's API key.
 import type { FastifyPluginAsync } from 'fastify';
-import { CreateBatcher } from '../../lib/v2/batcher.ts';
-import { V2Cache } from '../../lib/v2/cache.ts';
+import { CreateBatcher } from '../../notifications/batcher.ts';
+import { V2Cache } from '../../notifications/cache.ts';
 import { AuthError } from '../../lib/errors.ts';
-import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../lib/v2/jwt-auth.ts';
-import { openApiDocument } from '../../lib/v2/openapi.ts';
+import { AUTH_MESSAGES, authenticateApiKey, decodeUnverified } from '../../auth/jwt-auth.ts';
+import { openApiDocument } from './openapi.ts';
 import getNotifications from './get-notifications.ts';
 import postNotifications from './post-notifications.ts';
 import receivedTextMessages from './received-text-messages.ts';

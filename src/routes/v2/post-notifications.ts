@@ -2,7 +2,7 @@
 // template data (no database round-trip), then one row per request through the create batcher
 // (app_hidden.create_notifications: limits, insert, delivery job). 201 only after COMMIT.
 import crypto from 'node:crypto';
-import { recipientHash, sha256, toS3Metadata } from '../../lib/documents.ts';
+import { recipientHash, sha256, toS3Metadata } from '../../documents/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import {
@@ -12,8 +12,8 @@ import {
   TooManyRequestsError,
   ValidationError,
 } from '../../lib/errors.ts';
-import type { CreateItem } from '../../lib/v2/batcher.ts';
-import type { CachedTemplate, ServiceSnapshot } from '../../lib/v2/cache.ts';
+import type { CreateItem } from '../../notifications/batcher.ts';
+import type { CachedTemplate, ServiceSnapshot } from '../../notifications/cache.ts';
 import {
   InvalidAddressError,
   isSimulatedEmailAddress,
@@ -22,8 +22,8 @@ import {
   validateEmailAddress,
   validateLetterAddress,
   validatePhoneNumber,
-} from '../../lib/v2/recipients.ts';
-import * as schemas from '../../lib/v2/schemas.ts';
+} from '../../recipients/recipients.ts';
+import * as schemas from './schemas.ts';
 import {
   assertEmailSendable,
   assertNoMissingPersonalisation,
@@ -33,10 +33,10 @@ import {
   renderLetter,
   renderSms,
   type FileAttachment,
-} from '../../lib/v2/template.ts';
-import { parseIsoDateTime, validate } from '../../lib/v2/validate.ts';
+} from '../../templates/template.ts';
+import { parseIsoDateTime, validate } from './validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
-import { pdfPageCount, sheetsFor } from '../../lib/letters.ts';
+import { pdfPageCount, sheetsFor } from '../../letters/letters.ts';
 
 type NotificationType = 'sms' | 'email' | 'letter';
 

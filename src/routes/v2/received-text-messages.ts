@@ -1,7 +1,7 @@
 // GET /v2/received-text-messages: newest first, 250 per page, `older_than` paging.
 import type { FastifyPluginAsync } from 'fastify';
-import * as schemas from '../../lib/v2/schemas.ts';
-import { queryToObject, validate } from '../../lib/v2/validate.ts';
+import * as schemas from './schemas.ts';
+import { queryToObject, validate } from './validate.ts';
 import { caller, type V2State } from './state.ts';
 
 const PAGE_SIZE = 250;

@@ -3,11 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
-import type { CreateBatcher } from '../../lib/v2/batcher.ts';
-import type { ServiceSnapshot, V2Cache } from '../../lib/v2/cache.ts';
-import type { KeyType } from '../../lib/v2/jwt-auth.ts';
+import type { CreateBatcher } from '../../notifications/batcher.ts';
+import type { ServiceSnapshot, V2Cache } from '../../notifications/cache.ts';
+import type { KeyType } from '../../auth/jwt-auth.ts';
 import { makeS3Client } from '../../lib/s3.ts';
-import { pdfFileName } from '../../lib/letters.ts';
+import { pdfFileName } from '../../letters/letters.ts';
 
 export interface V2State {
   ctx: AppContext;
@@ -44,7 +44,7 @@ export function lazyS3(ctx: AppContext): () => S3Client {
 }
 
 /**
- * S3 key of a letter's PDF in the letters PDF bucket (SPEC §4.2), from the one definition in SQL,
+ * S3 key of a letter's PDF in the letters PDF bucket, from the one definition in SQL,
  * app_private.letter_pdf_key (archival deletes PDFs by it):
  * `{print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF`. Precompiled letters
  * waiting for the virus scan are in the scan bucket under the file name alone (`folder` false).

@@ -1,9 +1,10 @@
 // GET /v2/template/{id}, /v2/template/{id}/version/{n}, GET /v2/templates?type=, POST /v2/template/{id}/preview.
 import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, ValidationError } from '../../lib/errors.ts';
-import * as schemas from '../../lib/v2/schemas.ts';
-import { assertNoMissingPersonalisation, renderEmail, renderLetter, renderSms } from '../../lib/v2/template.ts';
-import { isUuid, queryToObject, validate } from '../../lib/v2/validate.ts';
+import * as schemas from './schemas.ts';
+import { assertNoMissingPersonalisation, renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { queryToObject, validate } from './validate.ts';
 import { caller, type V2State } from './state.ts';
 
 const COLUMNS = `

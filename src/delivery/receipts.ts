@@ -1,0 +1,182 @@
+// Delivery receipts: each provider's format mapped to our statuses, applied in
+// one SQL call. A receipt whose provider reference is not known yet (it can beat the worker's
+// record of the send) is retried for up to 5 minutes; other unknown references are reported.
+import type pg from 'pg';
+
+export interface Receipt {
+  /** Our notification id (by_id) or the provider's own reference (SES message id, stub email id). */
+  reference: string;
+  by_id: boolean;
+  status: string;
+  provider: string;
+  /** Firetext: a permanent failure without a code on a pending notification becomes temporary. */
+  soften?: boolean;
+  /** When the provider accepted the message (ISO), for the retry window of unknown references. */
+  sent_at?: string;
+}
+
+export interface ReceiptSummary {
+  updated: number;
+  duplicate: number;
+  ignored: number;
+  retrying: number;
+  unknown: string[];
+}
+
+export const RECEIPT_RETRY_WINDOW_MS = 5 * 60_000;
+export const RECEIPT_RETRY_DELAY_S = 5;
+
+type Log = { warn(message: string): void };
+
+export async function applyReceipts(
+  db: Pick<pg.ClientBase, 'query'>,
+  receipts: Receipt[],
+  opts: { attempt?: number; log?: Log } = {},
+): Promise<ReceiptSummary> {
+  const summary: ReceiptSummary = { updated: 0, duplicate: 0, ignored: 0, retrying: 0, unknown: [] };
+  if (receipts.length === 0) return summary;
+  const { rows } = await db.query<{ reference: string; outcome: string }>('select * from app_hidden.apply_delivery_receipts($1::jsonb)', [
+    JSON.stringify(receipts),
+  ]);
+  const attempt = opts.attempt ?? 0;
+  const retry: Receipt[] = [];
+  rows.forEach((row, i) => {
+    const receipt = receipts[i];
+    if (row.outcome === 'updated') summary.updated++;
+    else if (row.outcome === 'duplicate') summary.duplicate++;
+    else if (row.outcome === 'ignored') summary.ignored++;
+    else {
+      const sentAt = receipt.sent_at ? Date.parse(receipt.sent_at) : NaN;
+      const young = Number.isNaN(sentAt) ? attempt * RECEIPT_RETRY_DELAY_S * 1000 < RECEIPT_RETRY_WINDOW_MS : Date.now() - sentAt < RECEIPT_RETRY_WINDOW_MS;
+      if (!receipt.by_id && young) retry.push(receipt);
+      else summary.unknown.push(receipt.reference);
+    }
+  });
+  if (retry.length) {
+    await db.query(`select graphile_worker.add_job('retry-delivery-receipt', $1::json, run_at => now() + make_interval(secs => $2))`, [
+      JSON.stringify({ receipts: retry, attempt: attempt + 1 }),
+      RECEIPT_RETRY_DELAY_S,
+    ]);
+    summary.retrying = retry.length;
+  }
+  if (summary.unknown.length) {
+    opts.log?.warn(`delivery receipt for unknown notification reference(s): ${summary.unknown.slice(0, 10).join(', ')}`);
+  }
+  return summary;
+}
+
+export class ReceiptFormatError extends Error {}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+
+function need(v: unknown, name: string): string {
+  const s = str(v);
+  if (s === null) throw new ReceiptFormatError(`${name} is required`);
+  return s;
+}
+
+/** MMG: JSON {reference|CID, status: 3 delivered, 4 declined, 5 undelivered, substatus, ...}. */
+export function mmgReceipt(body: Record<string, unknown>): Receipt {
+  const reference = need(body.CID ?? body.reference, 'CID');
+  const code = need(body.status, 'status');
+  const map: Record<string, string> = { '2': 'pending', '3': 'delivered', '4': 'temporary-failure', '5': 'permanent-failure' };
+  const status = map[code];
+  if (!status) throw new ReceiptFormatError(`unknown MMG status ${code}`);
+  return { reference, by_id: true, status, provider: 'mmg' };
+}
+
+// Firetext detail codes meaning "try again later"; other failure codes are permanent.
+const FIRETEXT_TEMPORARY_CODES = new Set(['102', '103', '104', '105', '106', '107', '108', '111']);
+
+/** Firetext: form {mobile, status: 0 delivered, 1 failed, 2 pending, code, time, reference}. */
+export function firetextReceipt(body: Record<string, unknown>): Receipt {
+  const reference = need(body.reference, 'reference');
+  const code = str(body.code);
+  switch (need(body.status, 'status')) {
+    case '0':
+      return { reference, by_id: true, status: 'delivered', provider: 'firetext' };
+    case '2':
+      return { reference, by_id: true, status: 'pending', provider: 'firetext' };
+    case '1':
+      if (code && FIRETEXT_TEMPORARY_CODES.has(code)) return { reference, by_id: true, status: 'temporary-failure', provider: 'firetext' };
+      return { reference, by_id: true, status: 'permanent-failure', provider: 'firetext', soften: !code };
+    default:
+      throw new ReceiptFormatError(`unknown Firetext status ${String(body.status)}`);
+  }
+}
+
+/** Reach: JSON {reference, status: delivered | pending | expired | undeliverable | failed}. */
+export function reachReceipt(body: Record<string, unknown>): Receipt {
+  const reference = need(body.reference, 'reference');
+  const map: Record<string, string> = {
+    delivered: 'delivered',
+    pending: 'pending',
+    accepted: 'pending',
+    expired: 'temporary-failure',
+    undeliverable: 'permanent-failure',
+    failed: 'permanent-failure',
+  };
+  const status = map[need(body.status, 'status').toLowerCase()];
+  if (!status) throw new ReceiptFormatError(`unknown Reach status ${String(body.status)}`);
+  return { reference, by_id: true, status, provider: 'reach' };
+}
+
+const STUB_STATUSES = new Set(['delivered', 'pending', 'temporary-failure', 'permanent-failure']);
+
+/** The simulated providers: {receipts: [{reference, status, by_id?, sent_at?}]} or one receipt. */
+export function stubReceipts(body: Record<string, unknown>, channel: 'sms' | 'email'): Receipt[] {
+  const list = Array.isArray(body.receipts) ? (body.receipts as unknown[]) : [body];
+  return list.map((item) => {
+    const r = (item ?? {}) as Record<string, unknown>;
+    const status = need(r.status, 'status');
+    if (!STUB_STATUSES.has(status)) throw new ReceiptFormatError(`unknown status ${status}`);
+    return {
+      reference: need(r.reference, 'reference'),
+      by_id: typeof r.by_id === 'boolean' ? r.by_id : channel === 'sms',
+      status,
+      provider: `${channel}-stub`,
+      sent_at: str(r.sent_at) ?? undefined,
+    };
+  });
+}
+
+export interface SesEvent {
+  kind: 'receipt' | 'complaint' | 'subscription' | 'other';
+  receipt?: Receipt;
+  complaint?: { reference: string; feedbackId: string | null; type: string | null; date: string | null };
+}
+
+/** SES event (optionally inside an SNS envelope): Delivery, Bounce (Permanent/Transient), Complaint. */
+export function sesEvent(body: Record<string, unknown>): SesEvent {
+  let message: Record<string, unknown> = body;
+  if (body.Type === 'SubscriptionConfirmation' || body.Type === 'UnsubscribeConfirmation') return { kind: 'subscription' };
+  if (typeof body.Message === 'string') {
+    try {
+      message = JSON.parse(body.Message) as Record<string, unknown>;
+    } catch {
+      throw new ReceiptFormatError('SNS Message is not JSON');
+    }
+  }
+  const type = str(message.notificationType ?? message.eventType);
+  const mail = (message.mail ?? {}) as Record<string, unknown>;
+  const reference = need(mail.messageId, 'mail.messageId');
+  const sentAt = str(mail.timestamp) ?? undefined;
+  switch (type) {
+    case 'Delivery':
+      return { kind: 'receipt', receipt: { reference, by_id: false, status: 'delivered', provider: 'ses', sent_at: sentAt } };
+    case 'Bounce': {
+      const bounce = (message.bounce ?? {}) as Record<string, unknown>;
+      const status = bounce.bounceType === 'Permanent' ? 'permanent-failure' : 'temporary-failure';
+      return { kind: 'receipt', receipt: { reference, by_id: false, status, provider: 'ses', sent_at: sentAt } };
+    }
+    case 'Complaint': {
+      const c = (message.complaint ?? {}) as Record<string, unknown>;
+      return {
+        kind: 'complaint',
+        complaint: { reference, feedbackId: str(c.feedbackId), type: str(c.complaintFeedbackType), date: str(c.timestamp) },
+      };
+    }
+    default:
+      return { kind: 'other' };
+  }
+}

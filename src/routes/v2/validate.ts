@@ -1,0 +1,315 @@
+// A small JSON Schema validator for the subset the v2 schemas use, producing Notify's messages.
+//
+// Notify validates with python-jsonschema and turns each error into one message:
+//   - `"<path[0]> <x-validationMessage>"` when the failing (sub)schema has one (Notify's `validationMessage`),
+//   - otherwise `"<path[0]> <jsonschema message>"`, or just the message for errors at the root,
+// with every single quote removed, then de-duplicated keeping the first. Errors come in the
+// order python-jsonschema yields them: the keywords of each schema in their written order.
+//
+// Keywords: type, enum, const, required, properties, additionalProperties (false or a schema),
+// items (a schema), maxLength, minLength, pattern, maxItems, format. Formats checked: uuid,
+// date-time, uri, email; `x-notify-format` (checked instead of `format`) names a Notify format
+// whose failure message replaces jsonschema's: phone_number, email_address,
+// datetime_within_next_day.
+import { ValidationError } from '../../lib/errors.ts';
+import { isUuid } from '../../lib/uuid.ts';
+import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from '../../recipients/recipients.ts';
+
+export type JsonSchema = {
+  readonly [keyword: string]: unknown;
+  readonly type?: string | readonly string[];
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly items?: JsonSchema;
+  readonly enum?: readonly unknown[];
+  readonly format?: string;
+  readonly 'x-notify-format'?: string;
+  readonly 'x-validationMessage'?: string;
+};
+
+export interface ValidateOptions {
+  /** Clock for scheduled_for checks. */
+  now?: Date;
+}
+
+interface SchemaError {
+  path: Array<string | number>;
+  message: string;
+  schema: JsonSchema;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python repr, as python-jsonschema puts instances into messages.
+// ---------------------------------------------------------------------------------------------
+
+function pyString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const c of s) {
+    if (c === '\\') out += '\\\\';
+    else if (c === quote) out += `\\${c}`;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c < ' ' || c === '\x7f') out += `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else out += c;
+  }
+  return quote + out + quote;
+}
+
+export function pyRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'string') return pyString(value);
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'nan';
+    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pyString(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types and formats
+// ---------------------------------------------------------------------------------------------
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'null':
+      return value === null;
+    default:
+      return false;
+  }
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// ISO 8601 as python's iso8601.parse_date reads it: a date, optionally a time (T or space),
+// optionally fractional seconds and a zone (Z, ±HH:MM, ±HHMM, ±HH). No zone means UTC.
+const ISO_RE =
+  /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** Parses an ISO 8601 date-time; null when it is not one. */
+export function parseIsoDateTime(value: string): Date | null {
+  const m = ISO_RE.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
+}
+
+export const SCHEDULED_FOR_MESSAGES = {
+  invalid:
+    'datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601',
+  past: 'datetime can not be in the past',
+  tooFar: 'datetime can not be more than 24 hours in the future',
+} as const;
+
+/** null when the format holds, else the message (without the field name). */
+function checkFormat(format: string, notify: boolean, value: string, options: ValidateOptions): string | null {
+  const generic = `${pyRepr(value)} is not a ${pyRepr(format)}`;
+  switch (format) {
+    case 'uuid':
+      return isUuid(value) ? null : generic;
+    case 'date-time':
+      return parseIsoDateTime(value) ? null : generic;
+    case 'uri':
+      return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value) ? null : generic;
+    case 'email':
+      return value.includes('@') ? null : generic;
+    case 'phone_number':
+    case 'email_address':
+      try {
+        if (format === 'phone_number') validatePhoneNumber(value);
+        else validateEmailAddress(value);
+        return null;
+      } catch (e) {
+        if (e instanceof InvalidRecipientError) return e.message;
+        throw e;
+      }
+    case 'datetime_within_next_day': {
+      const when = parseIsoDateTime(value);
+      if (!when) return SCHEDULED_FOR_MESSAGES.invalid;
+      const now = (options.now ?? new Date()).getTime();
+      if (when.getTime() < now) return SCHEDULED_FOR_MESSAGES.past;
+      if (when.getTime() > now + 24 * 3600_000) return SCHEDULED_FOR_MESSAGES.tooFar;
+      return null;
+    }
+    default:
+      return notify ? `unknown format ${format}` : null; // unknown standard formats are annotations
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+function* iterErrors(
+  schema: JsonSchema,
+  instance: unknown,
+  path: Array<string | number>,
+  options: ValidateOptions,
+): Generator<SchemaError> {
+  const error = (message: string, at: Array<string | number> = path): SchemaError => ({ path: at, message, schema });
+  for (const [keyword, spec] of Object.entries(schema)) {
+    switch (keyword) {
+      case 'type': {
+        const types = (Array.isArray(spec) ? spec : [spec]) as string[];
+        if (!types.some((t) => isType(instance, t))) {
+          yield error(`${pyRepr(instance)} is not of type ${types.map(pyRepr).join(', ')}`);
+        }
+        break;
+      }
+      case 'enum': {
+        const values = spec as unknown[];
+        if (!values.some((v) => deepEqual(v, instance))) yield error(`${pyRepr(instance)} is not one of ${pyRepr(values)}`);
+        break;
+      }
+      case 'const':
+        if (!deepEqual(spec, instance)) yield error(`${pyRepr(spec)} was expected`);
+        break;
+      case 'required':
+        if (isObject(instance)) {
+          for (const name of spec as string[]) {
+            if (!(name in instance)) yield error(`${pyRepr(name)} is a required property`);
+          }
+        }
+        break;
+      case 'properties':
+        if (isObject(instance)) {
+          for (const [name, sub] of Object.entries(spec as Record<string, JsonSchema>)) {
+            if (Object.hasOwn(instance, name)) yield* iterErrors(sub, instance[name], [...path, name], options);
+          }
+        }
+        break;
+      case 'additionalProperties':
+        if (isObject(instance)) {
+          const known = new Set(Object.keys(schema.properties ?? {}));
+          const extras = Object.keys(instance).filter((k) => !known.has(k));
+          if (spec === false && extras.length) {
+            const sorted = [...extras].sort();
+            yield error(
+              `Additional properties are not allowed (${sorted.map(pyRepr).join(', ')} ${sorted.length === 1 ? 'was' : 'were'} unexpected)`,
+            );
+          } else if (isObject(spec)) {
+            for (const name of extras) yield* iterErrors(spec as JsonSchema, instance[name], [...path, name], options);
+          }
+        }
+        break;
+      case 'items':
+        if (Array.isArray(instance) && isObject(spec)) {
+          for (let i = 0; i < instance.length; i++) yield* iterErrors(spec as JsonSchema, instance[i], [...path, i], options);
+        }
+        break;
+      case 'maxItems':
+        if (Array.isArray(instance) && instance.length > (spec as number)) yield error(`${pyRepr(instance)} is too long`);
+        break;
+      case 'maxLength':
+        if (typeof instance === 'string' && [...instance].length > (spec as number)) yield error(`${pyRepr(instance)} is too long`);
+        break;
+      case 'minLength':
+        if (typeof instance === 'string' && [...instance].length < (spec as number)) {
+          yield error(`${pyRepr(instance)} ${spec === 1 ? 'should be non-empty' : 'is too short'}`);
+        }
+        break;
+      case 'pattern':
+        if (typeof instance === 'string' && !new RegExp(spec as string, 'u').test(instance)) {
+          yield error(`${pyRepr(instance)} does not match ${pyRepr(spec)}`);
+        }
+        break;
+      case 'format':
+        if (typeof instance === 'string' && schema['x-notify-format'] === undefined) {
+          const message = checkFormat(spec as string, false, instance, options);
+          if (message !== null) yield error(message);
+        }
+        break;
+      case 'x-notify-format':
+        if (typeof instance === 'string') {
+          const message = checkFormat(spec as string, true, instance, options);
+          if (message !== null) yield error(message);
+        }
+        break;
+      default:
+        break; // annotations: title, description, examples, $schema, x-…
+    }
+  }
+}
+
+function formatError(e: SchemaError): string {
+  const custom = e.schema['x-validationMessage'];
+  if (typeof custom === 'string' && e.path.length) return `${e.path[0]} ${custom}`;
+  const text = e.path.length ? `${e.path[0]} ${e.message}` : e.message;
+  return text.replace(/'/g, '');
+}
+
+/** Notify's messages for everything wrong with `data`, de-duplicated, in jsonschema's order. */
+export function schemaErrors(schema: JsonSchema, data: unknown, options: ValidateOptions = {}): string[] {
+  const messages: string[] = [];
+  for (const e of iterErrors(schema, data, [], options)) {
+    const message = formatError(e);
+    if (!messages.includes(message)) messages.push(message);
+  }
+  return messages;
+}
+
+/** Returns `data` typed as T when valid; throws ValidationError (400) with every message otherwise. */
+export function validate<T>(schema: JsonSchema, data: unknown, options: ValidateOptions = {}): T {
+  const messages = schemaErrors(schema, data, options);
+  if (messages.length) throw new ValidationError(messages);
+  return data as T;
+}
+
+/**
+ * Turns a parsed query string (values string or string[]) into the shape a query schema
+ * describes: arrays for `type: "array"` properties, the first value for the rest.
+ */
+export function queryToObject(schema: JsonSchema, query: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    if (raw === undefined) continue;
+    const list = Array.isArray(raw) ? raw : [raw];
+    const sub = schema.properties?.[key];
+    const wantsArray = sub !== undefined && (sub.type === 'array' || (Array.isArray(sub.type) && sub.type.includes('array')));
+    out[key] = wantsArray ? list : list[0];
+  }
+  return out;
+}
