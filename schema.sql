@@ -91,7 +91,7 @@ begin
       offset 0
     ) b on true
   ), wanted as (
-    -- One change per notification (the last receipt of the batch wins); SPEC §3 decides what may move.
+    -- One change per notification (the last receipt of the batch wins); its current status decides what may move.
     select distinct on (f.nid) f.nid,
            case when f.status = 'permanent-failure' and f.soften and f.current_status = 'pending' then 'temporary-failure' else f.status end as new_status
     from found f
@@ -128,7 +128,7 @@ $_$;
 -- Name: FUNCTION apply_delivery_receipts(receipts jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) IS 'Applies provider delivery receipts, a JSON array of {reference, by_id (reference is our notification id; false: the provider''s own reference, e.g. SES message id), status (ours, already mapped), soften (firetext: a permanent failure without code on a pending row becomes temporary)}. SPEC §3: by id only created/sending/pending/sent/pending-virus-check rows move, by reference only sending/pending; anything else is ignored, so repeats are harmless. Returns per receipt: updated | duplicate | ignored | not-found.';
+COMMENT ON FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) IS 'Applies provider delivery receipts, a JSON array of {reference, by_id (reference is our notification id; false: the provider''s own reference, e.g. SES message id), status (ours, already mapped), soften (firetext: a permanent failure without code on a pending row becomes temporary)}. By id only created/sending/pending/sent/pending-virus-check rows move, by reference only sending/pending; anything else is ignored, so repeats are harmless. Returns per receipt: updated | duplicate | ignored | not-found.';
 
 
 --
@@ -296,7 +296,7 @@ $$;
 -- Name: FUNCTION collation_deadline(at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone) IS 'SPEC §5.3: the print run''s deadline for a collation run at `at`: today''s 17:30 London, or yesterday''s when run before 17:30.';
+COMMENT ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone) IS 'The print run''s deadline for a collation run at `at`: today''s 17:30 London, or yesterday''s when run before 17:30.';
 
 
 --
@@ -656,7 +656,7 @@ $$;
 -- Name: FUNCTION ensure_annual_billing(service_id uuid, financial_year_start integer); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.ensure_annual_billing(service_id uuid, financial_year_start integer) IS 'The annual_billing row of a service for a financial year (default: current), creating the SPEC §4.7 default when missing: GET free-sms-fragment-limit and the 1 April task call it. Years before 2016 or in the future are rejected (NTF01 No valid year provided) unless a row already exists.';
+COMMENT ON FUNCTION app_hidden.ensure_annual_billing(service_id uuid, financial_year_start integer) IS 'The annual_billing row of a service for a financial year (default: current), creating the default (app_private.create_default_annual_billing) when missing: GET free-sms-fragment-limit and the 1 April task call it. Years before 2016 or in the future are rejected (NTF01 No valid year provided) unless a row already exists.';
 
 
 --
@@ -767,7 +767,7 @@ $$;
 -- Name: FUNCTION letter_postage_code(postage text); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.letter_postage_code(postage text) IS 'SPEC §4.2 postage code used in letter PDF keys and print zip names: first 1, second (default) 2, economy ECONOMY, europe E, rest-of-world N.';
+COMMENT ON FUNCTION app_hidden.letter_postage_code(postage text) IS 'Postage code used in letter PDF keys and print zip names: first 1, second (default) 2, economy ECONOMY, europe E, rest-of-world N.';
 
 
 --
@@ -777,7 +777,7 @@ COMMENT ON FUNCTION app_hidden.letter_postage_code(postage text) IS 'SPEC §4.2 
 CREATE FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-  -- SPEC §4.2: the London date of created_at, the next day after the 17:30 cut-off.
+  -- The London date of created_at, the next day after the 17:30 cut-off.
   select ((created_at at time zone 'Europe/London') + interval '6 hours 30 minutes')::date
 $$;
 
@@ -786,7 +786,7 @@ $$;
 -- Name: FUNCTION letter_print_date(created_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) IS 'Print date of a letter (SPEC §4.2): its London date, or the next day when created at or after 17:30 London time.';
+COMMENT ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) IS 'Print date of a letter: its London date, or the next day when created at or after 17:30 London time.';
 
 
 --
@@ -1138,7 +1138,7 @@ $$;
 -- Name: FUNCTION archive_inbound_sms_batch(batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.archive_inbound_sms_batch(batch_size integer) IS 'One inbound SMS archival chunk (SPEC §5.2): up to batch_size texts past retention copied to inbound_sms_history without number/content (on conflict do nothing) and deleted. Returns rows moved; 0 when done.';
+COMMENT ON FUNCTION app_private.archive_inbound_sms_batch(batch_size integer) IS 'One inbound SMS archival chunk: up to batch_size texts past retention copied to inbound_sms_history without number/content (on conflict do nothing) and deleted. Returns rows moved; 0 when done.';
 
 
 --
@@ -1198,7 +1198,7 @@ begin
   -- keyset (service_id, created_at) from (after_service_id, after): per service an ordered
   -- range scan of ix_notifications_service_type_created_at up to its cutoff, so no row is
   -- read twice (no OFFSET, no re-scan of what earlier chunks left, e.g. letters in progress).
-  -- One service per job is SPEC's shape; here one call crosses services to fill the chunk.
+  -- Notify archives one service per job; here one call crosses services to fill the chunk.
   for svc in
     select s.id,
            app_public.london_midnight(app_public.london_date(now()) - coalesce(r.days_of_retention, 7)) as cutoff
@@ -1215,7 +1215,7 @@ begin
         and n.notification_type = v_type
         and n.created_at < svc.cutoff
         and (svc.id <> after_service_id or after_service_id is null or n.created_at >= after)
-        -- letters still in progress stay (SPEC §3); test-key rows go whatever their status
+        -- letters still in progress stay; test-key rows go whatever their status
         and not (v_type = 'letter' and n.key_type <> 'test'
                  and n.notification_status in ('created', 'sending', 'pending-virus-check'))
       order by n.created_at
@@ -1279,7 +1279,7 @@ $$;
 -- Name: FUNCTION archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) IS 'One archival chunk of a type (SPEC §5.1): the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the archived PDFs. Call again with those until archived + deleted_test = 0.';
+COMMENT ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) IS 'One archival chunk of a type: the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the archived PDFs. Call again with those until archived + deleted_test = 0.';
 
 
 --
@@ -1368,7 +1368,7 @@ $$;
 -- Name: FUNCTION claim_notifications(ids uuid[], lease interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). service_active = false: the service was deactivated, the caller records the row as failed (technical-failure, SPEC §3) without a provider call.';
+COMMENT ON FUNCTION app_private.claim_notifications(ids uuid[], lease interval) IS 'Claims notifications for hand-off to a provider by locking them (for update skip locked: two workers never claim the same row); nothing is written. Call it in a transaction that records every outcome with record_delivery_results before it commits: a worker that dies in between leaves the rows created, for the job''s retry or the replay task (providers are sent the notification id as reference, so they can drop a repeat). Rows still sending without sent_at after `lease` (claims written by earlier versions) are claimed again. Returns what the worker needs to build the message (personalisation decrypted). service_active = false: the service was deactivated, the caller records the row as failed (technical-failure) without a provider call.';
 
 
 --
@@ -1397,7 +1397,7 @@ $$;
 -- Name: FUNCTION complaint_callback(complaint_id uuid); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.complaint_callback(complaint_id uuid) IS 'Where to POST an email complaint and the documented body (SPEC §6.3: notification_id, complaint_id, reference, to, complaint_date).';
+COMMENT ON FUNCTION app_private.complaint_callback(complaint_id uuid) IS 'Where to POST an email complaint and the documented body (notification_id, complaint_id, reference, to, complaint_date).';
 
 
 --
@@ -1461,7 +1461,7 @@ $$;
 -- Name: FUNCTION create_default_annual_billing(service_id uuid, financial_year_start integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.create_default_annual_billing(service_id uuid, financial_year_start integer) IS 'SPEC §4.7 default row for a service and financial year, if missing: 0 when the service sent >= 300 000 chargeable SMS fragments last year, last year''s value when it was custom, else the default for its organisation type. No permission check: used by the new-service trigger and by app_hidden.ensure_annual_billing.';
+COMMENT ON FUNCTION app_private.create_default_annual_billing(service_id uuid, financial_year_start integer) IS 'Default annual_billing row for a service and financial year, if missing: 0 when the service sent >= 300 000 chargeable SMS fragments last year, last year''s value when it was custom, else the default for its organisation type. No permission check: used by the new-service trigger and by app_hidden.ensure_annual_billing.';
 
 
 --
@@ -1471,8 +1471,8 @@ COMMENT ON FUNCTION app_private.create_default_annual_billing(service_id uuid, f
 CREATE FUNCTION app_private.create_nightly_billing(day date, service_ids uuid[] DEFAULT NULL::uuid[]) RETURNS integer
     LANGUAGE sql
     AS $$
-  -- Constant columns are literals, never grouped (seed: > 50 % faster). Per type the
-  -- groups follow the spec; a final group by the primary key merges groups that map to
+  -- Constant columns are literals, never grouped (> 50 % faster than grouping them). Per type the
+  -- groups are Notify's; a final group by the primary key merges groups that map to
   -- the same key (two multipliers that round to the same int, letters whose sheets
   -- happen to price alike) so the upsert never touches a row twice.
   with b as materialized (
@@ -1514,7 +1514,7 @@ CREATE FUNCTION app_private.create_nightly_billing(day date, service_ids uuid[] 
     group by 1, 2, 3, 4, 5, 6
   ),
   letter as (
-    -- SPEC §4.2: rate by start_date <= London midnight of the day, crown (services without
+    -- Rate by start_date <= London midnight of the day, crown (services without
     -- the flag count as crown), sheets and postage (none -> second, the default), latest
     -- start first; 0 sheets cost 0. billable_units = sheets x letters.
     select g.template_id, g.service_id, 'letter'::text, 'dvla'::text, g.rate_multiplier, g.international,
@@ -1583,7 +1583,7 @@ CREATE FUNCTION app_private.create_nightly_notification_status(day date, notific
   -- at the same moment are counted exactly once. All services at once: the day's rows of
   -- the types are recomputed and compared with what ft already holds; groups that
   -- vanished (a letter moved from sending to delivered) are deleted and changed counts
-  -- upserted. Equivalent to SPEC's delete + insert per (day, type, service) in one
+  -- upserted. Equivalent to Notify's delete + insert per (day, type, service) in one
   -- transaction, but a re-run with unchanged data writes nothing (same created_at, no
   -- dead tuples). Services whose rows are only in ft (all archived and then changed) are
   -- covered because the fresh set comes from the view, not from notifications alone.
@@ -1674,7 +1674,7 @@ $$;
 -- Name: FUNCTION delivery_status_callback(notification_id uuid, status text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.delivery_status_callback(notification_id uuid, status text) IS 'Where to POST a notification''s status and the documented body (SPEC §6.3); no row when the service has no delivery_status callback or the notification is gone.';
+COMMENT ON FUNCTION app_private.delivery_status_callback(notification_id uuid, status text) IS 'Where to POST a notification''s status and the body Notify''s API documents; no row when the service has no delivery_status callback or the notification is gone.';
 
 
 --
@@ -1718,7 +1718,7 @@ $$;
 -- Name: FUNCTION deprioritise_provider(identifier text, reason text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.deprioritise_provider(identifier text, reason text) IS 'Failover after a provider error (SPEC §6.2): the provider loses 10 points, the other active ones of its channel gain 10 (clamped 0-100); skipped when fewer than two are active or any changed in the last minute. Each change is versioned into provider_details_history with the reason, by the Notify service user.';
+COMMENT ON FUNCTION app_private.deprioritise_provider(identifier text, reason text) IS 'Failover after a provider error: the provider loses 10 points, the other active ones of its channel gain 10 (clamped 0-100); skipped when fewer than two are active or any changed in the last minute. Each change is versioned into provider_details_history with the reason, by the Notify service user.';
 
 
 --
@@ -1831,7 +1831,7 @@ $$;
 -- Name: FUNCTION inbound_sms_callback(inbound_sms_id uuid); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.inbound_sms_callback(inbound_sms_id uuid) IS 'Where to forward a received text and the documented body (SPEC §6.3: id, source_number, destination_number, message, date_received).';
+COMMENT ON FUNCTION app_private.inbound_sms_callback(inbound_sms_id uuid) IS 'Where to forward a received text and the documented body (id, source_number, destination_number, message, date_received).';
 
 
 --
@@ -1851,7 +1851,7 @@ $$;
 -- Name: FUNCTION letter_pdf_key(reference text, postage text, created_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) IS 'S3 key of a letter''s PDF in the letters PDF bucket (SPEC §4.2): {print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF.';
+COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) IS 'S3 key of a letter''s PDF in the letters PDF bucket: {print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF.';
 
 
 --
@@ -1909,7 +1909,7 @@ $$;
 -- Name: FUNCTION letters_needing_attention(at timestamp with time zone, within interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_needing_attention(at timestamp with time zone, within interval) IS 'SPEC §5 alerts: live letters still created although created before the last print run''s deadline (app_hidden.collation_deadline), and letters pending-virus-check for more than 90 minutes, created within `within`; with the problem in words. Used by the check-letters task.';
+COMMENT ON FUNCTION app_private.letters_needing_attention(at timestamp with time zone, within interval) IS 'Letters to alert about: live letters still created although created before the last print run''s deadline (app_hidden.collation_deadline), and letters pending-virus-check for more than 90 minutes, created within `within`; with the problem in words. Used by the check-letters task.';
 
 
 --
@@ -1920,7 +1920,7 @@ CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  -- SPEC §5.3: created, live (normal key), PDF made (billable_units > 0), created before the
+  -- Created, live (normal key), PDF made (billable_units > 0), created before the
   -- deadline — any earlier day too, so stragglers go out — per postage, by service and created_at;
   -- read in keyset pages of batch_size.
   select n.id, n.service_id, s.organisation_id, coalesce(n.postage, 'second'), n.reference, n.created_at, n.billable_units,
@@ -1943,7 +1943,7 @@ $$;
 -- Name: FUNCTION letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'SPEC §5.3: letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys and postage codes; keyset pages (pass the last row''s id as after_id).';
+COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'Letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys and postage codes; keyset pages (pass the last row''s id as after_id).';
 
 
 --
@@ -1956,7 +1956,7 @@ CREATE FUNCTION app_private.process_letter_responses(lines text[]) RETURNS TABLE
     AS $$
 #variable_conflict use_column
 begin
-  -- SPEC §6.1: DVLA response lines `reference|Sent|pages|sorted`: Sent → delivered, anything else →
+  -- DVLA response lines `reference|Sent|pages|sorted`: Sent → delivered, anything else →
   -- temporary-failure. Only letters in sending move; unknown references are reported.
   return query
   with r as (
@@ -1984,7 +1984,7 @@ $$;
 -- Name: FUNCTION process_letter_responses(lines text[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.process_letter_responses(lines text[]) IS 'SPEC §6.1: applies the printer''s response lines (`reference|Sent|pages|sorted`): letters in sending become delivered (Sent) or temporary-failure (anything else). Returns per line the new status, ignored (not in sending) or not-found.';
+COMMENT ON FUNCTION app_private.process_letter_responses(lines text[]) IS 'Applies the printer''s response lines (`reference|Sent|pages|sorted`): letters in sending become delivered (Sent) or temporary-failure (anything else). Returns per line the new status, ignored (not in sending) or not-found.';
 
 
 --
@@ -2152,7 +2152,7 @@ $$;
 -- Name: FUNCTION record_delivery_results(results jsonb); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.record_delivery_results(results jsonb) IS 'Records what happened to claimed notifications, as a JSON array of {id, outcome: sent|retry|failed|simulated, provider, reference, billable_units, status}. sent keeps any status a receipt already set (a receipt may beat this call). billable_units are recorded even when the provider call failed (SPEC §4.1). A provider reference equal to the notification id (SMS providers) is not stored.';
+COMMENT ON FUNCTION app_private.record_delivery_results(results jsonb) IS 'Records what happened to claimed notifications, as a JSON array of {id, outcome: sent|retry|failed|simulated, provider, reference, billable_units, status}. sent keeps any status a receipt already set (a receipt may beat this call). billable_units are recorded even when the provider call failed. A provider reference equal to the notification id (SMS providers) is not stored.';
 
 
 --
@@ -2220,7 +2220,7 @@ $$;
 -- Name: FUNCTION record_letters_printed(ids uuid[], accepted boolean, provider text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted boolean, provider text) IS 'SPEC §5.3: collated letters the printer accepted go to sending (sent_by dvla, sent_at now); refused ones to technical-failure. Only created letters move.';
+COMMENT ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted boolean, provider text) IS 'Collated letters the printer accepted go to sending (sent_by dvla, sent_at now); refused ones to technical-failure. Only created letters move.';
 
 
 --
@@ -2267,7 +2267,7 @@ $$;
 -- Name: FUNCTION replay_created_notifications(older_than interval, lease interval, max_rows integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.replay_created_notifications(older_than interval, lease interval, max_rows integer) IS 'SPEC §5 replay: texts/emails still created older_than after creation (scheduled ones once due), and claims abandoned by a dead worker (sending, no sent_at, claimed more than lease ago), get a new delivery job. Each row is looked at in the first run after it turns older_than (app_private.scan_watermarks, ten minutes of overlap); graphile-worker retries each delivery job itself, this is the safety net. Returns the number re-queued.';
+COMMENT ON FUNCTION app_private.replay_created_notifications(older_than interval, lease interval, max_rows integer) IS 'Replay: texts/emails still created older_than after creation (scheduled ones once due), and claims abandoned by a dead worker (sending, no sent_at, claimed more than lease ago), get a new delivery job. Each row is looked at in the first run after it turns older_than (app_private.scan_watermarks, ten minutes of overlap); graphile-worker retries each delivery job itself, this is the safety net. Returns the number re-queued.';
 
 
 --
@@ -2284,7 +2284,7 @@ begin
   -- Live letters still without a PDF (created, billable_units 0) or still waiting for the scan
   -- (pending-virus-check) after `older_than`: one job per letter, keyed by it, so a letter that
   -- keeps failing has one job retrying, not one more every run. Letters are few: read through
-  -- (notification_type, created_at) over the last `within` (SPEC §5: letters print within 10 days).
+  -- (notification_type, created_at) over the last `within` (letters print within 10 days).
   select array_agg(row(x.task, json_build_object('ids', json_build_array(x.id)), null, null, null,
                        'replay:' || x.task || ':' || x.id, null, null)::graphile_worker.job_spec)
   into v_specs
@@ -2400,7 +2400,7 @@ $_$;
 -- Name: FUNCTION switch_providers_on_slow_delivery(window_size interval, slow_after interval, slow_ratio numeric, guard interval); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.switch_providers_on_slow_delivery(window_size interval, slow_after interval, slow_ratio numeric, guard interval) IS 'SPEC §6.2 slow delivery (REF, every minute): per active SMS provider, live texts created in the last window_size with a sent_at; slow = delivered after slow_after or still not delivered after it; a provider with slow_ratio or more slow texts loses 10 points, only when some but not all are slow and it has not changed within guard.';
+COMMENT ON FUNCTION app_private.switch_providers_on_slow_delivery(window_size interval, slow_after interval, slow_ratio numeric, guard interval) IS 'Slow delivery (every minute, as in Notify): per active SMS provider, live texts created in the last window_size with a sent_at; slow = delivered after slow_after or still not delivered after it; a provider with slow_ratio or more slow texts loses 10 points, only when some but not all are slow and it has not changed within guard.';
 
 
 --
@@ -2441,7 +2441,7 @@ $$;
 -- Name: FUNCTION tend_providers_back_to_middle(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tend_providers_back_to_middle() IS 'SPEC §6.2 tend back (every 5 minutes): when no SMS provider changed in the last hour, move each active one 10 points toward its resting point (mmg 51, firetext 49, others an equal share).';
+COMMENT ON FUNCTION app_private.tend_providers_back_to_middle() IS 'Tend back (every 5 minutes): when no SMS provider changed in the last hour, move each active one 10 points toward its resting point (mmg 51, firetext 49, others an equal share).';
 
 
 --
@@ -2678,7 +2678,7 @@ $$;
 -- Name: FUNCTION tg_organisation__nhs_branding(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_organisation__nhs_branding() IS 'BEFORE INSERT / UPDATE OF organisation_type on organisation: NHS organisations get the NHS email and letter branding at creation, and when they become NHS only if they have none (SPEC §2.2). Skipped when the branding rows are not loaded.';
+COMMENT ON FUNCTION app_private.tg_organisation__nhs_branding() IS 'BEFORE INSERT / UPDATE OF organisation_type on organisation: NHS organisations get the NHS email and letter branding at creation, and when they become NHS only if they have none. Skipped when the branding rows are not loaded.';
 
 
 --
@@ -2717,7 +2717,7 @@ $$;
 -- Name: FUNCTION tg_organisation__propagate(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_organisation__propagate() IS 'AFTER UPDATE on organisation: type and crown changes are copied to all its services (allowance and letter rates depend on them); a new default branding goes to services that have none (SPEC §2.2).';
+COMMENT ON FUNCTION app_private.tg_organisation__propagate() IS 'AFTER UPDATE on organisation: type and crown changes are copied to all its services (allowance and letter rates depend on them); a new default branding goes to services that have none.';
 
 
 --
@@ -2743,7 +2743,7 @@ $$;
 -- Name: FUNCTION tg_services__defaults(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_services__defaults() IS 'AFTER INSERT trigger _500_service_defaults on services: default service permissions (REF set incl. upload_letters) and the annual_billing row for the current financial year, which billing assumes exists. In a trigger so services inserted by any path (default data, tests) get them.';
+COMMENT ON FUNCTION app_private.tg_services__defaults() IS 'AFTER INSERT trigger _500_service_defaults on services: default service permissions (Notify''s set, upload_letters included) and the annual_billing row for the current financial year, which billing assumes exists. In a trigger so services inserted by any path (default data, tests) get them.';
 
 
 --
@@ -2875,7 +2875,7 @@ $$;
 -- Name: FUNCTION tg_users__email_access_validated(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_users__email_access_validated() IS 'BEFORE INSERT on users: a new user has just proved access to their email (invitation link / creation), whatever the caller passed (SPEC §2.2).';
+COMMENT ON FUNCTION app_private.tg_users__email_access_validated() IS 'BEFORE INSERT on users: a new user has just proved access to their email (invitation link / creation), whatever the caller passed.';
 
 
 --
@@ -2949,7 +2949,7 @@ $$;
 -- Name: FUNCTION timeout_notifications(older_than interval, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.timeout_notifications(older_than interval, batch_size integer) IS 'SPEC §3 timeout: up to batch_size texts/emails still sending or pending 72 h after creation become temporary-failure (the status trigger queues their callbacks). Returns the number changed; the task calls it until fewer than batch_size, one transaction per batch. Reads only rows created since the previous complete run (app_private.scan_watermarks, one hour of overlap).';
+COMMENT ON FUNCTION app_private.timeout_notifications(older_than interval, batch_size integer) IS 'Delivery timeout: up to batch_size texts/emails still sending or pending 72 h after creation become temporary-failure (the status trigger queues their callbacks). Returns the number changed; the task calls it until fewer than batch_size, one transaction per batch. Reads only rows created since the previous complete run (app_private.scan_watermarks, one hour of overlap).';
 
 
 --
@@ -3041,7 +3041,7 @@ $$;
 -- Name: FUNCTION upsert_system_template(id uuid, name text, template_type text, subject text, content text, service_id uuid, created_by_id uuid, hidden boolean, postage text); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.upsert_system_template(id uuid, name text, template_type text, subject text, content text, service_id uuid, created_by_id uuid, hidden boolean, postage text) IS 'Apply a system template from sql/default-data.sql (SPEC §4.13): insert when missing, update only when wording or settings differ, so the version and a history row are added only for a real change and reruns write nothing.';
+COMMENT ON FUNCTION app_private.upsert_system_template(id uuid, name text, template_type text, subject text, content text, service_id uuid, created_by_id uuid, hidden boolean, postage text) IS 'Apply a system template from sql/default-data.sql: insert when missing, update only when wording or settings differ, so the version and a history row are added only for a real change and reruns write nothing.';
 
 
 --
@@ -3108,7 +3108,7 @@ $$;
 -- Name: FUNCTION usage_rows(service_ids uuid[], financial_year integer, notification_types text[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.usage_rows(service_ids uuid[], financial_year integer, notification_types text[]) IS 'SPEC §4.6 building block: one row per ft_billing row of the services in the financial year with chargeable units, free allowance used (SMS window over the year, ROWS frame), charged units and cost. Callers check permissions.';
+COMMENT ON FUNCTION app_private.usage_rows(service_ids uuid[], financial_year integer, notification_types text[]) IS 'Building block of the usage reports: one row per ft_billing row of the services in the financial year with chargeable units, free allowance used (SMS window over the year, ROWS frame), charged units and cost. Callers check permissions.';
 
 
 --
@@ -3429,7 +3429,7 @@ $$;
 -- Name: FUNCTION annual_billing_for_year(service_id uuid, financial_year_start integer); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.annual_billing_for_year(service_id uuid, financial_year_start integer) IS 'GET free-sms-fragment-limit for a year (default current): the annual_billing row, created with the SPEC §4.7 default when missing. Set it with set_annual_billing.';
+COMMENT ON FUNCTION app_public.annual_billing_for_year(service_id uuid, financial_year_start integer) IS 'GET free-sms-fragment-limit for a year (default current): the annual_billing row, created with the default (app_private.create_default_annual_billing) when missing. Set it with set_annual_billing.';
 
 
 --
@@ -3756,7 +3756,7 @@ $_$;
 -- Name: FUNCTION create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean) IS 'Create a service in one transaction (SPEC §2.2): creator on the team with every permission but platform_admin; organisation explicit or by the creator''s email domain (type and crown copied, default or NHS branding); count_as_live = not creator.platform_admin; default SMS sender GOVUK; default service permissions or exactly the given list; annual billing for the current year (trigger). NTF02 "Duplicate service name ''<n>''" also for an email_from clash. Security definer: a user may create services for themselves only.';
+COMMENT ON FUNCTION app_public.create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean) IS 'Create a service in one transaction: creator on the team with every permission but platform_admin; organisation explicit or by the creator''s email domain (type and crown copied, default or NHS branding); count_as_live = not creator.platform_admin; default SMS sender GOVUK; default service permissions or exactly the given list; annual billing for the current year (trigger). NTF02 "Duplicate service name ''<n>''" also for an email_from clash. Security definer: a user may create services for themselves only.';
 
 
 --
@@ -4231,7 +4231,7 @@ $$;
 -- Name: FUNCTION returned_letter_summary(service_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.returned_letter_summary(service_id uuid) IS 'Dashboard summary of returned letters: how many were reported in the last 7 London days and when the latest report was (null if never). Its own cheap query (seed 000).';
+COMMENT ON FUNCTION app_public.returned_letter_summary(service_id uuid) IS 'Dashboard summary of returned letters: how many were reported in the last 7 London days and when the latest report was (null if never). Its own cheap query.';
 
 
 --
@@ -4399,7 +4399,7 @@ $$;
 -- Name: FUNCTION service_annual_usage_for_year(service_id uuid, financial_year integer); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.service_annual_usage_for_year(service_id uuid, financial_year integer) IS 'A service''s usage totals for a financial year per type and rate (SPEC §4.6 annual). Same columns as service_usage_for_year without month and postage.';
+COMMENT ON FUNCTION app_public.service_annual_usage_for_year(service_id uuid, financial_year integer) IS 'A service''s usage totals for a financial year per type and rate. Same columns as service_usage_for_year without month and postage.';
 
 
 --
@@ -4499,7 +4499,7 @@ CREATE TABLE app_public.service_callback_api (
 --
 
 COMMENT ON TABLE app_public.service_callback_api IS '@behavior -insert
-Where a service wants delivery receipts, complaints, returned letters and inbound texts POSTed. One table for all types (REF kept inbound in service_inbound_api; see that view). Set through set_service_callback_api, which encrypts the token. Versioned.';
+Where a service wants delivery receipts, complaints, returned letters and inbound texts POSTed. One table for all types (Notify kept inbound in service_inbound_api; see that view). Set through set_service_callback_api, which encrypts the token. Versioned.';
 
 
 --
@@ -4581,7 +4581,7 @@ $$;
 -- Name: FUNCTION template_last_used(template_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.template_last_used(template_id uuid) IS 'When a template was last used by a non-test notification: the newest created_at in notifications, else the London midnight of its latest day in ft_notification_status, else null (SPEC §4.8).';
+COMMENT ON FUNCTION app_public.template_last_used(template_id uuid) IS 'When a template was last used by a non-test notification: the newest created_at in notifications, else the London midnight of its latest day in ft_notification_status, else null.';
 
 
 --
@@ -4782,7 +4782,7 @@ $$;
 -- Name: FUNCTION update_user_password(user_id uuid, password text, validated_email_access boolean); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.update_user_password(user_id uuid, password text, validated_email_access boolean) IS 'Set a user''s password (plain text in, bcrypt hash stored). validated_email_access = true when the reset came through the emailed link while logged out, which proves email access (SPEC §2.2). Self or platform admin.';
+COMMENT ON FUNCTION app_public.update_user_password(user_id uuid, password text, validated_email_access boolean) IS 'Set a user''s password (plain text in, bcrypt hash stored). validated_email_access = true when the reset came through the emailed link while logged out, which proves email access. Self or platform admin.';
 
 
 --
@@ -4818,7 +4818,7 @@ $$;
 -- Name: FUNCTION user_verified_email_code(user_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record a sign-in completed with an emailed code/link: new session, failed count reset, and email_access_validated_at = now (SPEC §2.2).';
+COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record a sign-in completed with an emailed code/link: new session, failed count reset, and email_access_validated_at = now (the code proves access to the address).';
 
 
 --
@@ -5335,7 +5335,7 @@ CREATE TABLE app_public.job_status (
 --
 
 COMMENT ON TABLE app_public.job_status IS '@behavior -insert -update -delete
-Lifecycle of a CSV job (REF values plus HEAD''s finished all notifications created).';
+Lifecycle of a CSV job (Notify''s values, finished all notifications created included).';
 
 
 --
@@ -5520,7 +5520,7 @@ CREATE TABLE app_public.notification_status_types (
 --
 
 COMMENT ON TABLE app_public.notification_status_types IS '@behavior -insert -update -delete
-The 14 notification statuses of SPEC §3 (failed is deprecated but still readable).';
+The 14 notification statuses of Notify (failed is deprecated but still readable).';
 
 
 --
@@ -5615,7 +5615,7 @@ COMMENT ON COLUMN app_public.notifications.billable_units IS 'SMS fragments or l
 --
 
 COMMENT ON COLUMN app_public.notifications.notification_status IS '@behavior +filterBy +orderBy
-SPEC §3 status. Not indexed on purpose (the delivery updates that change it stay HOT): filter it together with service_id or notification_type and a created_at range.';
+Delivery status (one of notification_status_types). Not indexed on purpose (the delivery updates that change it stay HOT): filter it together with service_id or notification_type and a created_at range.';
 
 
 --
@@ -5923,7 +5923,7 @@ CREATE TABLE app_public.service_callback_type (
 --
 
 COMMENT ON TABLE app_public.service_callback_type IS '@behavior -insert -update -delete
-Kinds of callback a service can register (inbound_sms replaces REF''s service_inbound_api table).';
+Kinds of callback a service can register (inbound_sms replaces Notify''s service_inbound_api table).';
 
 
 --
@@ -6012,7 +6012,7 @@ CREATE VIEW app_public.service_inbound_api WITH (security_invoker='true') AS
 --
 
 COMMENT ON VIEW app_public.service_inbound_api IS '@behavior -insert -update -delete
-REF-compatible view of inbound SMS callbacks (decision SPEC §2.4: one callback table, this view for compatibility).';
+Notify-compatible view of inbound SMS callbacks: service_callback_api holds every callback type in one table, and this view keeps the shape of Notify''s service_inbound_api table.';
 
 
 --
@@ -6046,7 +6046,7 @@ CREATE TABLE app_public.service_permission_types (
 --
 
 COMMENT ON TABLE app_public.service_permission_types IS '@behavior -insert -update -delete
-What a service may do (REF list plus HEAD''s sms_to_uk_landlines).';
+What a service may do (Notify''s permissions, sms_to_uk_landlines included).';
 
 
 --

@@ -1,5 +1,5 @@
 --------------------------------------------------------------------------------
--- Default data (SPEC §4.13): applied by the app at every start, in one transaction, as the owner.
+-- Default data: applied by the app at every start, in one transaction, as the owner.
 --
 -- Idempotent: every statement is an upsert that writes only when the row differs, so a rerun
 -- changes nothing and an edit here updates the rows on the next start. System templates go
@@ -9,7 +9,7 @@
 -- Lookup enumerations (statuses, key types, ...) are not here: they are part of the schema.
 --------------------------------------------------------------------------------
 
--- Providers (SPEC §2.8, §6). Local stubs are active so a fresh install delivers to the
+-- Providers. Local stubs are active so a fresh install delivers to the
 -- simulators; the real providers are present but inactive until configured and switched on.
 -- priority and active are runtime state (failover, admins) once a row exists: they are set
 -- on first insert only, so a restart never undoes a switch-over. Names and capabilities follow
@@ -31,7 +31,7 @@ on conflict (identifier) do update
   where (provider_details.display_name, provider_details.notification_type, provider_details.supports_international)
         is distinct from (excluded.display_name, excluded.notification_type, excluded.supports_international);
 
--- SMS rates, £ per fragment, from London midnight (SPEC §2.8; 2016/17 rows omitted).
+-- SMS rates, £ per fragment, from London midnight (2016/17 rows omitted).
 insert into app_public.rates (valid_from, rate, notification_type)
 select app_public.london_midnight(v.d), v.rate, 'sms'
 from (values
@@ -63,7 +63,7 @@ on conflict (start_date, sheet_count, crown, post_class) do update
   set rate = excluded.rate, end_date = excluded.end_date
   where (letter_rates.rate, letter_rates.end_date) is distinct from (excluded.rate, excluded.end_date);
 
--- Default free SMS allowance by organisation type and financial year (SPEC §2.9).
+-- Default free SMS allowance by organisation type and financial year.
 insert into app_public.default_annual_allowance (valid_from_financial_year_start, organisation_type, allowance, notification_type)
 select y.year, t.organisation_type, y.allowance, 'sms'
 from (values

@@ -1,6 +1,6 @@
 // In-process cache of what the v2 API reads on every request: a service with its keys,
 // permissions, senders, reply-to addresses, letter contacts and trial-mode recipients, and the
-// templates. Entries live at most `ttlMs`; triggers on the cached tables send
+// templates. Entries live at most `ttlMs`; triggers (app_private.tg__notify_cache) send
 // pg_notify('notify_cache', {"table", "service_id", "id"}) on every change, and a dedicated
 // LISTEN connection evicts the entry at once (a revoked key stops working within milliseconds).
 //
