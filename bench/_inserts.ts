@@ -11,7 +11,9 @@ const connections = Number(process.env.CONNECTIONS ?? 50);
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
 await admin.query('drop table if exists bench_inserts');
-await admin.query('create table bench_inserts (like app_public.notifications including defaults including indexes including storage)');
+await admin.query(
+  'create table bench_inserts (like app_public.notifications including defaults including indexes including storage)',
+);
 await admin.end();
 
 const sql = {
@@ -45,4 +47,6 @@ await pool.query('drop table bench_inserts');
 await pool.end();
 latencies.sort((a, b) => a - b);
 const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-process.stdout.write(`${JSON.stringify({ inserted: latencies.length, duration: elapsed, p50: at(0.5), p99: at(0.99) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ inserted: latencies.length, duration: elapsed, p50: at(0.5), p99: at(0.99) })}\n`,
+);

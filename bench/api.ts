@@ -59,7 +59,12 @@ function child<T>(script: string, env: Record<string, string>): Promise<T> {
   });
 }
 
-function load(url: string, body: string, auth?: { serviceId: string; secret: string }, duration = DURATION): Promise<LoadResult> {
+function load(
+  url: string,
+  body: string,
+  auth?: { serviceId: string; secret: string },
+  duration = DURATION,
+): Promise<LoadResult> {
   return child<LoadResult>('_load.ts', {
     URL: url,
     BODY: body,
@@ -75,13 +80,15 @@ const name = `bench_api_${crypto.randomBytes(4).toString('hex')}`;
 await withClient(cluster.rootUrl, (c) => c.query(`create database ${name} template ${cluster.template}`));
 const url = withDatabase(cluster.rootUrl, name);
 // STATS=1: per-function timings (pg_stat_user_functions) and per-table writes after the run.
-if (process.env.STATS) await withClient(cluster.rootUrl, (c) => c.query(`alter database ${name} set track_functions = 'all'`));
-if (process.env.EXPLAIN_MS) await withClient(cluster.rootUrl, async (c) => {
-  await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
-  await c.query(`alter database ${name} set auto_explain.log_min_duration = ${Number(process.env.EXPLAIN_MS)}`);
-  await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
-  if (process.env.EXPLAIN_ANALYZE) await c.query(`alter database ${name} set auto_explain.log_analyze = on`);
-});
+if (process.env.STATS)
+  await withClient(cluster.rootUrl, (c) => c.query(`alter database ${name} set track_functions = 'all'`));
+if (process.env.EXPLAIN_MS)
+  await withClient(cluster.rootUrl, async (c) => {
+    await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+    await c.query(`alter database ${name} set auto_explain.log_min_duration = ${Number(process.env.EXPLAIN_MS)}`);
+    await c.query(`alter database ${name} set auto_explain.log_nested_statements = on`);
+    if (process.env.EXPLAIN_ANALYZE) await c.query(`alter database ${name} set auto_explain.log_analyze = on`);
+  });
 // PRE_SQL='...': run SQL in the fresh database first (experiments: an index dropped, a setting changed).
 if (process.env.PRE_SQL) await withClient(url, (c) => c.query(process.env.PRE_SQL!));
 const ownerPool = new pg.Pool({ connectionString: url, max: 20 });
@@ -91,11 +98,16 @@ const cleanup: Array<() => Promise<unknown>> = [];
 try {
   const one = async (sql: string, params: unknown[] = []) => (await ownerPool.query(sql, params)).rows[0];
   const user = await one(`select id from app_public.create_user('bench@example.gov.uk', 'Bench', '07700900123')`);
-  const service = await one(`select id from app_public.create_service('Bench service', $1, restricted => false)`, [user.id]);
+  const service = await one(`select id from app_public.create_service('Bench service', $1, restricted => false)`, [
+    user.id,
+  ]);
   // Room for the whole run: the default 3,000 requests per minute would stop the bench after 0.6 s.
   await one('update app_public.services set rate_limit = 100000000 where id = $1', [service.id]);
   const key = await one(`select * from app_public.create_api_key($1, 'bench', 'normal')`, [service.id]);
-  const template = await one(`select id from app_public.create_template($1, 'sms', 'Bench', 'Hello ((name)), your code is ((code))')`, [service.id]);
+  const template = await one(
+    `select id from app_public.create_template($1, 'sms', 'Bench', 'Hello ((name)), your code is ((code))')`,
+    [service.id],
+  );
   const { secret } = parseApiKey(key.key);
 
   const batcher = new CreateBatcher(ownerPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
@@ -121,15 +133,27 @@ try {
     cleanup.push(() => stub.close());
     stubUrl = stub.url;
   } else {
-    const stubProc = spawn(process.execPath, [...(process.env.STUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(projectRoot, 'bench', '_stub.ts')], {
-      env: { ...process.env, PLATFORM_URL: `http://127.0.0.1:${port}`, RECEIPT_DELAY_MS: String(receiptDelayMs) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const stubProc = spawn(
+      process.execPath,
+      [...(process.env.STUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(projectRoot, 'bench', '_stub.ts')],
+      {
+        env: { ...process.env, PLATFORM_URL: `http://127.0.0.1:${port}`, RECEIPT_DELAY_MS: String(receiptDelayMs) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     stubUrl = await new Promise<string>((resolve, reject) => {
-      stubProc.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString().split('\n')[0]) as { url: string }).url));
+      stubProc.stdout.once('data', (d: Buffer) =>
+        resolve((JSON.parse(d.toString().split('\n')[0]) as { url: string }).url),
+      );
       stubProc.once('exit', (code) => reject(new Error(`stub provider exited with ${code}`)));
     });
-    cleanup.push(() => new Promise((r) => { stubProc.once('exit', r); stubProc.kill('SIGTERM'); }));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          stubProc.once('exit', r);
+          stubProc.kill('SIGTERM');
+        }),
+    );
   }
   configureProviders({ SMS_STUB_URL: `${stubUrl}/sms` });
   // NO_WORKER=1 measures the API alone (for comparison; the headline figure runs the worker).
@@ -137,22 +161,41 @@ try {
   if (process.env.WORKER_PROCESS && !process.env.NO_WORKER) {
     // WORKER_NODE_ARGS='--cpu-prof …': Node options for the worker process (profiling).
     const nodeArgs = process.env.WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const workerProc = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'), url, String(config().WORKER_CONCURRENCY), 'all'], {
-      env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const workerProc = spawn(
+      process.execPath,
+      [
+        ...nodeArgs,
+        path.join(projectRoot, 'test', 'delivery', 'worker-child.ts'),
+        url,
+        String(config().WORKER_CONCURRENCY),
+        'all',
+      ],
+      {
+        env: { ...process.env, SMS_STUB_URL: `${stubUrl}/sms` },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       workerProc.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       workerProc.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
-    cleanup.push(() => new Promise((r) => { workerProc.once('exit', r); workerProc.kill(); }));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          workerProc.once('exit', r);
+          workerProc.kill();
+        }),
+    );
   } else if (!process.env.NO_WORKER) {
     const runner = await startWorker({ pgPool: workerPool, concurrency: config().WORKER_CONCURRENCY, crontab: false });
     cleanup.push(() => runner.stop());
   }
 
   const bare = Fastify({ logger: false });
-  bare.post('/json', async (request) => ({ ok: true, got: (request.body as { template_id?: string }).template_id ?? null }));
+  bare.post('/json', async (request) => ({
+    ok: true,
+    got: (request.body as { template_id?: string }).template_id ?? null,
+  }));
   await bare.listen({ port: 0, host: '127.0.0.1' });
   cleanup.push(() => bare.close());
   const barePort = (bare.server.address() as { port: number }).port;
@@ -186,11 +229,21 @@ try {
   // indexes, what a plain insert-per-request API would be bounded by on the same host.
   const inserts = process.env.NO_BASELINE
     ? null
-    : await child<{ inserted: number; duration: number; p50: number; p99: number }>('_inserts.ts', { DATABASE_URL: url, DURATION: String(DURATION), CONNECTIONS: String(CONNECTIONS) });
+    : await child<{ inserted: number; duration: number; p50: number; p99: number }>('_inserts.ts', {
+        DATABASE_URL: url,
+        DURATION: String(DURATION),
+        CONNECTIONS: String(CONNECTIONS),
+      });
 
   const accepted = api['2xx'] / api.duration;
   const baseRate = base['2xx'] / base.duration;
-  const jobs = Number((await one(`select count(*) from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'deliver-sms'`)).count);
+  const jobs = Number(
+    (
+      await one(
+        `select count(*) from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'deliver-sms'`,
+      )
+    ).count,
+  );
   const line = (label: string, r: LoadResult, rate: number) =>
     `${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(3)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
   process.stdout.write(
@@ -209,18 +262,22 @@ try {
       // Requests still in flight when autocannon stops are committed but not counted as 2xx.
       `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
       `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch (one transaction each); deliver-sms jobs queued ${jobs}`,
-      `API process: event loop ${(elu.utilization * 100).toFixed(0)} % busy, CPU ${((cpu.user + cpu.system) / 1000 / (elu.idle + elu.active)).toFixed(2)} cores, ${(((cpu.user + cpu.system) / 1000) / Math.max(api['2xx'], 1) * 1000).toFixed(0)} µs CPU per accepted request`,
+      `API process: event loop ${(elu.utilization * 100).toFixed(0)} % busy, CPU ${((cpu.user + cpu.system) / 1000 / (elu.idle + elu.active)).toFixed(2)} cores, ${(((cpu.user + cpu.system) / 1000 / Math.max(api['2xx'], 1)) * 1000).toFixed(0)} µs CPU per accepted request`,
       '',
     ].join('\n'),
   );
   if (process.env.STATS) {
-    const fns = await ownerPool.query(`select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
+    const fns =
+      await ownerPool.query(`select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
       from pg_stat_user_functions order by total_time desc limit 25`);
     console.table(fns.rows);
-    const tabs = await ownerPool.query(`select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan, idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
+    const tabs =
+      await ownerPool.query(`select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan, idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
       from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read + coalesce(idx_tup_fetch, 0) > 1000 order by coalesce(idx_tup_fetch, 0) + seq_tup_read desc limit 12`);
     console.table(tabs.rows);
-    const db = await ownerPool.query(`select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`);
+    const db = await ownerPool.query(
+      `select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`,
+    );
     console.table(db.rows);
   }
   const mode = process.env.NO_WORKER
@@ -234,10 +291,15 @@ try {
   }
   if (inserts) {
     const insertRate = inserts.inserted / inserts.duration;
-    recordFigure('api', figure, { name: 'single-row inserts, raw pg', value: insertRate, unit: 'rows/s' }, {
-      ratio: INSERTS_TARGET,
-      better: 'higher',
-    });
+    recordFigure(
+      'api',
+      figure,
+      { name: 'single-row inserts, raw pg', value: insertRate, unit: 'rows/s' },
+      {
+        ratio: INSERTS_TARGET,
+        better: 'higher',
+      },
+    );
   }
   check(
     api['2xx'] > 0 && api.non2xx === 0 && api.errors === 0,

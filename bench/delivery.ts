@@ -42,16 +42,27 @@ try {
   const sms = await startStubProvider({ channel: 'sms', platformUrl, receiptDelayMs: 0 });
   configureProviders({ SMS_STUB_URL: `${sms.url}/sms` });
 
-  const user = await one(`select id from app_public.create_user(email_address => 'bench@dept.gov.uk', name => 'Bench', mobile_number => '07700900123')`);
-  const svc = await one(`select id from app_public.create_service(name => 'Bench', user_id => $1, restricted => false)`, [user.id]);
-  const tpl = await one(`select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B', content => 'Hello ((name)), your code is ((code))')`, [svc.id]);
+  const user = await one(
+    `select id from app_public.create_user(email_address => 'bench@dept.gov.uk', name => 'Bench', mobile_number => '07700900123')`,
+  );
+  const svc = await one(
+    `select id from app_public.create_service(name => 'Bench', user_id => $1, restricted => false)`,
+    [user.id],
+  );
+  const tpl = await one(
+    `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B', content => 'Hello ((name)), your code is ((code))')`,
+    [svc.id],
+  );
 
   out(`${N} notifications, ${BATCH} per job, worker concurrency ${CONCURRENCY}`);
 
   // Baseline: N no-op jobs through the same queue and worker settings.
   const noopRunner = await startWorker({ pgPool: pool, concurrency: CONCURRENCY, crontab: false, only: ['noop'] });
   let t0 = performance.now();
-  await pool.query(`select graphile_worker.add_jobs(array(select row('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec from generate_series(1, $1)))`, [N]);
+  await pool.query(
+    `select graphile_worker.add_jobs(array(select row('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec from generate_series(1, $1)))`,
+    [N],
+  );
   const queued = async () => (await one(`select count(*)::int as n from graphile_worker.jobs`)).n as number;
   await waitUntil('no-op jobs', async () => (await queued()) === 0, LIMIT_MS);
   const noopMs = performance.now() - t0;
@@ -70,20 +81,32 @@ try {
   t0 = performance.now();
   await pool.query(`select app_hidden.enqueue_delivery(array(select id from app_public.notifications), $1)`, [BATCH]);
   let handedMs = 0;
-  await waitUntil('delivery', async () => {
-    const r = await one(`select count(*) filter (where notification_status = 'delivered')::int as delivered, count(*) filter (where sent_at is not null)::int as sent from app_public.notifications`);
-    if (!handedMs && r.sent === N) handedMs = performance.now() - t0;
-    return r.delivered === N;
-  }, LIMIT_MS);
+  await waitUntil(
+    'delivery',
+    async () => {
+      const r = await one(
+        `select count(*) filter (where notification_status = 'delivered')::int as delivered, count(*) filter (where sent_at is not null)::int as sent from app_public.notifications`,
+      );
+      if (!handedMs && r.sent === N) handedMs = performance.now() - t0;
+      return r.delivered === N;
+    },
+    LIMIT_MS,
+  );
   const deliveryMs = performance.now() - t0;
   await runner.stop();
   await sms.close();
   await app.close();
 
   const rate = (ms: number) => Math.round((N * 1000) / ms);
-  out(`no-op jobs:                       ${rate(noopMs).toLocaleString('en-GB')} jobs/s (${(noopMs / 1000).toFixed(2)} s)`);
-  out(`handed to provider (sent_at set): ${rate(handedMs).toLocaleString('en-GB')} notifications/s (${(handedMs / 1000).toFixed(2)} s)`);
-  out(`created → delivered (receipts):   ${rate(deliveryMs).toLocaleString('en-GB')} notifications/s (${(deliveryMs / 1000).toFixed(2)} s)`);
+  out(
+    `no-op jobs:                       ${rate(noopMs).toLocaleString('en-GB')} jobs/s (${(noopMs / 1000).toFixed(2)} s)`,
+  );
+  out(
+    `handed to provider (sent_at set): ${rate(handedMs).toLocaleString('en-GB')} notifications/s (${(handedMs / 1000).toFixed(2)} s)`,
+  );
+  out(
+    `created → delivered (receipts):   ${rate(deliveryMs).toLocaleString('en-GB')} notifications/s (${(deliveryMs / 1000).toFixed(2)} s)`,
+  );
   const met = quick ? 'quick mode, not compared' : rate(deliveryMs) >= 2000 ? 'met' : 'NOT met';
   out(`ratio delivered / no-op jobs:     ${(noopMs / deliveryMs).toFixed(2)}  (target ≥ 2,000 texts/s: ${met})`);
   out(`provider: ${sms.stats.accepted} accepted, ${sms.stats.duplicates} repeats, ${sms.stats.receiptsSent} receipts`);

@@ -98,10 +98,18 @@ try {
   const firstFacts = await factsDigest();
   let rerun = 0;
   for (const day of info.days) {
-    rerun += await time(`select app_private.create_nightly_billing($1::date), app_private.create_nightly_notification_status($1::date)`, [day]);
+    rerun += await time(
+      `select app_private.create_nightly_billing($1::date), app_private.create_nightly_notification_status($1::date)`,
+      [day],
+    );
   }
-  const facts = (await c.query(`select (select count(*) from app_public.ft_billing where bst_date between $1 and $2)::int as b,
-                                       (select count(*) from app_public.ft_notification_status)::int as s`, [lo, hi])).rows[0];
+  const facts = (
+    await c.query(
+      `select (select count(*) from app_public.ft_billing where bst_date between $1 and $2)::int as b,
+                                       (select count(*) from app_public.ft_notification_status)::int as s`,
+      [lo, hi],
+    )
+  ).rows[0];
   out(`  facts: ${facts.b} ft_billing rows, ${facts.s} ft_notification_status rows; idempotent rerun ${secs(rerun)}`);
   check(facts.b > 0 && facts.s > 0, 'the nightly facts have rows');
   const rerunFacts = await factsDigest();
@@ -109,10 +117,13 @@ try {
 
   // 2. Yearly usage: ours (window over the year) vs a plain aggregate of the same rows.
   await c.query('analyze app_public.ft_billing');
-  const svcBase = await median(RUNS,
+  const svcBase = await median(
+    RUNS,
     `select date_trunc('month', bst_date), notification_type, rate, postage, sum(billable_units * rate_multiplier), sum(notifications_sent)
      from app_public.ft_billing where service_id = $1 and bst_date between make_date($2, 4, 1) and make_date($2 + 1, 3, 31)
-     group by 1, 2, 3, 4`, [info.serviceId, info.financialYear]);
+     group by 1, 2, 3, 4`,
+    [info.serviceId, info.financialYear],
+  );
   const svcOurs = await median(RUNS, `select * from app_public.service_usage_for_year($1, $2)`, [
     info.serviceId,
     info.financialYear,
@@ -125,17 +136,24 @@ try {
     target: '≤ 20 ms',
     ratio: lower(22),
   });
-  const orgBase = await median(RUNS,
+  const orgBase = await median(
+    RUNS,
     `select f.service_id, sum(f.billable_units * f.rate_multiplier), sum(f.notifications_sent)
      from app_public.ft_billing f join app_public.services s on s.id = f.service_id
      where s.organisation_id = $1 and not s.restricted and f.notification_type = 'sms'
        and f.bst_date between make_date($2, 4, 1) and make_date($2 + 1, 3, 31)
-     group by 1`, [info.organisationId, info.financialYear]);
+     group by 1`,
+    [info.organisationId, info.financialYear],
+  );
   const orgOurs = await median(RUNS, `select * from app_public.organisation_sms_usage_for_year($1, $2)`, [
     info.organisationId,
     info.financialYear,
   ]);
-  const live = (await c.query(`select count(*)::int as n from app_public.services where organisation_id = $1 and not restricted`, [info.organisationId])).rows[0].n;
+  const live = (
+    await c.query(`select count(*)::int as n from app_public.services where organisation_id = $1 and not restricted`, [
+      info.organisationId,
+    ])
+  ).rows[0].n;
   results.push({
     what: `organisation_sms_usage_for_year (${live} live services, full year)`,
     baseline: 'a plain aggregate of the same rows',
@@ -144,11 +162,15 @@ try {
     target: '≤ 20 ms',
     ratio: lower(5.4),
   });
-  const ftRows = (await c.query(`select count(*)::int as n from app_public.ft_billing where service_id = $1`, [info.serviceId])).rows[0].n;
+  const ftRows = (
+    await c.query(`select count(*)::int as n from app_public.ft_billing where service_id = $1`, [info.serviceId])
+  ).rows[0].n;
   out(`  usage: the busy service has ${ftRows} ft_billing rows this year`);
 
   // 3. Archival: one insert…select + delete (rolled back, then vacuumed) vs our chunks.
-  const viewBefore = (await c.query(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)).rows[0].n;
+  const viewBefore = (
+    await c.query(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)
+  ).rows[0].n;
   const cond = `n.created_at < (select cutoff from app_public.services s left join app_public.service_data_retention r
                    on r.service_id = s.id and r.notification_type = n.notification_type,
                    lateral (select app_public.london_midnight(app_public.london_date(now()) - coalesce(r.days_of_retention, 7)) as cutoff) x
@@ -184,8 +206,16 @@ try {
       let afterService: string | null = null;
       let after: Date | string = '-infinity';
       for (;;) {
-        const r: pg.QueryResult<{ archived: number; deleted_test: number; last_service_id: string; last_created_at: Date }> =
-          await archivePool.query(`select * from app_private.archive_notifications_batch($1, 50000, $2, $3)`, [type, afterService, after]);
+        const r: pg.QueryResult<{
+          archived: number;
+          deleted_test: number;
+          last_service_id: string;
+          last_created_at: Date;
+        }> = await archivePool.query(`select * from app_private.archive_notifications_batch($1, 50000, $2, $3)`, [
+          type,
+          afterService,
+          after,
+        ]);
         const b = r.rows[0];
         if (b.archived + b.deleted_test === 0) break;
         archived += b.archived;
@@ -206,9 +236,13 @@ try {
     target: '≤ 10 s',
     ratio: lower(0.55),
   });
-  const viewAfter = (await c.query(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)).rows[0].n;
+  const viewAfter = (
+    await c.query(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)
+  ).rows[0].n;
   const left = (await c.query(`select count(*)::int as n from app_public.notifications`)).rows[0].n;
-  out(`  archival: ${archived} archived + ${deleted} test-key rows deleted (baseline moved ${baseDeleted}); ${left} left (letters in progress); view ${viewBefore} → ${viewAfter}`);
+  out(
+    `  archival: ${archived} archived + ${deleted} test-key rows deleted (baseline moved ${baseDeleted}); ${left} left (letters in progress); view ${viewBefore} → ${viewAfter}`,
+  );
   check(archived > 0 && deleted > 0, 'archival archived rows and deleted test-key rows');
   check(archived + deleted === baseDeleted, 'archival moved the rows the one-statement baseline moves');
   check(viewAfter === viewBefore, 'every archived row is still in notifications_all_time_view');
@@ -217,7 +251,10 @@ try {
   // Facts again, now that the rows are in notification_history.
   let hist = 0;
   for (const day of info.days) {
-    hist += await time(`select app_private.create_nightly_billing($1::date), app_private.create_nightly_notification_status($1::date)`, [day]);
+    hist += await time(
+      `select app_private.create_nightly_billing($1::date), app_private.create_nightly_notification_status($1::date)`,
+      [day],
+    );
   }
   out(`  nightly facts for the 10 days from notification_history: ${secs(hist)}`);
   const histFacts = await factsDigest();

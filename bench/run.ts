@@ -90,7 +90,12 @@ try {
 }
 
 const figures: Figure[] = fs.existsSync(figuresFile)
-  ? fs.readFileSync(figuresFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Figure)
+  ? fs
+      .readFileSync(figuresFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Figure)
   : [];
 fs.rmSync(figuresFile, { force: true });
 const took = ((Date.now() - started) / 1000).toFixed(1);

@@ -17,27 +17,36 @@ export interface SeedInfo {
   financialYear: number;
 }
 
-export async function seedLifecycle(url: string, rows = 1_000_000, log: (m: string) => void = () => undefined): Promise<SeedInfo> {
+export async function seedLifecycle(
+  url: string,
+  rows = 1_000_000,
+  log: (m: string) => void = () => undefined,
+): Promise<SeedInfo> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     const q = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows;
     const t0 = Date.now();
-    const [user] = await q(`select id from app_public.create_user(email_address => 'bench@example.gov.uk', name => 'Bench', mobile_number => '07700900123')`);
+    const [user] = await q(
+      `select id from app_public.create_user(email_address => 'bench@example.gov.uk', name => 'Bench', mobile_number => '07700900123')`,
+    );
     const orgs: string[] = [];
     for (let i = 1; i <= 5; i++) {
-      const [o] = await q(`select id from app_public.create_organisation($1, $2)`, [`Bench org ${i}`, i % 2 ? 'central' : 'local']);
+      const [o] = await q(`select id from app_public.create_organisation($1, $2)`, [
+        `Bench org ${i}`,
+        i % 2 ? 'central' : 'local',
+      ]);
       orgs.push(o.id);
     }
-    await q(`create table if not exists public.bench_services (idx int primary key, service_id uuid, sms uuid, email uuid, letter uuid)`);
+    await q(
+      `create table if not exists public.bench_services (idx int primary key, service_id uuid, sms uuid, email uuid, letter uuid)`,
+    );
     await q(`truncate public.bench_services`);
     for (let i = 0; i < 100; i++) {
-      const [s] = await q(`select id from app_public.create_service(name => $1, user_id => $2, organisation_id => $3, restricted => $4)`, [
-        `Bench service ${i}`,
-        user.id,
-        orgs[i % 5],
-        i % 10 === 9,
-      ]);
+      const [s] = await q(
+        `select id from app_public.create_service(name => $1, user_id => $2, organisation_id => $3, restricted => $4)`,
+        [`Bench service ${i}`, user.id, orgs[i % 5], i % 10 === 9],
+      );
       const ids: string[] = [];
       for (const type of ['sms', 'email', 'letter']) {
         const [tpl] = await q(
@@ -118,7 +127,9 @@ export async function seedLifecycle(url: string, rows = 1_000_000, log: (m: stri
     await q(`vacuum analyze app_public.notifications`);
     await q(`vacuum analyze app_public.ft_billing`);
     await q(`analyze`);
-    const days = (await q(`select (app_public.london_date(now()) - g)::text as d from generate_series(17, 8, -1) g`)).map((r) => r.d as string);
+    const days = (
+      await q(`select (app_public.london_date(now()) - g)::text as d from generate_series(17, 8, -1) g`)
+    ).map((r) => r.d as string);
     const [busy] = await q(
       `select b.service_id, s.organisation_id from public.bench_services b join app_public.services s on s.id = b.service_id
        where not s.restricted order by b.idx limit 1`,

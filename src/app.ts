@@ -54,11 +54,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) return reply.status(err.statusCode).send(err.toBody());
     const fe = err as FastifyError;
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.statusCode === 400) {
-      const message = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Invalid JSON supplied in POST data' : fe.message.includes('JSON') ? 'Invalid JSON supplied in POST data' : fe.message;
+    if (
+      fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ||
+      fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      fe.statusCode === 400
+    ) {
+      const message =
+        fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'Invalid JSON supplied in POST data'
+          : fe.message.includes('JSON')
+            ? 'Invalid JSON supplied in POST data'
+            : fe.message;
       return reply.status(400).send(errorBody(400, 'BadRequestError', message));
     }
-    if (fe.statusCode === 413) return reply.status(413).send(errorBody(413, 'BadRequestError', 'Request entity too large'));
+    if (fe.statusCode === 413)
+      return reply.status(413).send(errorBody(413, 'BadRequestError', 'Request entity too large'));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody(fe.statusCode, 'BadRequestError', fe.message));
     }

@@ -46,12 +46,18 @@ function callbackCommand(callbackType: string, summary: string): Command {
     options: {
       service: { type: 'string', required: true, describe: 'service id' },
       url: { type: 'string', required: true, describe: 'https URL (http only for localhost / 127.0.0.1)' },
-      'bearer-token': { type: 'string', required: true, describe: 'token sent as Authorization: Bearer (at least 10 characters)' },
+      'bearer-token': {
+        type: 'string',
+        required: true,
+        describe: 'token sent as Authorization: Bearer (at least 10 characters)',
+      },
     },
     async run(db, o) {
-      const row = await one(db, 'select * from app_public.set_service_callback_api(service_id => $1, callback_type => $2, url => $3, bearer_token => $4)', [
-        uuidOpt(o, 'service'), callbackType, o.url, o['bearer-token'],
-      ]);
+      const row = await one(
+        db,
+        'select * from app_public.set_service_callback_api(service_id => $1, callback_type => $2, url => $3, bearer_token => $4)',
+        [uuidOpt(o, 'service'), callbackType, o.url, o['bearer-token']],
+      );
       return pick(row, 'id', 'service_id', 'callback_type', 'url', 'version', 'updated_at');
     },
   };
@@ -62,12 +68,29 @@ export const commands: Record<string, Command> = {
     summary: 'Create an organisation',
     options: {
       name: { type: 'string', required: true, describe: 'organisation name (unique)' },
-      type: { type: 'string', required: true, describe: 'central|local|nhs_central|nhs_local|nhs_gp|emergency_service|school_or_college|other' },
+      type: {
+        type: 'string',
+        required: true,
+        describe: 'central|local|nhs_central|nhs_local|nhs_gp|emergency_service|school_or_college|other',
+      },
       crown: { type: 'string', describe: 'true|false (default: from the type)' },
     },
     async run(db, o) {
-      const crown = o.crown === undefined ? null : o.crown === 'true' ? true : o.crown === 'false' ? false : (() => { throw new UsageError('--crown must be true or false'); })();
-      return one(db, 'select * from app_public.create_organisation(name => $1, organisation_type => $2, crown => $3)', [o.name, o.type, crown]);
+      const crown =
+        o.crown === undefined
+          ? null
+          : o.crown === 'true'
+            ? true
+            : o.crown === 'false'
+              ? false
+              : (() => {
+                  throw new UsageError('--crown must be true or false');
+                })();
+      return one(db, 'select * from app_public.create_organisation(name => $1, organisation_type => $2, crown => $3)', [
+        o.name,
+        o.type,
+        crown,
+      ]);
     },
   },
   'create-user': {
@@ -87,7 +110,17 @@ export const commands: Record<string, Command> = {
         'select * from app_public.create_user(email_address => $1, name => $2, mobile_number => $3, platform_admin => $4, auth_type => $5, password => $6)',
         [o.email, o.name, str(o.mobile), Boolean(o['platform-admin']), authType, str(o.password)],
       );
-      return pick(row, 'id', 'name', 'email_address', 'mobile_number', 'auth_type', 'platform_admin', 'state', 'created_at');
+      return pick(
+        row,
+        'id',
+        'name',
+        'email_address',
+        'mobile_number',
+        'auth_type',
+        'platform_admin',
+        'state',
+        'created_at',
+      );
     },
   },
   'create-service': {
@@ -101,7 +134,11 @@ export const commands: Record<string, Command> = {
       live: { type: 'boolean', describe: 'create the service live (not restricted/trial)' },
     },
     async run(db, o) {
-      const permissions = str(o.permissions)?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
+      const permissions =
+        str(o.permissions)
+          ?.split(',')
+          .map((p) => p.trim())
+          .filter(Boolean) ?? null;
       return one(
         db,
         'select * from app_public.create_service(name => $1, user_id => $2, organisation_id => $3, email_from => $4, permissions => $5, restricted => $6)',
@@ -117,8 +154,13 @@ export const commands: Record<string, Command> = {
       type: { type: 'string', required: true, describe: 'normal|team|test' },
     },
     async run(db, o) {
-      if (!['normal', 'team', 'test'].includes(String(o.type))) throw new UsageError('--type must be normal, team or test');
-      return one(db, 'select * from app_public.create_api_key(service_id => $1, name => $2, key_type => $3)', [uuidOpt(o, 'service'), o.name, o.type]);
+      if (!['normal', 'team', 'test'].includes(String(o.type)))
+        throw new UsageError('--type must be normal, team or test');
+      return one(db, 'select * from app_public.create_api_key(service_id => $1, name => $2, key_type => $3)', [
+        uuidOpt(o, 'service'),
+        o.name,
+        o.type,
+      ]);
     },
   },
   'create-template': {
@@ -133,11 +175,20 @@ export const commands: Record<string, Command> = {
       'letter-contact': { type: 'string', describe: 'letter contact block id' },
     },
     async run(db, o) {
-      if (!['sms', 'email', 'letter'].includes(String(o.type))) throw new UsageError('--type must be sms, email or letter');
+      if (!['sms', 'email', 'letter'].includes(String(o.type)))
+        throw new UsageError('--type must be sms, email or letter');
       const row = await one(
         db,
         'select * from app_public.create_template(service_id => $1, template_type => $2, name => $3, content => $4, subject => $5, postage => $6, letter_contact_id => $7)',
-        [uuidOpt(o, 'service'), o.type, o.name, o.content, str(o.subject), str(o.postage), uuidOpt(o, 'letter-contact')],
+        [
+          uuidOpt(o, 'service'),
+          o.type,
+          o.name,
+          o.content,
+          str(o.subject),
+          str(o.postage),
+          uuidOpt(o, 'letter-contact'),
+        ],
       );
       return pick(row, 'id', 'version');
     },
@@ -152,7 +203,12 @@ export const commands: Record<string, Command> = {
       'letter-contact': { type: 'string', describe: 'letter contact block id' },
     },
     async run(db, o) {
-      if (o.name === undefined && o.content === undefined && o.subject === undefined && o['letter-contact'] === undefined) {
+      if (
+        o.name === undefined &&
+        o.content === undefined &&
+        o.subject === undefined &&
+        o['letter-contact'] === undefined
+      ) {
         throw new UsageError('nothing to update: give at least one of --name, --content, --subject, --letter-contact');
       }
       const row = await one(
@@ -172,9 +228,11 @@ export const commands: Record<string, Command> = {
       'inbound-number': { type: 'string', describe: 'inbound number to link' },
     },
     run: (db, o) =>
-      one(db, 'select * from app_public.add_sms_sender(service_id => $1, sms_sender => $2, is_default => $3, inbound_number => $4)', [
-        uuidOpt(o, 'service'), o.sender, Boolean(o.default), str(o['inbound-number']),
-      ]),
+      one(
+        db,
+        'select * from app_public.add_sms_sender(service_id => $1, sms_sender => $2, is_default => $3, inbound_number => $4)',
+        [uuidOpt(o, 'service'), o.sender, Boolean(o.default), str(o['inbound-number'])],
+      ),
   },
   'add-email-reply-to': {
     summary: 'Add an email reply-to address to a service',
@@ -185,7 +243,9 @@ export const commands: Record<string, Command> = {
     },
     run: (db, o) =>
       one(db, 'select * from app_public.add_email_reply_to(service_id => $1, email_address => $2, is_default => $3)', [
-        uuidOpt(o, 'service'), o.email, Boolean(o.default),
+        uuidOpt(o, 'service'),
+        o.email,
+        Boolean(o.default),
       ]),
   },
   'add-letter-contact': {
@@ -197,7 +257,9 @@ export const commands: Record<string, Command> = {
     },
     run: (db, o) =>
       one(db, 'select * from app_public.add_letter_contact(service_id => $1, contact_block => $2, is_default => $3)', [
-        uuidOpt(o, 'service'), o['contact-block'], Boolean(o.default),
+        uuidOpt(o, 'service'),
+        o['contact-block'],
+        Boolean(o.default),
       ]),
   },
   'add-inbound-number': {
@@ -206,7 +268,11 @@ export const commands: Record<string, Command> = {
       number: { type: 'string', required: true, describe: 'the number texts are received on' },
       service: { type: 'string', required: true, describe: 'service id' },
     },
-    run: (db, o) => one(db, 'select * from app_public.add_inbound_number(number => $1, service_id => $2)', [o.number, uuidOpt(o, 'service')]),
+    run: (db, o) =>
+      one(db, 'select * from app_public.add_inbound_number(number => $1, service_id => $2)', [
+        o.number,
+        uuidOpt(o, 'service'),
+      ]),
   },
   'receive-sms': {
     summary: 'Record a received text for the service owning an inbound number',
@@ -216,12 +282,22 @@ export const commands: Record<string, Command> = {
       content: { type: 'string', required: true, describe: 'message text' },
     },
     async run(db, o) {
-      const row = await one(db, 'select * from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3)', [o.to, o.from, o.content]);
+      const row = await one(
+        db,
+        'select * from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3)',
+        [o.to, o.from, o.content],
+      );
       return pick(row, 'id', 'service_id', 'notify_number', 'user_number', 'created_at');
     },
   },
-  'set-delivery-callback': callbackCommand('delivery_status', 'Set the URL a service’s delivery statuses are POSTed to'),
-  'set-inbound-callback': callbackCommand('inbound_sms', 'Set the URL a service’s received text messages are POSTed to'),
+  'set-delivery-callback': callbackCommand(
+    'delivery_status',
+    'Set the URL a service’s delivery statuses are POSTed to',
+  ),
+  'set-inbound-callback': callbackCommand(
+    'inbound_sms',
+    'Set the URL a service’s received text messages are POSTed to',
+  ),
   'issue-admin-token': {
     summary: 'Print a JWT for /graphql acting as a user',
     options: {
@@ -230,7 +306,10 @@ export const commands: Record<string, Command> = {
     },
     async run(db, o) {
       const id = uuidOpt(o, 'user');
-      const { rows } = await db.query<{ platform_admin: boolean }>('select platform_admin from app_public.users where id = $1', [id]);
+      const { rows } = await db.query<{ platform_admin: boolean }>(
+        'select platform_admin from app_public.users where id = $1',
+        [id],
+      );
       if (!rows[0]) throw new UsageError(`user ${id} not found`);
       const token = issueAdminToken(config().ADMIN_JWT_SECRET, id!, rows[0].platform_admin, str(o.expires) ?? '12h');
       return { token, user_id: id, platform_admin: rows[0].platform_admin };
@@ -255,7 +334,8 @@ export const commands: Record<string, Command> = {
         }
       }
       const timeout = o.timeout === undefined ? 600 : Number(o.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+      if (!Number.isFinite(timeout) || timeout <= 0)
+        throw new UsageError('--timeout must be a positive number of seconds');
       try {
         const outcome = await runTask(ctx.url, name, payload, timeout * 1000);
         if (outcome.status === 'failed') process.exitCode = 1;
@@ -294,7 +374,9 @@ function print(result: unknown, json: boolean) {
   }
   if (result && typeof result === 'object' && !Array.isArray(result)) {
     for (const [k, v] of Object.entries(result)) {
-      process.stdout.write(`${k}: ${v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
+      process.stdout.write(
+        `${k}: ${v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`,
+      );
     }
   } else {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -331,8 +413,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(usage(name));
       return 0;
     }
-    const missing = Object.entries(command.options).filter(([k, s]) => s.required && (values[k] === undefined || values[k] === ''));
-    if (missing.length) throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${missing.map(([k]) => `--${k}`).join(', ')}`);
+    const missing = Object.entries(command.options).filter(
+      ([k, s]) => s.required && (values[k] === undefined || values[k] === ''),
+    );
+    if (missing.length)
+      throw new UsageError(
+        `missing required option${missing.length > 1 ? 's' : ''}: ${missing.map(([k]) => `--${k}`).join(', ')}`,
+      );
   } catch (e) {
     process.stderr.write(`notify ${name}: ${(e as Error).message}\n${usage(name)}`);
     return 2;

@@ -23,8 +23,8 @@ const server = z.object({
     .enum(['development', 'production', 'test'])
     .default('development')
     .describe(
-      '`production` turns GraphiQL off, requires ADMIN_JWT_SECRET and stops worker tasks falling back '
-        + 'to the local S3 server.',
+      '`production` turns GraphiQL off, requires ADMIN_JWT_SECRET and stops worker tasks falling back ' +
+        'to the local S3 server.',
     ),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
   PORT: port.default(6011).describe('Port the HTTP server listens on.'),
@@ -49,8 +49,8 @@ const logging = z.object({
     .enum(['auto', 'pretty', 'json'])
     .default('auto')
     .describe(
-      'Log lines as JSON (for files and log collectors) or pretty-printed (pino-pretty) for people. '
-        + '`auto`: pretty when standard output is a terminal, JSON otherwise.',
+      'Log lines as JSON (for files and log collectors) or pretty-printed (pino-pretty) for people. ' +
+        '`auto`: pretty when standard output is a terminal, JSON otherwise.',
     ),
 });
 
@@ -61,8 +61,8 @@ const database = z.object({
   AUTH_DATABASE_URL: postgresUrl
     .optional()
     .describe(
-      'Connection used by the HTTP server (role notify_authenticator). '
-        + 'Unset: DATABASE_URL (or the embedded server) with AUTHENTICATOR_PASSWORD.',
+      'Connection used by the HTTP server (role notify_authenticator). ' +
+        'Unset: DATABASE_URL (or the embedded server) with AUTHENTICATOR_PASSWORD.',
     ),
   AUTHENTICATOR_PASSWORD: z
     .string()
@@ -99,9 +99,7 @@ const worker = z.object({
     .min(1)
     .max(100)
     .default(8)
-    .describe(
-      'Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing).',
-    ),
+    .describe('Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing).'),
 });
 
 const s3 = z.object({
@@ -110,8 +108,8 @@ const s3 = z.object({
     .url()
     .optional()
     .describe(
-      'S3 (or compatible) endpoint. Unset: `npm start` runs a local S3 server (s3rver) on S3_LOCAL_PORT; '
-        + 'set it in production.',
+      'S3 (or compatible) endpoint. Unset: `npm start` runs a local S3 server (s3rver) on S3_LOCAL_PORT; ' +
+        'set it in production.',
     ),
   S3_REGION: z.string().min(1).default('eu-west-2').describe('S3 region.'),
   S3_ACCESS_KEY_ID: z.string().min(1).default('S3RVER').describe('S3 access key.'),
@@ -145,8 +143,8 @@ const emails = z.object({
     .url()
     .optional()
     .describe(
-      'Base of the download links put in emails for file attachments (served by this server at `/d/…`). '
-        + 'Unset: `https://documents.<NOTIFY_EMAIL_DOMAIN>`.',
+      'Base of the download links put in emails for file attachments (served by this server at `/d/…`). ' +
+        'Unset: `https://documents.<NOTIFY_EMAIL_DOMAIN>`.',
     ),
   DOCUMENT_DOWNLOAD_BUCKET: z
     .string()
@@ -190,8 +188,8 @@ const providers = z.object({
     .min(16)
     .optional()
     .describe(
-      'Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …` '
-        + 'or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).',
+      'Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …` ' +
+        'or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).',
     ),
   MMG_URL: z.string().url().optional().describe('Endpoint of the MMG SMS provider (identifier mmg).'),
   MMG_API_KEY: z.string().default('').describe('MMG credentials, sent as `Authorization: Basic …`.'),
@@ -230,8 +228,8 @@ const delivery = z.object({
     .max(1000)
     .default(50)
     .describe(
-      'Messages claimed, sent and recorded in one transaction (row locks held while providers answer). '
-        + 'A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.',
+      'Messages claimed, sent and recorded in one transaction (row locks held while providers answer). ' +
+        'A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.',
     ),
   DELIVERY_CHUNKS_IN_FLIGHT: z.coerce
     .number()
@@ -240,9 +238,9 @@ const delivery = z.object({
     .max(100)
     .default(2)
     .describe(
-      'Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that '
-        + 'start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE '
-        + 'messages). 0 = never merged (each job its own chunks).',
+      'Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that ' +
+        'start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE ' +
+        'messages). 0 = never merged (each job its own chunks).',
     ),
   DELIVERY_PROVIDER_BATCH: z.coerce
     .number()
@@ -262,12 +260,7 @@ const callbacks = z.object({
     .min(1)
     .default(5)
     .describe('Calls to a service that failed for good in a row before its callback URL is suspended.'),
-  CALLBACK_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .default(5000)
-    .describe('Timeout of one call to a service.'),
+  CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout of one call to a service.'),
 });
 
 const simulators = z.object({

@@ -44,7 +44,12 @@ async function archiveType(type: 'sms' | 'email' | 'letter', batchSize: number, 
   let deleted = 0;
   for (;;) {
     const { rows } = await helpers.withPgClient((c) =>
-      c.query<Batch>('select * from app_private.archive_notifications_batch($1, $2, $3, $4)', [type, batchSize, afterService, after]),
+      c.query<Batch>('select * from app_private.archive_notifications_batch($1, $2, $3, $4)', [
+        type,
+        batchSize,
+        afterService,
+        after,
+      ]),
     );
     const b = rows[0];
     if (b.archived + b.deleted_test === 0) break;

@@ -53,7 +53,14 @@ const collateLetters: Task = async (_payload, helpers) => {
     const ids = zip.letters.map((l) => l.id);
     let accepted = true;
     try {
-      await s3.send(new PutObjectCommand({ Bucket: cfg.LETTERS_PRINT_BUCKET, Key: name, Body: zipSync(zip.files, { level: 0 }), ContentType: 'application/zip' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: cfg.LETTERS_PRINT_BUCKET,
+          Key: name,
+          Body: zipSync(zip.files, { level: 0 }),
+          ContentType: 'application/zip',
+        }),
+      );
     } catch (e) {
       accepted = false;
       helpers.logger.error(`printer refused ${name}: ${(e as Error).message}`);
@@ -68,10 +75,12 @@ const collateLetters: Task = async (_payload, helpers) => {
 
   let after: Letter | null = null;
   for (;;) {
-    const page: Letter[] = (await helpers.query<Letter>(
-      'select * from app_private.letters_to_collate($1, $2, 10000)',
-      [deadline, after?.id ?? null],
-    )).rows;
+    const page: Letter[] = (
+      await helpers.query<Letter>('select * from app_private.letters_to_collate($1, $2, 10000)', [
+        deadline,
+        after?.id ?? null,
+      ])
+    ).rows;
     if (page.length === 0) break;
     for (const letter of page) {
       const bytes = await objectBytes(s3, cfg.LETTERS_PDF_BUCKET, letter.pdf_key);
@@ -79,7 +88,8 @@ const collateLetters: Task = async (_payload, helpers) => {
         helpers.logger.warn(`letter ${letter.id}: no PDF at ${letter.pdf_key}, left for the next run`);
         continue;
       }
-      const sameZip = zip && zip.letters[0].service_id === letter.service_id && zip.letters[0].postage === letter.postage;
+      const sameZip =
+        zip && zip.letters[0].service_id === letter.service_id && zip.letters[0].postage === letter.postage;
       if (!sameZip || zip!.letters.length >= MAX_FILES || zip!.bytes + bytes.length > MAX_BYTES) await flush();
       zip ??= { letters: [], files: {}, bytes: 0 };
       zip.letters.push(letter);

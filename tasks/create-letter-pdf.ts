@@ -26,7 +26,10 @@ const createLetterPdf: Task = async (payload, helpers) => {
   const results: LetterPdfResult[] = [];
   for (const row of rows) {
     const personalisation = row.personalisation ? (JSON.parse(row.personalisation) as Personalisation) : {};
-    const letter = renderLetter({ subject: row.template_subject ?? '', content: row.template_content }, personalisation);
+    const letter = renderLetter(
+      { subject: row.template_subject ?? '', content: row.template_content },
+      personalisation,
+    );
     const { bytes, pages } = await renderLetterPdf({
       addressLines: letter.addressLines,
       contactBlock: row.contact_block,
@@ -40,7 +43,12 @@ const createLetterPdf: Task = async (payload, helpers) => {
       continue;
     }
     await processS3().send(
-      new PutObjectCommand({ Bucket: config().LETTERS_PDF_BUCKET, Key: row.pdf_key, Body: bytes, ContentType: 'application/pdf' }),
+      new PutObjectCommand({
+        Bucket: config().LETTERS_PDF_BUCKET,
+        Key: row.pdf_key,
+        Body: bytes,
+        ContentType: 'application/pdf',
+      }),
     );
     results.push({ id: row.id, sheets: sheetsFor(pages), status: null });
   }

@@ -1,7 +1,12 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 
-const Payload = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() });
+const Payload = z.object({
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+});
 
 /**
  * ft_billing. Payload `{"day": "YYYY-MM-DD"}` rebuilds that London day;

@@ -2,8 +2,14 @@ import type { Task } from 'graphile-worker';
 import { z } from 'zod';
 
 const Payload = z.object({
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  notification_types: z.array(z.enum(['sms', 'email', 'letter'])).nonempty().optional(),
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  notification_types: z
+    .array(z.enum(['sms', 'email', 'letter']))
+    .nonempty()
+    .optional(),
 });
 
 /**
@@ -22,7 +28,10 @@ const createNightlyNotificationStatus: Task = async (payload, helpers) => {
   }
   const types = notification_types ?? ['sms', 'email', 'letter'];
   const { rows } = await helpers.withPgClient((c) =>
-    c.query<{ n: number }>('select app_private.create_nightly_notification_status($1::date, $2::text[]) as n', [day, types]),
+    c.query<{ n: number }>('select app_private.create_nightly_notification_status($1::date, $2::text[]) as n', [
+      day,
+      types,
+    ]),
   );
   helpers.logger.info(`ft_notification_status ${day} (${types.join(', ')}): ${rows[0].n} groups`);
 };

@@ -13,7 +13,10 @@ const processLetterResponses: Task = async (payload, helpers) => {
     helpers.logger.error('payload must be {"lines": ["REFERENCE|Sent|pages|sorted", ...]}');
     return;
   }
-  const { rows } = await helpers.query<{ reference: string; outcome: string }>('select * from app_private.process_letter_responses($1::text[])', [parsed.data.lines]);
+  const { rows } = await helpers.query<{ reference: string; outcome: string }>(
+    'select * from app_private.process_letter_responses($1::text[])',
+    [parsed.data.lines],
+  );
   const unknown = rows.filter((r) => r.outcome === 'not-found').map((r) => r.reference);
   if (unknown.length) helpers.logger.warn(`printer response for unknown letters: ${unknown.slice(0, 20).join(', ')}`);
 };

@@ -1,7 +1,14 @@
 import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
-import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor, type LetterPdfResult } from '../src/letters/letters.ts';
+import {
+  lettersToMake,
+  pdfFileName,
+  recordLetterPdfs,
+  scanLetterPdf,
+  sheetsFor,
+  type LetterPdfResult,
+} from '../src/letters/letters.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
@@ -40,7 +47,11 @@ const scanLetter: Task = async (payload, helpers) => {
       results.push({ id: row.id, sheets: sheetsFor(outcome.pages), status: 'created' });
     } else {
       helpers.logger.warn(`letter ${row.id}: ${outcome.status} (${outcome.reason})`);
-      results.push({ id: row.id, sheets: outcome.status === 'validation-failed' && outcome.pages ? sheetsFor(outcome.pages) : 0, status: outcome.status });
+      results.push({
+        id: row.id,
+        sheets: outcome.status === 'validation-failed' && outcome.pages ? sheetsFor(outcome.pages) : 0,
+        status: outcome.status,
+      });
     }
   }
   await recordLetterPdfs(helpers, results);

@@ -8,7 +8,10 @@ import { sendCallback } from '../src/delivery/callbacks.ts';
 const task: Task = async (payload, helpers) => {
   const { id, status } = payload as { id?: string; status?: string };
   if (typeof id !== 'string') return;
-  await sendCallback(helpers, { sql: 'select * from app_private.delivery_status_callback($1, $2)', params: [id, status ?? null] });
+  await sendCallback(helpers, {
+    sql: 'select * from app_private.delivery_status_callback($1, $2)',
+    params: [id, status ?? null],
+  });
 };
 
 export default task;

@@ -8,7 +8,11 @@ const task: Task = async (payload, helpers) => {
   const batchSize = Number((payload as { batch_size?: number } | null)?.batch_size ?? 100_000);
   let total = 0;
   for (;;) {
-    const n = await helpers.withPgClient(async (c) => (await c.query<{ n: number }>('select app_private.timeout_notifications(batch_size => $1) as n', [batchSize])).rows[0].n);
+    const n = await helpers.withPgClient(
+      async (c) =>
+        (await c.query<{ n: number }>('select app_private.timeout_notifications(batch_size => $1) as n', [batchSize]))
+          .rows[0].n,
+    );
     total += n;
     if (n < batchSize) break;
   }

@@ -89,7 +89,8 @@ for (let i = 0; i < lines.length; i++) {
     }
   }
 }
-if (failures.length) process.stdout.write(`\nFailures:\n${failures.join('\n\n')}\n\n(full TAP output: .tap/last-run.tap)\n`);
+if (failures.length)
+  process.stdout.write(`\nFailures:\n${failures.join('\n\n')}\n\n(full TAP output: .tap/last-run.tap)\n`);
 // NOTIFY_TEST_KEEP_PG=1 leaves the test server running (for several runs at once).
 if (!process.env.NOTIFY_TEST_KEEP_PG) await cluster.server?.stop();
 if (code !== 0 && failed === 0) failed = 1;

@@ -31,7 +31,13 @@ t.test('unknown routes and methods answer in Notify’s error shape', async (t) 
 t.test('an unexpected failure is a 500 in Notify’s shape, and /_status says when the database is down', async (t) => {
   const dead = new pg.Pool({ connectionString: 'postgres://nobody:x@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
   dead.on('error', () => undefined);
-  const app = await buildApp({ cfg: testConfig(), authPool: dead, ownerPool: dead, ownerUrl: 'postgres://nobody:x@127.0.0.1:1/none', graphql: false });
+  const app = await buildApp({
+    cfg: testConfig(),
+    authPool: dead,
+    ownerPool: dead,
+    ownerUrl: 'postgres://nobody:x@127.0.0.1:1/none',
+    graphql: false,
+  });
   app.get('/boom', async () => {
     throw new Error('kaboom');
   });

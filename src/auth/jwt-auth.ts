@@ -140,11 +140,7 @@ export async function authenticateApiKey(
     const iatRaw = token.payload.iat;
     if (iatRaw === undefined || iatRaw === null) throw new AuthError(403, AUTH_MESSAGES.decode);
     const iat = typeof iatRaw === 'number' ? Math.trunc(iatRaw) : Number.NaN;
-    if (
-      !Number.isFinite(iat) ||
-      nowSeconds > iat + IAT_TOLERANCE_SECONDS ||
-      iat > nowSeconds + IAT_TOLERANCE_SECONDS
-    ) {
+    if (!Number.isFinite(iat) || nowSeconds > iat + IAT_TOLERANCE_SECONDS || iat > nowSeconds + IAT_TOLERANCE_SECONDS) {
       throw new AuthError(403, AUTH_MESSAGES.clock);
     }
     if (key.expiryDate !== null && key.expiryDate !== undefined) {
@@ -183,9 +179,9 @@ export function parseApiKey(combined: string): ParsedApiKey {
 /** Makes a token exactly as the official clients do (useful for tests and the CLI). */
 export function createApiToken(serviceId: string, secret: string, issuedAt: Date = new Date()): string {
   const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-  const payload = Buffer.from(
-    JSON.stringify({ iss: serviceId, iat: Math.round(issuedAt.getTime() / 1000) }),
-  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ iss: serviceId, iat: Math.round(issuedAt.getTime() / 1000) })).toString(
+    'base64url',
+  );
   const signature = createHmac('sha256', Buffer.from(secret, 'utf8'))
     .update(`${header}.${payload}`)
     .digest('base64url');

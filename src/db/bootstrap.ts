@@ -141,7 +141,11 @@ export async function prepareDatabase(
   // Only the HTTP server logs in as the authenticator; the password is set by it
   // (roles are cluster-wide, so the CLI and worker leave it alone).
   let authUrl = cfg.AUTH_DATABASE_URL ?? ownerUrl;
-  if (opts.serveRequests && !cfg.AUTH_DATABASE_URL && (await setAuthenticatorPassword(ownerUrl, cfg.AUTHENTICATOR_PASSWORD))) {
+  if (
+    opts.serveRequests &&
+    !cfg.AUTH_DATABASE_URL &&
+    (await setAuthenticatorPassword(ownerUrl, cfg.AUTHENTICATOR_PASSWORD))
+  ) {
     const u = new URL(ownerUrl);
     u.username = AUTHENTICATOR_ROLE;
     u.password = cfg.AUTHENTICATOR_PASSWORD;
@@ -160,7 +164,8 @@ export async function prepareDatabase(
 function quietWorkerLogger() {
   // graphile-worker's Logger; only warnings and errors reach stderr.
   return new WorkerLogger((scope) => (level, message) => {
-    if (level === 'error' || level === 'warning') process.stderr.write(`[worker:${scope.label ?? 'core'}] ${message}\n`);
+    if (level === 'error' || level === 'warning')
+      process.stderr.write(`[worker:${scope.label ?? 'core'}] ${message}\n`);
   });
 }
 

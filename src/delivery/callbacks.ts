@@ -21,7 +21,9 @@ export async function sendCallback(
   retryOn429 = true,
 ): Promise<CallbackOutcome> {
   const cfg = config();
-  const target = await helpers.withPgClient(async (c) => (await c.query<CallbackTarget>(lookup.sql, lookup.params)).rows[0]);
+  const target = await helpers.withPgClient(
+    async (c) => (await c.query<CallbackTarget>(lookup.sql, lookup.params)).rows[0],
+  );
   if (!target) return 'no-callback';
   if (target.suspended_reason) {
     helpers.logger.warn(`callback ${target.callback_id} suspended, not called: ${target.suspended_reason}`);
@@ -35,7 +37,9 @@ export async function sendCallback(
       timeoutMs: cfg.CALLBACK_TIMEOUT_MS,
     });
     if (res.status >= 200 && res.status < 300) {
-      await helpers.withPgClient((c) => c.query('select app_private.record_callback_result($1, $2, true)', [target.callback_id, target.url]));
+      await helpers.withPgClient((c) =>
+        c.query('select app_private.record_callback_result($1, $2, true)', [target.callback_id, target.url]),
+      );
       return 'delivered';
     }
     error = `HTTP ${res.status}`;
@@ -51,10 +55,15 @@ export async function sendCallback(
   }
   const suspended = await helpers.withPgClient(
     async (c) =>
-      (await c.query<{ reason: string | null }>('select app_private.record_callback_result($1, $2, false, $3, $4) as reason', [
-        target.callback_id, target.url, error, cfg.CALLBACK_SUSPEND_AFTER,
-      ])).rows[0].reason,
+      (
+        await c.query<{ reason: string | null }>(
+          'select app_private.record_callback_result($1, $2, false, $3, $4) as reason',
+          [target.callback_id, target.url, error, cfg.CALLBACK_SUSPEND_AFTER],
+        )
+      ).rows[0].reason,
   );
-  helpers.logger.warn(`callback ${target.callback_id} failed for good: ${error}${suspended ? `; suspended: ${suspended}` : ''}`);
+  helpers.logger.warn(
+    `callback ${target.callback_id} failed for good: ${error}${suspended ? `; suspended: ${suspended}` : ''}`,
+  );
   return 'failed';
 }

@@ -81,18 +81,28 @@ export function buildSms(row: ClaimedRow): { message: SmsMessage; billableUnits:
     prefix: row.prefix_sms ? row.service_name : null,
   });
   return {
-    message: { id: row.id, to: row.to, content: rendered.bodyWithPrefix, sender: row.sender, international: row.international },
+    message: {
+      id: row.id,
+      to: row.to,
+      content: rendered.bodyWithPrefix,
+      sender: row.sender,
+      international: row.international,
+    },
     billableUnits: rendered.fragmentCount,
   };
 }
 
 export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
   const unsubscribe = row.one_click_unsubscribe_url;
-  const rendered = renderEmail({ subject: row.template_subject ?? '', content: row.template_content }, parsePersonalisation(row.personalisation), {
-    htmlFooter: unsubscribe
-      ? `<p style="font-size: 16px; margin-top: 30px;"><a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`
-      : undefined,
-  });
+  const rendered = renderEmail(
+    { subject: row.template_subject ?? '', content: row.template_content },
+    parsePersonalisation(row.personalisation),
+    {
+      htmlFooter: unsubscribe
+        ? `<p style="font-size: 16px; margin-top: 30px;"><a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`
+        : undefined,
+    },
+  );
   const headers: Record<string, string> = {};
   if (unsubscribe) {
     // RFC 8058 one-click unsubscribe.
@@ -149,7 +159,11 @@ interface RunOptions extends Omit<DeliverOptions, 'lastAttempt'> {
  * the same reference, which providers can drop. Returns the ids to retry (graphile-worker backs
  * off and runs their job again; the next claim picks up just those rows).
  */
-async function deliverIds(channel: Channel, ids: string[], opts: RunOptions): Promise<{ report: BatchReport; retry: Set<string> }> {
+async function deliverIds(
+  channel: Channel,
+  ids: string[],
+  opts: RunOptions,
+): Promise<{ report: BatchReport; retry: Set<string> }> {
   const report: BatchReport = { claimed: 0, sent: 0, simulated: 0, retry: 0, failed: 0, errors: [] };
   const retry = new Set<string>();
   const failedProviders = new Map<string, string>();
@@ -160,7 +174,8 @@ async function deliverIds(channel: Channel, ids: string[], opts: RunOptions): Pr
       await client.query('begin');
       try {
         const outcomes = await sendClaimed(channel, client, chunk, opts, report, failedProviders);
-        if (outcomes.length) await client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]);
+        if (outcomes.length)
+          await client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]);
         await client.query('commit');
         for (const o of outcomes) {
           report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
@@ -172,15 +187,19 @@ async function deliverIds(channel: Channel, ids: string[], opts: RunOptions): Pr
       }
     });
   }
-  if (failedProviders.size) await opts.withPgClient(async (client) => {
-    for (const [identifier, reason] of failedProviders) {
-      const { rows: changed } = await client.query<{ changed: boolean }>('select app_private.deprioritise_provider($1, $2) as changed', [identifier, reason.slice(0, 300)]);
-      if (changed[0]?.changed) {
-        invalidateProviderCache();
-        opts.logger?.warn(`provider ${identifier} deprioritised after an error: ${reason}`);
+  if (failedProviders.size)
+    await opts.withPgClient(async (client) => {
+      for (const [identifier, reason] of failedProviders) {
+        const { rows: changed } = await client.query<{ changed: boolean }>(
+          'select app_private.deprioritise_provider($1, $2) as changed',
+          [identifier, reason.slice(0, 300)],
+        );
+        if (changed[0]?.changed) {
+          invalidateProviderCache();
+          opts.logger?.warn(`provider ${identifier} deprioritised after an error: ${reason}`);
+        }
       }
-    }
-  });
+    });
   return { report, retry };
 }
 
@@ -202,13 +221,25 @@ async function sendClaimed(
   const fail = (row: ClaimedRow, provider: string | null, billableUnits: number, e: unknown) => {
     const err = e as Error;
     const retryable = e instanceof ProviderError ? e.retryable : false;
-    if (e instanceof ProviderError && !e.ofMessage && provider && e.provider === provider) failedProviders.set(provider, err.message);
+    if (e instanceof ProviderError && !e.ofMessage && provider && e.provider === provider)
+      failedProviders.set(provider, err.message);
     if (report.errors.length < 5) report.errors.push(err.message);
-    outcomes.push({ id: row.id, outcome: retryable && !opts.finalIds.has(row.id) ? 'retry' : 'failed', provider, billable_units: billableUnits });
+    outcomes.push({
+      id: row.id,
+      outcome: retryable && !opts.finalIds.has(row.id) ? 'retry' : 'failed',
+      provider,
+      billable_units: billableUnits,
+    });
   };
   // Each message built and its provider chosen; then the provider calls: one request per message,
   // or per DELIVERY_PROVIDER_BATCH messages to providers that take many at once.
-  type Ready = { row: ClaimedRow; provider: string; billableUnits: number; sms: SmsMessage | null; email: EmailMessage | null };
+  type Ready = {
+    row: ClaimedRow;
+    provider: string;
+    billableUnits: number;
+    sms: SmsMessage | null;
+    email: EmailMessage | null;
+  };
   const calls: Array<() => Promise<void>> = [];
   const batches = new Map<string, Ready[]>();
   for (const row of rows) {
@@ -232,10 +263,17 @@ async function sendClaimed(
       provider = chooseProvider(providers, channel === 'sms' && row.international);
       if (row.key_type === 'test') {
         // Test keys never reach a provider: the outcome is simulated.
-        outcomes.push({ id: row.id, outcome: 'simulated', provider: provider ?? `${channel}-stub`, billable_units: billableUnits, status: simulatedStatus(channel, row.to) });
+        outcomes.push({
+          id: row.id,
+          outcome: 'simulated',
+          provider: provider ?? `${channel}-stub`,
+          billable_units: billableUnits,
+          status: simulatedStatus(channel, row.to),
+        });
         continue;
       }
-      if (!provider) throw new ProviderError('none', `no active ${channel}${row.international ? ' international' : ''} provider`);
+      if (!provider)
+        throw new ProviderError('none', `no active ${channel}${row.international ? ' international' : ''} provider`);
       const ready: Ready = { row, provider, billableUnits, sms, email };
       const batchable = sms ? smsProvider(provider).sendSmsBatch : emailProvider(provider).sendEmailBatch;
       if (batchable && cfg.DELIVERY_PROVIDER_BATCH > 1) {
@@ -243,10 +281,20 @@ async function sendClaimed(
         batches.set(provider, list);
         list.push(ready);
       } else {
-        const send = sms ? () => smsProvider(ready.provider).sendSms(sms) : () => emailProvider(ready.provider).sendEmail(email!);
+        const send = sms
+          ? () => smsProvider(ready.provider).sendSms(sms)
+          : () => emailProvider(ready.provider).sendEmail(email!);
         calls.push(() =>
           send().then(
-            (result) => void outcomes.push({ id: row.id, outcome: 'sent', provider: ready.provider, reference: result.reference, billable_units: billableUnits, status: result.status }),
+            (result) =>
+              void outcomes.push({
+                id: row.id,
+                outcome: 'sent',
+                provider: ready.provider,
+                reference: result.reference,
+                billable_units: billableUnits,
+                status: result.status,
+              }),
             (e) => fail(row, ready.provider, billableUnits, e),
           ),
         );
@@ -258,9 +306,10 @@ async function sendClaimed(
   for (const [provider, list] of batches) {
     for (let i = 0; i < list.length; i += cfg.DELIVERY_PROVIDER_BATCH) {
       const group = list.slice(i, i + cfg.DELIVERY_PROVIDER_BATCH);
-      const send = channel === 'sms'
-        ? () => smsProvider(provider).sendSmsBatch!(group.map((r) => r.sms!))
-        : () => emailProvider(provider).sendEmailBatch!(group.map((r) => r.email!));
+      const send =
+        channel === 'sms'
+          ? () => smsProvider(provider).sendSmsBatch!(group.map((r) => r.sms!))
+          : () => emailProvider(provider).sendEmailBatch!(group.map((r) => r.email!));
       calls.push(async () => {
         let results: BatchResult[];
         try {
@@ -271,7 +320,15 @@ async function sendClaimed(
         group.forEach(({ row, billableUnits }, k) => {
           const r = results[k];
           if (r instanceof ProviderError) fail(row, provider, billableUnits, r);
-          else outcomes.push({ id: row.id, outcome: 'sent', provider, reference: r.reference, billable_units: billableUnits, status: r.status });
+          else
+            outcomes.push({
+              id: row.id,
+              outcome: 'sent',
+              provider,
+              reference: r.reference,
+              billable_units: billableUnits,
+              status: r.status,
+            });
         });
       });
     }
@@ -321,7 +378,8 @@ export class DeliveryCoalescer {
     while (this.waiting.length > 0 && this.inFlight < this.maxInFlight) {
       let n = 1;
       let count = this.waiting[0].ids.length;
-      while (n < this.waiting.length && count + this.waiting[n].ids.length <= this.maxIds) count += this.waiting[n++].ids.length;
+      while (n < this.waiting.length && count + this.waiting[n].ids.length <= this.maxIds)
+        count += this.waiting[n++].ids.length;
       void this.run(this.waiting.splice(0, n));
     }
   }
@@ -351,7 +409,12 @@ export class DeliveryCoalescer {
     for (const w of group) {
       const mine = w.ids.filter((id) => retry.has(id)).length;
       if (mine === 0) w.resolve(report);
-      else w.reject(new Error(`${mine} of ${w.ids.length} ${this.channel} notifications not sent, will retry: ${report.errors.join('; ')}`));
+      else
+        w.reject(
+          new Error(
+            `${mine} of ${w.ids.length} ${this.channel} notifications not sent, will retry: ${report.errors.join('; ')}`,
+          ),
+        );
     }
   }
 }

@@ -35,9 +35,10 @@ export async function applyReceipts(
 ): Promise<ReceiptSummary> {
   const summary: ReceiptSummary = { updated: 0, duplicate: 0, ignored: 0, retrying: 0, unknown: [] };
   if (receipts.length === 0) return summary;
-  const { rows } = await db.query<{ reference: string; outcome: string }>('select * from app_hidden.apply_delivery_receipts($1::jsonb)', [
-    JSON.stringify(receipts),
-  ]);
+  const { rows } = await db.query<{ reference: string; outcome: string }>(
+    'select * from app_hidden.apply_delivery_receipts($1::jsonb)',
+    [JSON.stringify(receipts)],
+  );
   const attempt = opts.attempt ?? 0;
   const retry: Receipt[] = [];
   rows.forEach((row, i) => {
@@ -47,27 +48,32 @@ export async function applyReceipts(
     else if (row.outcome === 'ignored') summary.ignored++;
     else {
       const sentAt = receipt.sent_at ? Date.parse(receipt.sent_at) : NaN;
-      const young = Number.isNaN(sentAt) ? attempt * RECEIPT_RETRY_DELAY_S * 1000 < RECEIPT_RETRY_WINDOW_MS : Date.now() - sentAt < RECEIPT_RETRY_WINDOW_MS;
+      const young = Number.isNaN(sentAt)
+        ? attempt * RECEIPT_RETRY_DELAY_S * 1000 < RECEIPT_RETRY_WINDOW_MS
+        : Date.now() - sentAt < RECEIPT_RETRY_WINDOW_MS;
       if (!receipt.by_id && young) retry.push(receipt);
       else summary.unknown.push(receipt.reference);
     }
   });
   if (retry.length) {
-    await db.query(`select graphile_worker.add_job('retry-delivery-receipt', $1::json, run_at => now() + make_interval(secs => $2))`, [
-      JSON.stringify({ receipts: retry, attempt: attempt + 1 }),
-      RECEIPT_RETRY_DELAY_S,
-    ]);
+    await db.query(
+      `select graphile_worker.add_job('retry-delivery-receipt', $1::json, run_at => now() + make_interval(secs => $2))`,
+      [JSON.stringify({ receipts: retry, attempt: attempt + 1 }), RECEIPT_RETRY_DELAY_S],
+    );
     summary.retrying = retry.length;
   }
   if (summary.unknown.length) {
-    opts.log?.warn(`delivery receipt for unknown notification reference(s): ${summary.unknown.slice(0, 10).join(', ')}`);
+    opts.log?.warn(
+      `delivery receipt for unknown notification reference(s): ${summary.unknown.slice(0, 10).join(', ')}`,
+    );
   }
   return summary;
 }
 
 export class ReceiptFormatError extends Error {}
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 function need(v: unknown, name: string): string {
   const s = str(v);
@@ -79,7 +85,12 @@ function need(v: unknown, name: string): string {
 export function mmgReceipt(body: Record<string, unknown>): Receipt {
   const reference = need(body.CID ?? body.reference, 'CID');
   const code = need(body.status, 'status');
-  const map: Record<string, string> = { '2': 'pending', '3': 'delivered', '4': 'temporary-failure', '5': 'permanent-failure' };
+  const map: Record<string, string> = {
+    '2': 'pending',
+    '3': 'delivered',
+    '4': 'temporary-failure',
+    '5': 'permanent-failure',
+  };
   const status = map[code];
   if (!status) throw new ReceiptFormatError(`unknown MMG status ${code}`);
   return { reference, by_id: true, status, provider: 'mmg' };
@@ -98,7 +109,8 @@ export function firetextReceipt(body: Record<string, unknown>): Receipt {
     case '2':
       return { reference, by_id: true, status: 'pending', provider: 'firetext' };
     case '1':
-      if (code && FIRETEXT_TEMPORARY_CODES.has(code)) return { reference, by_id: true, status: 'temporary-failure', provider: 'firetext' };
+      if (code && FIRETEXT_TEMPORARY_CODES.has(code))
+        return { reference, by_id: true, status: 'temporary-failure', provider: 'firetext' };
       return { reference, by_id: true, status: 'permanent-failure', provider: 'firetext', soften: !code };
     default:
       throw new ReceiptFormatError(`unknown Firetext status ${String(body.status)}`);
@@ -149,7 +161,8 @@ export interface SesEvent {
 /** SES event (optionally inside an SNS envelope): Delivery, Bounce (Permanent/Transient), Complaint. */
 export function sesEvent(body: Record<string, unknown>): SesEvent {
   let message: Record<string, unknown> = body;
-  if (body.Type === 'SubscriptionConfirmation' || body.Type === 'UnsubscribeConfirmation') return { kind: 'subscription' };
+  if (body.Type === 'SubscriptionConfirmation' || body.Type === 'UnsubscribeConfirmation')
+    return { kind: 'subscription' };
   if (typeof body.Message === 'string') {
     try {
       message = JSON.parse(body.Message) as Record<string, unknown>;
@@ -163,7 +176,10 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
   const sentAt = str(mail.timestamp) ?? undefined;
   switch (type) {
     case 'Delivery':
-      return { kind: 'receipt', receipt: { reference, by_id: false, status: 'delivered', provider: 'ses', sent_at: sentAt } };
+      return {
+        kind: 'receipt',
+        receipt: { reference, by_id: false, status: 'delivered', provider: 'ses', sent_at: sentAt },
+      };
     case 'Bounce': {
       const bounce = (message.bounce ?? {}) as Record<string, unknown>;
       const status = bounce.bounceType === 'Permanent' ? 'permanent-failure' : 'temporary-failure';
@@ -173,7 +189,12 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
       const c = (message.complaint ?? {}) as Record<string, unknown>;
       return {
         kind: 'complaint',
-        complaint: { reference, feedbackId: str(c.feedbackId), type: str(c.complaintFeedbackType), date: str(c.timestamp) },
+        complaint: {
+          reference,
+          feedbackId: str(c.feedbackId),
+          type: str(c.complaintFeedbackType),
+          date: str(c.timestamp),
+        },
       };
     }
     default:

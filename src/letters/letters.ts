@@ -60,7 +60,12 @@ function wrap(font: PDFFont, size: number, text: string, width: number): string[
 
 /** The London date as letters print it: "1 December 2026". */
 export function letterDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(d);
 }
 
 /**
@@ -155,7 +160,8 @@ export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
   if (Buffer.from(bytes).includes(EICAR)) return { status: 'virus-scan-failed', reason: 'EICAR test signature' };
   const pages = await pdfPageCount(bytes);
   if (pages === 0) return { status: 'validation-failed', reason: 'not a readable PDF, or no pages' };
-  if (pages > MAX_LETTER_PAGES) return { status: 'validation-failed', reason: `letter-too-long: ${pages} pages`, pages };
+  if (pages > MAX_LETTER_PAGES)
+    return { status: 'validation-failed', reason: `letter-too-long: ${pages} pages`, pages };
   return { status: 'created', pages };
 }
 
@@ -193,7 +199,8 @@ export async function lettersToMake(helpers: JobHelpers, ids: string[]): Promise
 }
 
 export async function recordLetterPdfs(helpers: JobHelpers, results: LetterPdfResult[]): Promise<void> {
-  if (results.length) await helpers.query('select app_private.record_letter_pdfs($1::jsonb)', [JSON.stringify(results)]);
+  if (results.length)
+    await helpers.query('select app_private.record_letter_pdfs($1::jsonb)', [JSON.stringify(results)]);
 }
 
 /** A letter PDF's file name: its key without the print-date folder (the scan bucket and print zips use it). */

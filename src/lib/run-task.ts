@@ -30,18 +30,26 @@ export async function runTask(url: string, name: string, payload: unknown, timeo
     const runner = await startWorker({ pgPool: pool, concurrency: 1, only: [name], crontab: false });
     try {
       for (;;) {
-        const { rows: jobs } = await pool.query<{ attempts: number; last_error: string | null; locked_at: Date | null }>(
-          'select attempts, last_error, locked_at from graphile_worker.jobs where id = $1',
-          [jobId],
-        );
+        const { rows: jobs } = await pool.query<{
+          attempts: number;
+          last_error: string | null;
+          locked_at: Date | null;
+        }>('select attempts, last_error, locked_at from graphile_worker.jobs where id = $1', [jobId]);
         const job = jobs[0];
         if (!job) return { task: name, job_id: jobId, status: 'completed', duration_ms: Date.now() - started };
         if (job.attempts >= 1 && job.last_error && !job.locked_at) {
           // A failed run-task job is reported here, not left in the queue.
           await pool.query('select graphile_worker.complete_jobs(array[$1::bigint])', [jobId]);
-          return { task: name, job_id: jobId, status: 'failed', error: job.last_error.split('\n    at ')[0].replace(/\s+/g, ' ').trim().slice(0, 500), duration_ms: Date.now() - started };
+          return {
+            task: name,
+            job_id: jobId,
+            status: 'failed',
+            error: job.last_error.split('\n    at ')[0].replace(/\s+/g, ' ').trim().slice(0, 500),
+            duration_ms: Date.now() - started,
+          };
         }
-        if (Date.now() - started > timeoutMs) throw new Error(`task ${name} (job ${jobId}) did not finish within ${timeoutMs / 1000}s`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`task ${name} (job ${jobId}) did not finish within ${timeoutMs / 1000}s`);
         await new Promise((r) => setTimeout(r, 50));
       }
     } finally {

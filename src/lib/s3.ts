@@ -50,7 +50,9 @@ export interface LocalS3 {
 /** Start s3rver on loopback with data inside the project. */
 export async function startLocalS3(cfg: Config, port = cfg.S3_LOCAL_PORT, dir?: string): Promise<LocalS3> {
   const { default: S3rver } = (await import('s3rver')) as unknown as {
-    default: new (o: Record<string, unknown>) => {
+    default: new (
+      o: Record<string, unknown>,
+    ) => {
       run(): Promise<{ port: number }>;
       close(): Promise<void>;
     };

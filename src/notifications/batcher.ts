@@ -137,10 +137,12 @@ export class CreateBatcher {
   }
 
   private async call(items: CreateItem[]): Promise<CreateResult[]> {
-    const { rows } = await this.pool.query<{ ord: number; id: string; outcome: CreateResult['outcome']; message: string | null }>(
-      SQL,
-      [JSON.stringify(items)],
-    );
+    const { rows } = await this.pool.query<{
+      ord: number;
+      id: string;
+      outcome: CreateResult['outcome'];
+      message: string | null;
+    }>(SQL, [JSON.stringify(items)]);
     const out: CreateResult[] = new Array(items.length);
     for (const r of rows) out[r.ord] = { id: r.id, outcome: r.outcome, message: r.message };
     return out;

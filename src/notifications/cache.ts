@@ -311,7 +311,8 @@ export class V2Cache {
                 letterContactBlock: r.contact_block,
               }
             : null;
-          if (generation === this.generation) this.templates.set(templateId, { value, expires: Date.now() + this.ttlMs });
+          if (generation === this.generation)
+            this.templates.set(templateId, { value, expires: Date.now() + this.ttlMs });
           return value;
         })
         .finally(() => this.loadingTemplates.delete(templateId));

@@ -83,7 +83,19 @@ export const INTERNATIONAL_RATE_MULTIPLIERS: Readonly<Record<string, number>> = 
 
 // Jersey, Guernsey and the Isle of Man have +44 7 numbers but are billed and treated as
 // international (Notify's crown-dependency ranges), except the drama/TV range 07700 900xxx.
-const CROWN_DEPENDENCY_RANGES = new Set(['7781', '7839', '7911', '7509', '7797', '7937', '7700', '7829', '7624', '7524', '7924']);
+const CROWN_DEPENDENCY_RANGES = new Set([
+  '7781',
+  '7839',
+  '7911',
+  '7509',
+  '7797',
+  '7937',
+  '7700',
+  '7829',
+  '7624',
+  '7524',
+  '7924',
+]);
 
 export interface PhoneNumberInfo {
   /** E.164 digits without '+', e.g. '447700900123'. */
@@ -250,8 +262,7 @@ export const ADDRESS_MESSAGES = {
   notUkPostcode: 'Must be a real UK postcode',
   notPostcodeOrCountry: 'Last line of address must be a real UK postcode or another country',
   noFixedAbode: 'Must be a real address',
-  firstLinesNeedAlphanumeric:
-    'The first 2 lines of the address must both include at least one alphanumeric character',
+  firstLinesNeedAlphanumeric: 'The first 2 lines of the address must both include at least one alphanumeric character',
 } as const;
 
 export const ADDRESS_LINE_KEYS = [
@@ -287,26 +298,134 @@ export function normaliseUkPostcode(value: string): string | null {
 
 // Names that mean "this is a UK address" when written as the last line; they are dropped.
 const UK_COUNTRY_NAMES = new Set([
-  'uk', 'u.k.', 'u.k', 'united kingdom', 'great britain', 'gb', 'england', 'scotland', 'wales', 'cymru',
-  'northern ireland', 'britain',
+  'uk',
+  'u.k.',
+  'u.k',
+  'united kingdom',
+  'great britain',
+  'gb',
+  'england',
+  'scotland',
+  'wales',
+  'cymru',
+  'northern ireland',
+  'britain',
 ]);
 
 const EUROPE = [
-  'Albania', 'Andorra', 'Austria', 'Belarus', 'Belgium', 'Bosnia and Herzegovina', 'Bulgaria', 'Croatia',
-  'Cyprus', 'Czechia', 'Czech Republic', 'Denmark', 'Estonia', 'Faroe Islands', 'Finland', 'France', 'Germany',
-  'Gibraltar', 'Greece', 'Greenland', 'Hungary', 'Iceland', 'Ireland', 'Republic of Ireland', 'Eire', 'Italy',
-  'Kosovo', 'Latvia', 'Liechtenstein', 'Lithuania', 'Luxembourg', 'Malta', 'Moldova', 'Monaco', 'Montenegro',
-  'Netherlands', 'The Netherlands', 'Holland', 'North Macedonia', 'Norway', 'Poland', 'Portugal', 'Romania',
-  'Russia', 'San Marino', 'Serbia', 'Slovakia', 'Slovenia', 'Spain', 'Sweden', 'Switzerland', 'Turkey',
-  'Türkiye', 'Ukraine', 'Vatican City', 'Azerbaijan', 'Armenia', 'Georgia', 'Kazakhstan',
+  'Albania',
+  'Andorra',
+  'Austria',
+  'Belarus',
+  'Belgium',
+  'Bosnia and Herzegovina',
+  'Bulgaria',
+  'Croatia',
+  'Cyprus',
+  'Czechia',
+  'Czech Republic',
+  'Denmark',
+  'Estonia',
+  'Faroe Islands',
+  'Finland',
+  'France',
+  'Germany',
+  'Gibraltar',
+  'Greece',
+  'Greenland',
+  'Hungary',
+  'Iceland',
+  'Ireland',
+  'Republic of Ireland',
+  'Eire',
+  'Italy',
+  'Kosovo',
+  'Latvia',
+  'Liechtenstein',
+  'Lithuania',
+  'Luxembourg',
+  'Malta',
+  'Moldova',
+  'Monaco',
+  'Montenegro',
+  'Netherlands',
+  'The Netherlands',
+  'Holland',
+  'North Macedonia',
+  'Norway',
+  'Poland',
+  'Portugal',
+  'Romania',
+  'Russia',
+  'San Marino',
+  'Serbia',
+  'Slovakia',
+  'Slovenia',
+  'Spain',
+  'Sweden',
+  'Switzerland',
+  'Turkey',
+  'Türkiye',
+  'Ukraine',
+  'Vatican City',
+  'Azerbaijan',
+  'Armenia',
+  'Georgia',
+  'Kazakhstan',
 ];
 const REST_OF_WORLD = [
-  'United States', 'United States of America', 'USA', 'US', 'Canada', 'Mexico', 'Brazil', 'Argentina', 'Chile',
-  'Colombia', 'Peru', 'Jamaica', 'Barbados', 'Trinidad and Tobago', 'Australia', 'New Zealand', 'India',
-  'Pakistan', 'Bangladesh', 'Sri Lanka', 'Nepal', 'China', 'Hong Kong', 'Taiwan', 'Japan', 'South Korea',
-  'Singapore', 'Malaysia', 'Thailand', 'Vietnam', 'Philippines', 'Indonesia', 'United Arab Emirates', 'UAE',
-  'Saudi Arabia', 'Qatar', 'Israel', 'Egypt', 'Morocco', 'Nigeria', 'Ghana', 'Kenya', 'Uganda', 'Tanzania',
-  'Zimbabwe', 'Zambia', 'South Africa', 'Ethiopia', 'Somalia', 'Afghanistan', 'Iran', 'Iraq',
+  'United States',
+  'United States of America',
+  'USA',
+  'US',
+  'Canada',
+  'Mexico',
+  'Brazil',
+  'Argentina',
+  'Chile',
+  'Colombia',
+  'Peru',
+  'Jamaica',
+  'Barbados',
+  'Trinidad and Tobago',
+  'Australia',
+  'New Zealand',
+  'India',
+  'Pakistan',
+  'Bangladesh',
+  'Sri Lanka',
+  'Nepal',
+  'China',
+  'Hong Kong',
+  'Taiwan',
+  'Japan',
+  'South Korea',
+  'Singapore',
+  'Malaysia',
+  'Thailand',
+  'Vietnam',
+  'Philippines',
+  'Indonesia',
+  'United Arab Emirates',
+  'UAE',
+  'Saudi Arabia',
+  'Qatar',
+  'Israel',
+  'Egypt',
+  'Morocco',
+  'Nigeria',
+  'Ghana',
+  'Kenya',
+  'Uganda',
+  'Tanzania',
+  'Zimbabwe',
+  'Zambia',
+  'South Africa',
+  'Ethiopia',
+  'Somalia',
+  'Afghanistan',
+  'Iran',
+  'Iraq',
 ];
 
 function countryKey(name: string): string {
@@ -341,7 +460,10 @@ export interface AddressOptions {
 
 function normaliseLine(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(OBSCURE_WHITESPACE, '').replace(/\s+/g, ' ').replace(/^[\s,]+|[\s,]+$/g, '');
+  return String(value)
+    .replace(OBSCURE_WHITESPACE, '')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s,]+|[\s,]+$/g, '');
 }
 
 /** Address lines from personalisation keys address_line_1 … address_line_7, then the legacy `postcode`. */

@@ -21,26 +21,39 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
     .status(status)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+    );
 }
 
 const notFound = (reply: FastifyReply) =>
-  page(reply, 404, 'File not found', '<p>The link may be wrong, or the file is no longer available. Contact the service that sent it.</p>');
+  page(
+    reply,
+    404,
+    'File not found',
+    '<p>The link may be wrong, or the file is no longer available. Contact the service that sent it.</p>',
+  );
 
 export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const s3 = lazyS3(opts.ctx);
   const bucket = opts.ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET;
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   const serve = async (params: Params, query: Record<string, unknown>, email: string | null, reply: FastifyReply) => {
     const key = typeof query.key === 'string' ? query.key : '';
     if (!isUuid(params.serviceId) || !isUuid(params.documentId) || !key) return notFound(reply);
     let object;
     try {
-      object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: `${params.serviceId}/${params.documentId}` }));
+      object = await s3().send(
+        new GetObjectCommand({ Bucket: bucket, Key: `${params.serviceId}/${params.documentId}` }),
+      );
     } catch (e) {
       if (isMissing(e)) return notFound(reply);
       throw e;
@@ -51,14 +64,22 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
       object.Body?.transformToByteArray().catch(() => undefined);
       return sent;
     };
-    if (!meta || !sameDigest(sha256(key), meta.keyHash) || meta.expiresAt.getTime() <= Date.now()) return refuse(notFound(reply));
+    if (!meta || !sameDigest(sha256(key), meta.keyHash) || meta.expiresAt.getTime() <= Date.now())
+      return refuse(notFound(reply));
     if (meta.emailHash && (email === null || !sameDigest(recipientHash(email), meta.emailHash))) {
-      const message = email === null
-        ? '<p>To download this file, confirm the email address it was sent to.</p>'
-        : '<p role="alert">This is not the email address the file was sent to.</p>';
-      return refuse(page(reply, email === null ? 200 : 403, 'Confirm your email address',
-        `${message}<form method="post"><label for="email">Email address this file was sent to</label> ` +
-        `<input id="email" name="email" type="email" autocomplete="email" required> <button type="submit">Continue</button></form>`));
+      const message =
+        email === null
+          ? '<p>To download this file, confirm the email address it was sent to.</p>'
+          : '<p role="alert">This is not the email address the file was sent to.</p>';
+      return refuse(
+        page(
+          reply,
+          email === null ? 200 : 403,
+          'Confirm your email address',
+          `${message}<form method="post"><label for="email">Email address this file was sent to</label> ` +
+            `<input id="email" name="email" type="email" autocomplete="email" required> <button type="submit">Continue</button></form>`,
+        ),
+      );
     }
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     const filename = meta.filename || `${params.documentId}`;
@@ -66,12 +87,16 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
       .status(200)
       .type(object.ContentType ?? 'application/octet-stream')
       .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`)
+      .header(
+        'content-disposition',
+        `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      )
       .send(bytes);
   };
 
-  app.get<{ Params: Params; Querystring: Record<string, unknown> }>('/d/:serviceId/:documentId', async (request, reply) =>
-    serve(request.params, request.query, null, reply),
+  app.get<{ Params: Params; Querystring: Record<string, unknown> }>(
+    '/d/:serviceId/:documentId',
+    async (request, reply) => serve(request.params, request.query, null, reply),
   );
   app.post<{ Params: Params; Querystring: Record<string, unknown>; Body: Record<string, unknown> | undefined }>(
     '/d/:serviceId/:documentId',

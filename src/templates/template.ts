@@ -119,7 +119,9 @@ function substitute(
       return showsOptionalContent(value) ? placeholder.conditionalText : '';
     }
     if (Array.isArray(value)) {
-      const items = value.filter((v) => v !== null && v !== undefined && v !== '').map((v) => format(valueToText(v), placeholder.name));
+      const items = value
+        .filter((v) => v !== null && v !== undefined && v !== '')
+        .map((v) => format(valueToText(v), placeholder.name));
       return lists === 'markdown' ? `\n\n${items.map((item) => `* ${item}`).join('\n')}\n` : formattedList(items);
     }
     return format(valueToText(value), placeholder.name);
@@ -127,7 +129,11 @@ function substitute(
 }
 
 /** Plain substitution (no escaping), e.g. for letters and previews. */
-export function fillPlaceholders(content: string, personalisation: Personalisation | null | undefined, lists: ListStyle = 'markdown'): string {
+export function fillPlaceholders(
+  content: string,
+  personalisation: Personalisation | null | undefined,
+  lists: ListStyle = 'markdown',
+): string {
   return substitute(content, new Values(personalisation), lists);
 }
 
@@ -153,9 +159,21 @@ const SMS_REPLACEMENTS: ReadonlyMap<string, string> = new Map<string, string>([
     (c) => [c, c.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] as [string, string],
   ),
   // Typography Notify downgrades before sending.
-  ['\u2013', '-'], ['\u2014', '-'], ['\u2026', '...'], ['\u2018', "'"], ['\u2019', "'"], ['\u201C', '"'],
-  ['\u201D', '"'], ['\u00A0', ' '], ['\t', ' '],
-  ['\u180E', ''], ['\u200B', ''], ['\u200C', ''], ['\u200D', ''], ['\u2060', ''], ['\uFEFF', ''],
+  ['\u2013', '-'],
+  ['\u2014', '-'],
+  ['\u2026', '...'],
+  ['\u2018', "'"],
+  ['\u2019', "'"],
+  ['\u201C', '"'],
+  ['\u201D', '"'],
+  ['\u00A0', ' '],
+  ['\t', ' '],
+  ['\u180E', ''],
+  ['\u200B', ''],
+  ['\u200C', ''],
+  ['\u200D', ''],
+  ['\u2060', ''],
+  ['\uFEFF', ''],
 ]);
 
 /** The text as counted for GSM purposes: Welsh letters and typography mapped. */
@@ -316,8 +334,12 @@ export function renderEmail(
   }
   const isSanitised = (name: string) => sanitiseKeys.has(placeholderKey(name));
 
-  const subject = oneLine(substitute(template.subject, values, 'inline', (text, name) => (isSanitised(name) ? oneLine(text) : text)));
-  const body = substitute(template.content, values, 'markdown', (text, name) => (isSanitised(name) ? sanitiseValue(text) : text));
+  const subject = oneLine(
+    substitute(template.subject, values, 'inline', (text, name) => (isSanitised(name) ? oneLine(text) : text)),
+  );
+  const body = substitute(template.content, values, 'markdown', (text, name) =>
+    isSanitised(name) ? sanitiseValue(text) : text,
+  );
 
   const protectedValues: string[] = [];
   const markdown = substitute(template.content, values, 'markdown', (text, name) => {
@@ -464,7 +486,10 @@ export function markdownToHtml(markdown: string): string {
         case 'ul':
         case 'ol': {
           const items = block.items
-            .map((item) => `<li style="${FONT} font-size: 19px; line-height: 25px; margin: 5px 0 5px 0; color: #0B0C0C;">${lineBreaks(item.split('\n'))}</li>`)
+            .map(
+              (item) =>
+                `<li style="${FONT} font-size: 19px; line-height: 25px; margin: 5px 0 5px 0; color: #0B0C0C;">${lineBreaks(item.split('\n'))}</li>`,
+            )
             .join('');
           const type = block.kind === 'ul' ? 'list-style-type: disc;' : 'list-style-type: decimal;';
           return `<${block.kind} style="${type} margin: 0 0 20px 0; padding: 0 0 0 20px;">${items}</${block.kind}>`;
@@ -511,7 +536,10 @@ export interface RenderedLetter {
   addressLines: string[];
 }
 
-export function renderLetter(template: LetterTemplate, personalisation: Personalisation | null | undefined): RenderedLetter {
+export function renderLetter(
+  template: LetterTemplate,
+  personalisation: Personalisation | null | undefined,
+): RenderedLetter {
   const values = new Values(personalisation);
   return {
     subject: oneLine(substitute(template.subject, values, 'inline')),
@@ -579,7 +607,9 @@ export function parseFileAttachment(key: string, value: Record<string, unknown>)
     }
   }
   if (isCsv !== undefined && isCsv !== null && typeof isCsv !== 'boolean') {
-    throw new BadRequestError(`Unsupported value for is_csv: '${reprForMessage(isCsv)}'. Use a boolean true or false value.`);
+    throw new BadRequestError(
+      `Unsupported value for is_csv: '${reprForMessage(isCsv)}'. Use a boolean true or false value.`,
+    );
   }
   return {
     key,

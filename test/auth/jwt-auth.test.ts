@@ -117,20 +117,86 @@ t.test('each failure gives Notify’s status and message, in the documented orde
     ['empty token', 'Bearer ', activeService, 403, AUTH_MESSAGES.decode],
     ['payload not json', `Bearer ${b64({ alg: 'HS256' })}.bm90IGpzb24.c2ln`, activeService, 403, AUTH_MESSAGES.decode],
     ['payload a list', `Bearer ${b64({ alg: 'HS256' })}.${b64([1])}.c2ln`, activeService, 403, AUTH_MESSAGES.decode],
-    ['alg none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: SERVICE, iat: 1 })}.`, activeService, 403, AUTH_MESSAGES.algorithm],
-    ['alg HS512', `Bearer ${signed({ alg: 'HS512', typ: 'JWT' }, { iss: SERVICE, iat: now.getTime() / 1000 })}`, activeService, 403, AUTH_MESSAGES.algorithm],
-    ['alg checked before iss', `Bearer ${signed({ alg: 'RS256' }, { iat: 1 })}`, activeService, 403, AUTH_MESSAGES.algorithm],
-    ['no iss', `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iat: now.getTime() / 1000 })}`, activeService, 403, AUTH_MESSAGES.noIss],
-    ['iss not a uuid', `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: 'not-a-uuid', iat: 1 })}`, activeService, 403, AUTH_MESSAGES.issNotUuid],
-    ['iss a number', `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: 42, iat: 1 })}`, activeService, 403, AUTH_MESSAGES.issNotUuid],
+    [
+      'alg none',
+      `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: SERVICE, iat: 1 })}.`,
+      activeService,
+      403,
+      AUTH_MESSAGES.algorithm,
+    ],
+    [
+      'alg HS512',
+      `Bearer ${signed({ alg: 'HS512', typ: 'JWT' }, { iss: SERVICE, iat: now.getTime() / 1000 })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.algorithm,
+    ],
+    [
+      'alg checked before iss',
+      `Bearer ${signed({ alg: 'RS256' }, { iat: 1 })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.algorithm,
+    ],
+    [
+      'no iss',
+      `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iat: now.getTime() / 1000 })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.noIss,
+    ],
+    [
+      'iss not a uuid',
+      `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: 'not-a-uuid', iat: 1 })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.issNotUuid,
+    ],
+    [
+      'iss a number',
+      `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: 42, iat: 1 })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.issNotUuid,
+    ],
     ['service unknown', `Bearer ${good}`, null, 403, AUTH_MESSAGES.serviceNotFound],
     ['service without keys', `Bearer ${good}`, { service: { active: true }, keys: [] }, 403, AUTH_MESSAGES.noKeys],
-    ['service archived', `Bearer ${good}`, { ...activeService, service: { active: false } }, 403, AUTH_MESSAGES.archived],
-    ['no keys checked before archived', `Bearer ${good}`, { service: { active: false }, keys: [] }, 403, AUTH_MESSAGES.noKeys],
-    ['signed with a revoked key', `Bearer ${createApiToken(SERVICE, REVOKED_SECRET, now)}`, activeService, 403, AUTH_MESSAGES.revoked],
-    ['signed with an unknown secret', `Bearer ${createApiToken(SERVICE, 'f'.repeat(36), now)}`, activeService, 403, AUTH_MESSAGES.keyNotFound],
+    [
+      'service archived',
+      `Bearer ${good}`,
+      { ...activeService, service: { active: false } },
+      403,
+      AUTH_MESSAGES.archived,
+    ],
+    [
+      'no keys checked before archived',
+      `Bearer ${good}`,
+      { service: { active: false }, keys: [] },
+      403,
+      AUTH_MESSAGES.noKeys,
+    ],
+    [
+      'signed with a revoked key',
+      `Bearer ${createApiToken(SERVICE, REVOKED_SECRET, now)}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.revoked,
+    ],
+    [
+      'signed with an unknown secret',
+      `Bearer ${createApiToken(SERVICE, 'f'.repeat(36), now)}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.keyNotFound,
+    ],
     ['signature tampered', `Bearer ${good.slice(0, -4)}AAAA`, activeService, 403, AUTH_MESSAGES.keyNotFound],
-    ['good signature, no iat', `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: SERVICE })}`, activeService, 403, AUTH_MESSAGES.decode],
+    [
+      'good signature, no iat',
+      `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: SERVICE })}`,
+      activeService,
+      403,
+      AUTH_MESSAGES.decode,
+    ],
   ];
   for (const [name, header, data, status, message] of cases) {
     const e = await authError(authenticateApiKey(header, loaderFor(data).loader, now));
@@ -152,13 +218,19 @@ t.test('iat must be within 30 seconds either way', async (t) => {
     t.equal(e.statusCode, 403);
   }
   const stringIat = `Bearer ${signed({ alg: 'HS256', typ: 'JWT' }, { iss: SERVICE, iat: 'yesterday' })}`;
-  t.equal((await authError(authenticateApiKey(stringIat, loaderFor(activeService).loader, now))).messages[0], AUTH_MESSAGES.clock);
+  t.equal(
+    (await authError(authenticateApiKey(stringIat, loaderFor(activeService).loader, now))).messages[0],
+    AUTH_MESSAGES.clock,
+  );
 });
 
 t.test('clock error wins over revoked on the matching key; other keys are skipped silently', async (t) => {
   const now = new Date('2024-05-01T10:00:00Z');
   const oldRevoked = `Bearer ${createApiToken(SERVICE, REVOKED_SECRET, new Date(now.getTime() - 60_000))}`;
-  t.equal((await authError(authenticateApiKey(oldRevoked, loaderFor(activeService).loader, now))).messages[0], AUTH_MESSAGES.clock);
+  t.equal(
+    (await authError(authenticateApiKey(oldRevoked, loaderFor(activeService).loader, now))).messages[0],
+    AUTH_MESSAGES.clock,
+  );
   const team = `Bearer ${createApiToken(SERVICE, OTHER_SECRET, now)}`;
   t.same(await authenticateApiKey(team, loaderFor(activeService).loader, now), {
     serviceId: SERVICE,
@@ -170,7 +242,10 @@ t.test('clock error wins over revoked on the matching key; other keys are skippe
 t.test('an upper-case or brace-wrapped iss is looked up in canonical form', async (t) => {
   const now = new Date();
   const { loader, calls } = loaderFor(activeService);
-  const token = signed({ alg: 'HS256', typ: 'JWT' }, { iss: `{${SERVICE.toUpperCase()}}`, iat: Math.round(now.getTime() / 1000) });
+  const token = signed(
+    { alg: 'HS256', typ: 'JWT' },
+    { iss: `{${SERVICE.toUpperCase()}}`, iat: Math.round(now.getTime() / 1000) },
+  );
   const result = await authenticateApiKey(`Bearer ${token}`, loader, now);
   t.equal(result.serviceId, SERVICE);
   t.same(calls, [SERVICE]);

@@ -25,15 +25,57 @@ async function run(...args: string[]) {
 
 // An operator sets up a live service.
 const user = await run('create-user', '--email', 'ops@example.gov.uk', '--name', 'Ops', '--mobile', '07700900123');
-const service = await run('create-service', '--name', 'Compat service', '--user', user.id, '--live',
-  '--permissions', 'sms,email,letter,international_sms,inbound_sms');
+const service = await run(
+  'create-service',
+  '--name',
+  'Compat service',
+  '--user',
+  user.id,
+  '--live',
+  '--permissions',
+  'sms,email,letter,international_sms,inbound_sms',
+);
 const normal = await run('create-api-key', '--service', service.id, '--name', 'normal key', '--type', 'normal');
 const team = await run('create-api-key', '--service', service.id, '--name', 'team key', '--type', 'team');
 const test = await run('create-api-key', '--service', service.id, '--name', 'test key', '--type', 'test');
-const sms = await run('create-template', '--service', service.id, '--type', 'sms', '--name', 'Hello', '--content', 'Hello ((name))');
+const sms = await run(
+  'create-template',
+  '--service',
+  service.id,
+  '--type',
+  'sms',
+  '--name',
+  'Hello',
+  '--content',
+  'Hello ((name))',
+);
 await run('update-template', '--template', sms.id, '--content', 'Hello ((name)), version 2');
-const email = await run('create-template', '--service', service.id, '--type', 'email', '--name', 'Mail', '--content', 'Dear ((name))', '--subject', 'Hi ((name))');
-const letter = await run('create-template', '--service', service.id, '--type', 'letter', '--name', 'Letter', '--content', 'Dear ((name))', '--subject', 'About you');
+const email = await run(
+  'create-template',
+  '--service',
+  service.id,
+  '--type',
+  'email',
+  '--name',
+  'Mail',
+  '--content',
+  'Dear ((name))',
+  '--subject',
+  'Hi ((name))',
+);
+const letter = await run(
+  'create-template',
+  '--service',
+  service.id,
+  '--type',
+  'letter',
+  '--name',
+  'Letter',
+  '--content',
+  'Dear ((name))',
+  '--subject',
+  'About you',
+);
 const sender = await run('add-sms-sender', '--service', service.id, '--sender', 'COMPAT');
 const replyTo = await run('add-email-reply-to', '--service', service.id, '--email', 'replies@example.gov.uk');
 await run('add-inbound-number', '--number', '07700900999', '--service', service.id);
@@ -42,7 +84,9 @@ await run('receive-sms', '--to', '07700900999', '--from', '07700900111', '--cont
 const client = new NotifyClient(baseUrl, normal.key);
 const testClient = new NotifyClient(baseUrl, test.key);
 
-type AxiosishError = { response: { status: number; data: { status_code: number; errors: Array<{ error: string; message: string }> } } };
+type AxiosishError = {
+  response: { status: number; data: { status_code: number; errors: Array<{ error: string; message: string }> } };
+};
 async function failure(promise: Promise<unknown>): Promise<AxiosishError['response']> {
   try {
     await promise;
@@ -53,12 +97,29 @@ async function failure(promise: Promise<unknown>): Promise<AxiosishError['respon
 }
 
 t.test('send sms, email, letter and precompiled letter', async (t) => {
-  const s = await client.sendSms(sms.id, '07700 900123', { personalisation: { name: 'Jo' }, reference: 'compat-sms', smsSenderId: sender.id });
+  const s = await client.sendSms(sms.id, '07700 900123', {
+    personalisation: { name: 'Jo' },
+    reference: 'compat-sms',
+    smsSenderId: sender.id,
+  });
   t.equal(s.status, 201);
-  t.match(s.data, { reference: 'compat-sms', content: { body: 'Hello Jo, version 2', from_number: 'COMPAT' }, template: { id: sms.id, version: 2 } });
-  const e = await client.sendEmail(email.id, 'someone@example.com', { personalisation: { name: 'Jo' }, emailReplyToId: replyTo.id, oneClickUnsubscribeURL: 'https://example.com/u' });
-  t.match(e.data, { content: { subject: 'Hi Jo', body: 'Dear Jo', one_click_unsubscribe_url: 'https://example.com/u' } });
-  const l = await client.sendLetter(letter.id, { personalisation: { ...ADDRESS, name: 'Jo' }, reference: 'compat-letter' });
+  t.match(s.data, {
+    reference: 'compat-sms',
+    content: { body: 'Hello Jo, version 2', from_number: 'COMPAT' },
+    template: { id: sms.id, version: 2 },
+  });
+  const e = await client.sendEmail(email.id, 'someone@example.com', {
+    personalisation: { name: 'Jo' },
+    emailReplyToId: replyTo.id,
+    oneClickUnsubscribeURL: 'https://example.com/u',
+  });
+  t.match(e.data, {
+    content: { subject: 'Hi Jo', body: 'Dear Jo', one_click_unsubscribe_url: 'https://example.com/u' },
+  });
+  const l = await client.sendLetter(letter.id, {
+    personalisation: { ...ADDRESS, name: 'Jo' },
+    reference: 'compat-letter',
+  });
   t.match(l.data, { reference: 'compat-letter', content: { body: 'Dear Jo', subject: 'About you' } });
   const p = await testClient.sendPrecompiledLetter('compat-pdf', PDF, 'first');
   t.same(p.data, { id: p.data.id, reference: 'compat-pdf', postage: 'first' });
@@ -69,9 +130,18 @@ t.test('send sms, email, letter and precompiled letter', async (t) => {
 t.test('get by id, list with filters and paging', async (t) => {
   const s = await client.sendSms(sms.id, '07700900123', { personalisation: { name: 'Kim' }, reference: 'find-me' });
   const byId = await client.getNotificationById(s.data.id);
-  t.match(byId.data, { id: s.data.id, type: 'sms', status: 'created', body: 'Hello Kim, version 2', reference: 'find-me' });
+  t.match(byId.data, {
+    id: s.data.id,
+    type: 'sms',
+    status: 'created',
+    body: 'Hello Kim, version 2',
+    reference: 'find-me',
+  });
   const list = await client.getNotifications('sms', 'created', 'find-me');
-  t.same(list.data.notifications.map((n: { id: string }) => n.id), [s.data.id]);
+  t.same(
+    list.data.notifications.map((n: { id: string }) => n.id),
+    [s.data.id],
+  );
   t.match(list.data.links.current, /\/v2\/notifications\?template_type=sms&status=created&reference=find-me$/);
   const all = await client.getNotifications();
   t.ok(all.data.notifications.length >= 3);
@@ -80,20 +150,41 @@ t.test('get by id, list with filters and paging', async (t) => {
   const letters = await client.getNotifications('letter', 'accepted');
   t.equal(letters.data.notifications[0].status, 'accepted');
   const testList = await testClient.getNotifications();
-  t.same(testList.data.notifications.map((n) => n.reference), ['compat-pdf'], 'only the test key’s own');
+  t.same(
+    testList.data.notifications.map((n) => n.reference),
+    ['compat-pdf'],
+    'only the test key’s own',
+  );
 });
 
 t.test('templates, versions, preview', async (t) => {
   const tpl = await client.getTemplateById(sms.id);
-  t.match(tpl.data, { id: sms.id, type: 'sms', version: 2, body: 'Hello ((name)), version 2', name: 'Hello', created_by: 'ops@example.gov.uk' });
+  t.match(tpl.data, {
+    id: sms.id,
+    type: 'sms',
+    version: 2,
+    body: 'Hello ((name)), version 2',
+    name: 'Hello',
+    created_by: 'ops@example.gov.uk',
+  });
   const v1 = await client.getTemplateByIdAndVersion(sms.id, 1);
   t.equal(v1.data.body, 'Hello ((name))');
   const all = await client.getAllTemplates();
   t.equal(all.data.templates.length, 3);
   const emails = await client.getAllTemplates('email');
-  t.same(emails.data.templates.map((x: { id: string }) => x.id), [email.id]);
+  t.same(
+    emails.data.templates.map((x: { id: string }) => x.id),
+    [email.id],
+  );
   const preview = await client.previewTemplateById(email.id, { name: 'Jo' });
-  t.match(preview.data, { id: email.id, type: 'email', version: 1, body: 'Dear Jo', subject: 'Hi Jo', html: /Dear Jo/ });
+  t.match(preview.data, {
+    id: email.id,
+    type: 'email',
+    version: 1,
+    body: 'Dear Jo',
+    subject: 'Hi Jo',
+    html: /Dear Jo/,
+  });
 });
 
 t.test('received texts', async (t) => {
@@ -107,20 +198,38 @@ t.test('received texts', async (t) => {
 t.test('PDF of a live precompiled letter once scanned', async (t) => {
   const p = await client.sendPrecompiledLetter('live-pdf', PDF);
   const notReady = await failure(client.getPdfForLetterNotification(p.data.id));
-  t.same(notReady.data, { status_code: 400, errors: [{ error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' }] });
-  const row = await db.one(`update app_public.notifications set notification_status = 'created' where id = $1 returning reference, postage, created_at`, [p.data.id]);
-  await s3.send(new PutObjectCommand({ Bucket: cfg.LETTERS_PDF_BUCKET, Key: await letterPdfKey(db.pool, { reference: row.reference, postage: row.postage, createdAt: row.created_at }), Body: PDF }));
+  t.same(notReady.data, {
+    status_code: 400,
+    errors: [{ error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' }],
+  });
+  const row = await db.one(
+    `update app_public.notifications set notification_status = 'created' where id = $1 returning reference, postage, created_at`,
+    [p.data.id],
+  );
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: cfg.LETTERS_PDF_BUCKET,
+      Key: await letterPdfKey(db.pool, { reference: row.reference, postage: row.postage, createdAt: row.created_at }),
+      Body: PDF,
+    }),
+  );
   t.same(Buffer.from(await client.getPdfForLetterNotification(p.data.id)), PDF);
 });
 
 t.test('errors surface as the client expects', async (t) => {
   const bad = await failure(client.sendSms(sms.id, '0770090012', { personalisation: { name: 'x' } }));
-  t.same(bad, { ...bad, status: 400, data: { status_code: 400, errors: [{ error: 'ValidationError', message: 'phone_number Not enough digits' }] } });
+  t.same(bad, {
+    ...bad,
+    status: 400,
+    data: { status_code: 400, errors: [{ error: 'ValidationError', message: 'phone_number Not enough digits' }] },
+  });
   const missing = await failure(client.sendSms(sms.id, '07700900123'));
   t.same(missing.data.errors, [{ error: 'BadRequestError', message: 'Missing personalisation: name' }]);
   const teamClient = new NotifyClient(baseUrl, team.key);
   const teamErr = await failure(teamClient.sendSms(sms.id, '07700900456', { personalisation: { name: 'x' } }));
-  t.same(teamErr.data.errors, [{ error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' }]);
+  t.same(teamErr.data.errors, [
+    { error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' },
+  ]);
   const notFound = await failure(client.getNotificationById('00000000-0000-4000-8000-000000000000'));
   t.same(notFound.status, 404);
   t.same(notFound.data.errors, [{ error: 'NoResultFound', message: 'No result found' }]);
@@ -131,8 +240,17 @@ t.test('errors surface as the client expects', async (t) => {
   t.same(notLetter.data.errors, [{ error: 'BadRequestError', message: 'Notification is not a letter' }]);
   const badKey = new NotifyClient(baseUrl, `bad-${service.id}-11111111-2222-4333-8444-555555555555`);
   const auth = await failure(badKey.getAllTemplates());
-  t.same(auth, { ...auth, status: 403, data: { status_code: 403, errors: [{ error: 'AuthError', message: 'Invalid token: API key not found' }] } });
+  t.same(auth, {
+    ...auth,
+    status: 403,
+    data: { status_code: 403, errors: [{ error: 'AuthError', message: 'Invalid token: API key not found' }] },
+  });
   await db.query('update app_public.services set rate_limit = 0 where id = $1', [service.id]);
   const limited = await failure(client.sendSms(sms.id, '07700900123', { personalisation: { name: 'x' } }));
-  t.same(limited.data, { status_code: 429, errors: [{ error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 0 requests per 60 seconds' }] });
+  t.same(limited.data, {
+    status_code: 429,
+    errors: [
+      { error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 0 requests per 60 seconds' },
+    ],
+  });
 });

@@ -128,7 +128,20 @@ t.test('npm start serves /_status and stops cleanly on SIGINT and SIGTERM', asyn
       const url = await run(['src/cli.ts', 'db-url', '--json'], env);
       t.equal(url.code, 0, url.stderr);
       t.match(JSON.parse(url.stdout).url, /:5442\/notify$/);
-      const user = await run(['src/cli.ts', 'create-user', '--email', 'live@e2e.gov.uk', '--name', 'Live', '--mobile', '07700900123', '--json'], env);
+      const user = await run(
+        [
+          'src/cli.ts',
+          'create-user',
+          '--email',
+          'live@e2e.gov.uk',
+          '--name',
+          'Live',
+          '--mobile',
+          '07700900123',
+          '--json',
+        ],
+        env,
+      );
       t.equal(user.code, 0, user.stderr);
       t.ok(await runningPostmaster(serverDir), 'server database still running after the CLI');
       const gql = await fetch('http://127.0.0.1:6031/graphql', {
@@ -143,7 +156,20 @@ t.test('npm start serves /_status and stops cleanly on SIGINT and SIGTERM', asyn
     t.equal(await runningPostmaster(serverDir), null, `${signal}: embedded Postgres stopped`);
   }
   // With nothing running, the CLI starts the embedded database for the command and stops it.
-  const user = await run(['src/cli.ts', 'create-user', '--email', 'offline@e2e.gov.uk', '--name', 'Offline', '--mobile', '07700900123', '--json'], env);
+  const user = await run(
+    [
+      'src/cli.ts',
+      'create-user',
+      '--email',
+      'offline@e2e.gov.uk',
+      '--name',
+      'Offline',
+      '--mobile',
+      '07700900123',
+      '--json',
+    ],
+    env,
+  );
   t.equal(user.code, 0, user.stderr);
   t.equal(JSON.parse(user.stdout).email_address, 'offline@e2e.gov.uk');
   t.equal(await runningPostmaster(serverDir), null, 'the CLI stopped the database it started');

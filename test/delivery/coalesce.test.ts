@@ -32,7 +32,13 @@ t.test('jobs that wait are merged; each job fails only for its own messages', as
     }
   };
   const opts = (lastAttempt = false): DeliverOptions => ({ withPgClient, lastAttempt });
-  const make = (...numbers: string[]) => createNotifications(d, 'sms', numbers.map((to) => ({ to })), { enqueue: false });
+  const make = (...numbers: string[]) =>
+    createNotifications(
+      d,
+      'sms',
+      numbers.map((to) => ({ to })),
+      { enqueue: false },
+    );
 
   const a = await make('07700900100');
   const b = await make('07700900101', '07700900102');
@@ -49,14 +55,23 @@ t.test('jobs that wait are merged; each job fails only for its own messages', as
   t.same(coalescer.stats, { chunks: 2, jobs: 4 });
   t.equal(p.requests.length, 2, 'two provider requests for four jobs');
   const second = (p.requests[1].body.messages as Array<{ reference: string }>).map((m) => m.reference).sort();
-  t.same(second, [...b, ...c, ...e].sort(), 'the waiting jobs\' texts in one request');
+  t.same(second, [...b, ...c, ...e].sort(), "the waiting jobs' texts in one request");
 
   t.equal(settled[0].status, 'fulfilled', 'a: sent');
   t.equal(settled[1].status, 'rejected', 'b: one of its texts is to be retried');
-  t.match((settled[1] as PromiseRejectedResult).reason.message, /^1 of 2 sms notifications not sent, will retry: .*throttled/);
-  t.equal(settled[2].status, 'fulfilled', 'c: merged with b, not failed by b\'s text');
+  t.match(
+    (settled[1] as PromiseRejectedResult).reason.message,
+    /^1 of 2 sms notifications not sent, will retry: .*throttled/,
+  );
+  t.equal(settled[2].status, 'fulfilled', "c: merged with b, not failed by b's text");
   t.equal(settled[3].status, 'fulfilled', 'e: on its last attempt, its refused text failed for good');
-  t.same(await statuses(d.db, [...a, ...b, ...c, ...e]), ['sending', 'sending', 'created', 'sending', 'technical-failure']);
+  t.same(await statuses(d.db, [...a, ...b, ...c, ...e]), [
+    'sending',
+    'sending',
+    'created',
+    'sending',
+    'technical-failure',
+  ]);
 
   // A merged chunk that fails as a whole is tried again job by job: one job's trouble is not the others'.
   const f = await make('07700900104');
@@ -70,8 +85,12 @@ t.test('jobs that wait are merged; each job fails only for its own messages', as
   const before = p.requests.length;
   const blocker = coalescer.submit(f, opts());
   const merged = await Promise.allSettled([blocker, coalescer.submit(g, flaky), coalescer.submit(h, opts())]);
-  t.same(merged.map((s) => s.status), ['fulfilled', 'fulfilled', 'fulfilled'], 'each job delivered on its own after the merged chunk failed');
-  t.equal(calls, 2, 'the merged chunk used the first job\'s connection and failed; g alone then succeeded');
+  t.same(
+    merged.map((s) => s.status),
+    ['fulfilled', 'fulfilled', 'fulfilled'],
+    'each job delivered on its own after the merged chunk failed',
+  );
+  t.equal(calls, 2, "the merged chunk used the first job's connection and failed; g alone then succeeded");
   t.same(await statuses(d.db, [...f, ...g, ...h]), ['sending', 'sending', 'sending']);
   t.equal(p.requests.length - before, 3, 'f, then g and h one by one');
 });

@@ -8,7 +8,12 @@ import { startWorker } from '../../src/worker.ts';
 const [, , url, concurrency = '1', tasks = 'deliver-sms'] = process.argv;
 const pool = new pg.Pool({ connectionString: url, max: Number(concurrency) + 3 });
 pool.on('error', () => undefined);
-const runner = await startWorker({ pgPool: pool, concurrency: Number(concurrency), crontab: false, only: tasks === 'all' ? undefined : tasks.split(',') });
+const runner = await startWorker({
+  pgPool: pool,
+  concurrency: Number(concurrency),
+  crontab: false,
+  only: tasks === 'all' ? undefined : tasks.split(','),
+});
 process.stdout.write('ready\n');
 // SIGTERM: stop cleanly (a --cpu-prof profile is written on a normal exit only).
 process.once('SIGTERM', () => void runner.stop().finally(() => process.exit(0)));

@@ -16,14 +16,23 @@ t.test('jobs fetched but not run when the worker stops are unlocked', async (t) 
   const runner = await startWorker({ pgPool: d.db.pool, concurrency: 2, crontab: false, only: DELIVERY_TASKS });
   await waitFor('the provider busy', async () => d.sms.stats.requests >= 2);
   await runner.stop();
-  const locked = await d.db.query(`select id, locked_by from graphile_worker._private_jobs where locked_at is not null`);
+  const locked = await d.db.query(
+    `select id, locked_by from graphile_worker._private_jobs where locked_at is not null`,
+  );
   t.same(locked, [], 'no job left locked');
-  const queued = await d.db.one(`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver-sms'`);
+  const queued = await d.db.one(
+    `select count(*)::int as n from graphile_worker.jobs where task_identifier = 'deliver-sms'`,
+  );
   t.ok(queued.n > 0, 'the unstarted jobs are still queued');
   // A new worker picks them up and delivers everything.
   d.sms.behaviour.responseDelayMs = 0;
   const again = await startWorker({ pgPool: d.db.pool, concurrency: 4, crontab: false, only: DELIVERY_TASKS });
   t.teardown(() => again.stop());
-  await waitFor('all 40 handed over', async () => (await d.db.one(`select count(*)::int as n from app_public.notifications where sent_at is not null`)).n === 40, 30_000);
+  await waitFor(
+    'all 40 handed over',
+    async () =>
+      (await d.db.one(`select count(*)::int as n from app_public.notifications where sent_at is not null`)).n === 40,
+    30_000,
+  );
   t.pass('delivered after the restart');
 });

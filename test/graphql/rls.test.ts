@@ -9,12 +9,19 @@ const secret = testConfig().ADMIN_JWT_SECRET;
 t.test('row-level security through /graphql', async (t) => {
   const { app, db } = await createTestApp(t, { graphql: true });
   const mkUser = (email: string, admin = false) =>
-    db.one(`select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123', platform_admin => $2)`, [email, admin]);
+    db.one(
+      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123', platform_admin => $2)`,
+      [email, admin],
+    );
   const alice = await mkUser('alice@a.gov.uk');
   const bob = await mkUser('bob@b.gov.uk');
   const admin = await mkUser('admin@notify.gov.uk', true);
-  const svcA = await db.one(`select id, name from app_public.create_service(name => 'Service A', user_id => $1)`, [alice.id]);
-  const svcB = await db.one(`select id, name from app_public.create_service(name => 'Service B', user_id => $1)`, [bob.id]);
+  const svcA = await db.one(`select id, name from app_public.create_service(name => 'Service A', user_id => $1)`, [
+    alice.id,
+  ]);
+  const svcB = await db.one(`select id, name from app_public.create_service(name => 'Service B', user_id => $1)`, [
+    bob.id,
+  ]);
   const tplB = await db.one(
     `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B', content => 'secret of B')`,
     [svcB.id],
@@ -34,7 +41,11 @@ t.test('row-level security through /graphql', async (t) => {
   const servicesQuery = '{ allServices(orderBy: NAME_ASC) { nodes { id name } } }';
 
   const asAlice = await gql(aliceToken, servicesQuery);
-  t.same(asAlice.body.data.allServices.nodes.map((n: { name: string }) => n.name), ['Service A'], 'Alice sees only her service');
+  t.same(
+    asAlice.body.data.allServices.nodes.map((n: { name: string }) => n.name),
+    ['Service A'],
+    'Alice sees only her service',
+  );
 
   const templates = await gql(aliceToken, '{ allTemplates { nodes { name content } } }');
   t.same(templates.body.data.allTemplates.nodes, [], 'and none of B’s templates');
@@ -53,7 +64,11 @@ t.test('row-level security through /graphql', async (t) => {
     'mutation($sid: UUID!) { createTemplate(input: { serviceId: $sid, templateType: "sms", name: "Mine", content: "Hello ((name))" }) { result { version name } } }',
     { sid: svcA.id },
   );
-  t.same(own.body.data?.createTemplate?.result, { version: 1, name: 'Mine' }, 'Alice can create templates in her service');
+  t.same(
+    own.body.data?.createTemplate?.result,
+    { version: 1, name: 'Mine' },
+    'Alice can create templates in her service',
+  );
 
   const intoB = await gql(
     aliceToken,
@@ -63,7 +78,9 @@ t.test('row-level security through /graphql', async (t) => {
   t.ok(intoB.body.errors?.length, 'Alice cannot create templates in B');
   t.equal((await db.one(`select count(*)::int as n from app_public.templates where name = 'Intruder'`)).n, 0);
 
-  const bNode = (await gql(adminToken, servicesQuery)).body.data.allServices.nodes.find((n: { name: string }) => n.name === 'Service B');
+  const bNode = (await gql(adminToken, servicesQuery)).body.data.allServices.nodes.find(
+    (n: { name: string }) => n.name === 'Service B',
+  );
   const rename = await gql(
     aliceToken,
     'mutation($id: ID!) { updateService(input: { id: $id, servicePatch: { name: "Owned" } }) { service { name } } }',
@@ -74,7 +91,9 @@ t.test('row-level security through /graphql', async (t) => {
 
   const asAdmin = await gql(adminToken, servicesQuery);
   t.same(
-    asAdmin.body.data.allServices.nodes.map((n: { name: string }) => n.name).filter((n: string) => n.startsWith('Service')),
+    asAdmin.body.data.allServices.nodes
+      .map((n: { name: string }) => n.name)
+      .filter((n: string) => n.startsWith('Service')),
     ['Service A', 'Service B'],
     'a platform admin sees every service',
   );

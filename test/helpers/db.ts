@@ -34,8 +34,12 @@ export function testCluster(): Promise<Cluster> {
 
 export async function createTestDb(t: Teardown, label = 'db'): Promise<TestDb> {
   const { rootUrl, template } = await testCluster();
-  const caller = path.basename(process.argv[1] ?? 'test').replace(/\W+/g, '_').slice(0, 30);
-  const name = `t_${caller}_${label.replace(/\W+/g, '_').slice(0, 16)}_${crypto.randomBytes(4).toString('hex')}`.toLowerCase();
+  const caller = path
+    .basename(process.argv[1] ?? 'test')
+    .replace(/\W+/g, '_')
+    .slice(0, 30);
+  const name =
+    `t_${caller}_${label.replace(/\W+/g, '_').slice(0, 16)}_${crypto.randomBytes(4).toString('hex')}`.toLowerCase();
   await withClient(rootUrl, (c) => c.query(`create database ${name} template ${template}`));
   const url = withDatabase(rootUrl, name);
   const auth = new URL(url);
@@ -64,5 +68,10 @@ export async function createTestDb(t: Teardown, label = 'db'): Promise<TestDb> {
 
 /** A configuration for tests: defaults plus overrides, never the developer's .env. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_JWT_SECRET: 'test-admin-jwt-secret-0123456789', ...overrides });
+  return parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ADMIN_JWT_SECRET: 'test-admin-jwt-secret-0123456789',
+    ...overrides,
+  });
 }

@@ -42,7 +42,10 @@ export async function setupDelivery(
   opts: { label?: string; worker?: boolean; receiptDelayMs?: number; callbackToken?: string } = {},
 ): Promise<Delivery> {
   const db = await createTestDb(t, opts.label ?? 'delivery');
-  const { app } = await createTestApp(t, { db, config: opts.callbackToken ? { PROVIDER_CALLBACK_TOKEN: opts.callbackToken } : undefined });
+  const { app } = await createTestApp(t, {
+    db,
+    config: opts.callbackToken ? { PROVIDER_CALLBACK_TOKEN: opts.callbackToken } : undefined,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const platformUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const stubOptions = { platformUrl, receiptDelayMs: opts.receiptDelayMs ?? 30, callbackToken: opts.callbackToken };
@@ -50,7 +53,10 @@ export async function setupDelivery(
   const email = await startStubProvider({ channel: 'email', ...stubOptions });
   configureProviders({ SMS_STUB_URL: `${sms.url}/sms`, EMAIL_STUB_URL: `${email.url}/email` });
   invalidateProviderCache();
-  const runner = opts.worker === false ? null : await startWorker({ pgPool: db.pool, concurrency: 4, crontab: false, only: DELIVERY_TASKS });
+  const runner =
+    opts.worker === false
+      ? null
+      : await startWorker({ pgPool: db.pool, concurrency: 4, crontab: false, only: DELIVERY_TASKS });
   t.teardown(async () => {
     await runner?.stop();
     await sms.close();
@@ -59,7 +65,12 @@ export async function setupDelivery(
 
   const userId = await createUser(db, { email: 'dev@dept.gov.uk', name: 'Dev' });
   const serviceId = await createService(db, { userId, name: 'Parking', emailFrom: 'parking' });
-  const smsTemplateId = await createTemplate(db, { serviceId, type: 'sms', name: 'S', content: 'Hello ((name)), your code is ((code))' });
+  const smsTemplateId = await createTemplate(db, {
+    serviceId,
+    type: 'sms',
+    name: 'S',
+    content: 'Hello ((name)), your code is ((code))',
+  });
   const emailTemplateId = await createTemplate(db, {
     serviceId,
     type: 'email',
@@ -70,7 +81,11 @@ export async function setupDelivery(
   return { db, app, platformUrl, sms, email, runner, serviceId, userId, smsTemplateId, emailTemplateId };
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await fn();
@@ -89,9 +104,18 @@ export async function statuses(db: TestDb, ids: string[]): Promise<string[]> {
   return ids.map((id) => byId.get(id) ?? 'missing');
 }
 
-export async function waitForStatuses(db: TestDb, ids: string[], done: (s: string) => boolean, timeoutMs = 20_000): Promise<string[]> {
-  return waitFor(`statuses of ${ids.length} notifications`, async () => {
-    const s = await statuses(db, ids);
-    return s.every(done) ? s : null;
-  }, timeoutMs);
+export async function waitForStatuses(
+  db: TestDb,
+  ids: string[],
+  done: (s: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string[]> {
+  return waitFor(
+    `statuses of ${ids.length} notifications`,
+    async () => {
+      const s = await statuses(db, ids);
+      return s.every(done) ? s : null;
+    },
+    timeoutMs,
+  );
 }

@@ -7,7 +7,10 @@ import { createApiToken, parseApiKey } from '../../src/auth/jwt-auth.ts';
 /** Makes names and addresses unique within a test file's database. */
 let seq = 0;
 
-export async function createUser(db: TestDb, opts: { email?: string; name?: string; mobile?: string } = {}): Promise<string> {
+export async function createUser(
+  db: TestDb,
+  opts: { email?: string; name?: string; mobile?: string } = {},
+): Promise<string> {
   const n = ++seq;
   const user = await db.one<{ id: string }>(
     'select id from app_public.create_user(email_address => $1, name => $2, mobile_number => $3)',
@@ -41,14 +44,21 @@ export async function createService(
       opts.restricted ?? false,
     ],
   );
-  if (opts.crown !== undefined) await db.query(`update app_public.services set crown = $2 where id = $1`, [service.id, opts.crown]);
+  if (opts.crown !== undefined)
+    await db.query(`update app_public.services set crown = $2 where id = $1`, [service.id, opts.crown]);
   return service.id;
 }
 
 /** A template at version 1; emails and letters get a subject unless one is given (null: none). */
 export async function createTemplate(
   db: TestDb,
-  opts: { serviceId: string; type: 'sms' | 'email' | 'letter'; name?: string; content?: string; subject?: string | null },
+  opts: {
+    serviceId: string;
+    type: 'sms' | 'email' | 'letter';
+    name?: string;
+    content?: string;
+    subject?: string | null;
+  },
 ): Promise<string> {
   const template = await db.one<{ id: string }>(
     `select id from app_public.create_template(service_id => $1, template_type => $2, name => $3, content => $4,
@@ -73,7 +83,12 @@ export interface TestApiKey {
   auth(): string;
 }
 
-export async function createApiKey(db: TestDb, serviceId: string, type: string, name = `${type}-key-${++seq}`): Promise<TestApiKey> {
+export async function createApiKey(
+  db: TestDb,
+  serviceId: string,
+  type: string,
+  name = `${type}-key-${++seq}`,
+): Promise<TestApiKey> {
   const row = await db.one<{ id: string; key: string }>('select * from app_public.create_api_key($1, $2, $3)', [
     serviceId,
     name,
@@ -186,7 +201,13 @@ export async function serviceOwner(db: TestDb): Promise<ServiceOwner> {
   return {
     userId,
     service: (name, opts = {}) =>
-      createService(db, { userId, name, organisationId: opts.organisationId, restricted: !(opts.live ?? true), crown: opts.crown }),
+      createService(db, {
+        userId,
+        name,
+        organisationId: opts.organisationId,
+        restricted: !(opts.live ?? true),
+        crown: opts.crown,
+      }),
     template: (serviceId, type, name) => createTemplate(db, { serviceId, type, name }),
     notify: (n) => insertNotification(db, n),
   };
@@ -248,7 +269,8 @@ export async function createNotifications(
     ],
   );
   const ids = rows.map((r) => r.id);
-  if (opts.enqueue !== false) await d.db.query('select app_hidden.enqueue_delivery($1::uuid[], $2)', [ids, opts.batchSize ?? 50]);
+  if (opts.enqueue !== false)
+    await d.db.query('select app_hidden.enqueue_delivery($1::uuid[], $2)', [ids, opts.batchSize ?? 50]);
   return ids;
 }
 

@@ -8,7 +8,11 @@ import { ensureBuckets, makeS3Client, startLocalS3 } from '../../src/lib/s3.ts';
 import type { Config } from '../../src/config.ts';
 import type { Teardown } from './db.ts';
 
-export async function startTestS3(t: Teardown, cfg: Config, label: string): Promise<{ endpoint: string; s3: S3Client }> {
+export async function startTestS3(
+  t: Teardown,
+  cfg: Config,
+  label: string,
+): Promise<{ endpoint: string; s3: S3Client }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `${label}-s3-`));
   const server = await startLocalS3(cfg, 0, dir);
   t.teardown(async () => {

@@ -17,22 +17,58 @@ interface World {
 async function world(db: TestDb, f: ServiceOwner): Promise<World> {
   const s1 = await f.service('Seven days');
   const s2 = await f.service('Three days for texts');
-  await db.query(`insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`, [s2]);
+  await db.query(
+    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`,
+    [s2],
+  );
   const ids: Record<string, string> = {};
   const at = async (days: number) => (await db.one(`select (${ago(days)})::text as t`)).t as string;
-  for (const [svc, label] of [[s1, 's1'], [s2, 's2']] as const) {
+  for (const [svc, label] of [
+    [s1, 's1'],
+    [s2, 's2'],
+  ] as const) {
     const sms = await f.template(svc, 'sms');
     const email = await f.template(svc, 'email');
     const letter = await f.template(svc, 'letter');
     for (const d of [8, 5, 1]) {
-      ids[`${label}-sms-${d}`] = await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: await at(d) });
-      ids[`${label}-email-${d}`] = await f.notify({ serviceId: svc, templateId: email, type: 'email', createdAt: await at(d) });
-      ids[`${label}-sms-test-${d}`] = await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: await at(d), keyType: 'test' });
+      ids[`${label}-sms-${d}`] = await f.notify({
+        serviceId: svc,
+        templateId: sms,
+        type: 'sms',
+        createdAt: await at(d),
+      });
+      ids[`${label}-email-${d}`] = await f.notify({
+        serviceId: svc,
+        templateId: email,
+        type: 'email',
+        createdAt: await at(d),
+      });
+      ids[`${label}-sms-test-${d}`] = await f.notify({
+        serviceId: svc,
+        templateId: sms,
+        type: 'sms',
+        createdAt: await at(d),
+        keyType: 'test',
+      });
     }
     for (const status of ['sending', 'created', 'pending-virus-check', 'delivered', 'returned-letter', 'cancelled']) {
-      ids[`${label}-letter-${status}`] = await f.notify({ serviceId: svc, templateId: letter, type: 'letter', createdAt: await at(8), status, reference: `REF${label}${status}`.toUpperCase() });
+      ids[`${label}-letter-${status}`] = await f.notify({
+        serviceId: svc,
+        templateId: letter,
+        type: 'letter',
+        createdAt: await at(8),
+        status,
+        reference: `REF${label}${status}`.toUpperCase(),
+      });
     }
-    ids[`${label}-letter-test`] = await f.notify({ serviceId: svc, templateId: letter, type: 'letter', createdAt: await at(8), status: 'created', keyType: 'test' });
+    ids[`${label}-letter-test`] = await f.notify({
+      serviceId: svc,
+      templateId: letter,
+      type: 'letter',
+      createdAt: await at(8),
+      status: 'created',
+      keyType: 'test',
+    });
     // a busier hour so that small batches need several chunks
     await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: await at(9), count: 7 });
   }
@@ -63,13 +99,29 @@ t.test('retention per service and type, letters in progress kept, test keys gone
   const letters = await db.one(`call app_private.archive_notifications('letter')`);
   t.equal(Number(letters.rows_archived), 6, 'letters: delivered, returned-letter, cancelled of both services');
   const expect: Record<string, string> = {
-    's1-sms-8': 'history', 's1-sms-5': 'live', 's1-sms-1': 'live',
-    's2-sms-8': 'history', 's2-sms-5': 'history', 's2-sms-1': 'live',
-    's1-email-8': 'history', 's1-email-5': 'live', 's2-email-8': 'history', 's2-email-5': 'live', // sms retention only
-    's1-sms-test-8': 'gone', 's1-sms-test-5': 'live', 's2-sms-test-5': 'gone', 's2-sms-test-1': 'live',
-    's1-letter-sending': 'live', 's1-letter-created': 'live', 's1-letter-pending-virus-check': 'live',
-    's1-letter-delivered': 'history', 's1-letter-returned-letter': 'history', 's1-letter-cancelled': 'history',
-    's2-letter-sending': 'live', 's1-letter-test': 'gone', 's2-letter-test': 'gone',
+    's1-sms-8': 'history',
+    's1-sms-5': 'live',
+    's1-sms-1': 'live',
+    's2-sms-8': 'history',
+    's2-sms-5': 'history',
+    's2-sms-1': 'live',
+    's1-email-8': 'history',
+    's1-email-5': 'live',
+    's2-email-8': 'history',
+    's2-email-5': 'live', // sms retention only
+    's1-sms-test-8': 'gone',
+    's1-sms-test-5': 'live',
+    's2-sms-test-5': 'gone',
+    's2-sms-test-1': 'live',
+    's1-letter-sending': 'live',
+    's1-letter-created': 'live',
+    's1-letter-pending-virus-check': 'live',
+    's1-letter-delivered': 'history',
+    's1-letter-returned-letter': 'history',
+    's1-letter-cancelled': 'history',
+    's2-letter-sending': 'live',
+    's1-letter-test': 'gone',
+    's2-letter-test': 'gone',
   };
   const got: Record<string, string> = {};
   for (const k of Object.keys(expect)) got[k] = await where(db, w.ids[k]);
@@ -116,9 +168,13 @@ t.test('chunks: a killed run keeps committed chunks, the rerun ends in the same 
   const r = await runTask(db.url, 'archive-notifications', { notification_type: 'sms', batch_size: 2 });
   t.equal(r.status, 'completed');
   t.equal(await where(db, w.ids['s2-sms-5']), 'history');
-  const refreshed = await db.one(`select notification_status from app_public.notification_history where id = $1`, [w.ids['s2-sms-5']]);
+  const refreshed = await db.one(`select notification_status from app_public.notification_history where id = $1`, [
+    w.ids['s2-sms-5'],
+  ]);
   t.equal(refreshed.notification_status, 'delivered', 'upsert refreshed the stale copy');
-  const moved = await db.one(`select count(*)::int as n from app_public.notification_history where notification_type = 'sms'`);
+  const moved = await db.one(
+    `select count(*)::int as n from app_public.notification_history where notification_type = 'sms'`,
+  );
   t.equal(moved.n, 17, 'every sms past retention archived once');
   t.same(await viewCounts(db), before, 'counts identical through the view');
 
@@ -134,7 +190,9 @@ t.test('a report sees one snapshot while archival moves rows', async (t) => {
   const db = await createTestDb(t, 'snapshot');
   const f = await serviceOwner(db);
   await world(db, f);
-  const total = (await db.one(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)).n;
+  const total = (
+    await db.one(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)
+  ).n;
 
   // 1. REPEATABLE READ: a report transaction started before archival keeps its counts.
   const reader = new pg.Client({ connectionString: db.url });
@@ -142,7 +200,11 @@ t.test('a report sees one snapshot while archival moves rows', async (t) => {
   t.teardown(() => reader.end());
   await reader.query('begin isolation level repeatable read');
   const count = async () =>
-    (await reader.query(`select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`)).rows[0].n;
+    (
+      await reader.query(
+        `select count(*)::int as n from app_public.notifications_all_time_view where key_type <> 'test'`,
+      )
+    ).rows[0].n;
   t.equal(await count(), total);
   await db.query(`call app_private.archive_notifications('sms', 2)`);
   t.equal(await count(), total, 'same count inside the report transaction after archival committed');
@@ -176,7 +238,10 @@ t.test('inbound SMS archival: retention from the sms setting, no content kept, r
   const f = await serviceOwner(db);
   const s1 = await f.service('Inbound seven');
   const s2 = await f.service('Inbound three');
-  await db.query(`insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`, [s2]);
+  await db.query(
+    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`,
+    [s2],
+  );
   const add = (svc: string, days: number, n = 1) =>
     db.query(
       `insert into app_public.inbound_sms (created_at, service_id, notify_number, user_number, provider, content)
@@ -193,8 +258,14 @@ t.test('inbound SMS archival: retention from the sms setting, no content kept, r
                   where created_at < now() - interval '7 days' limit 1`);
   const r = await runTask(db.url, 'archive-inbound-sms', {});
   t.equal(r.status, 'completed');
-  const left = await db.query(`select service_id = $1 as s1, count(*)::int as n from app_public.inbound_sms group by 1 order by 1`, [s1]);
-  t.same(left, [{ s1: false, n: 1 }, { s1: true, n: 1 }]);
+  const left = await db.query(
+    `select service_id = $1 as s1, count(*)::int as n from app_public.inbound_sms group by 1 order by 1`,
+    [s1],
+  );
+  t.same(left, [
+    { s1: false, n: 1 },
+    { s1: true, n: 1 },
+  ]);
   const hist = await db.one(`select count(*)::int as n from app_public.inbound_sms_history`);
   t.equal(hist.n, 5);
   const again = await db.one(`call app_private.archive_inbound_sms()`);

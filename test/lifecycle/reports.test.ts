@@ -8,17 +8,35 @@ t.test('returned letters: ingest references in both tables, summary of the last 
   const f = await serviceOwner(db);
   const svc = await f.service('Returns');
   const tpl = await f.template(svc, 'letter');
-  t.same(await db.query(`select * from app_public.returned_letter_summary($1)`, [svc]), [{ returned_letter_count: 0, most_recent_report: null }]);
+  t.same(await db.query(`select * from app_public.returned_letter_summary($1)`, [svc]), [
+    { returned_letter_count: 0, most_recent_report: null },
+  ]);
 
-  const live = await f.notify({ serviceId: svc, templateId: tpl, type: 'letter', createdAt: '2024-01-02 10:00Z', reference: 'LIVE1' });
-  const old = await f.notify({ serviceId: svc, templateId: tpl, type: 'letter', createdAt: '2023-12-02 10:00Z', reference: 'HIST1', history: true });
+  const live = await f.notify({
+    serviceId: svc,
+    templateId: tpl,
+    type: 'letter',
+    createdAt: '2024-01-02 10:00Z',
+    reference: 'LIVE1',
+  });
+  const old = await f.notify({
+    serviceId: svc,
+    templateId: tpl,
+    type: 'letter',
+    createdAt: '2023-12-02 10:00Z',
+    reference: 'HIST1',
+    history: true,
+  });
   const n = await db.one(`select app_private.process_returned_letters(array['LIVE1', 'HIST1', 'NOPE', 'LIVE1']) as n`);
   t.equal(n.n, 2, 'two letters found, unknown references ignored');
   const statuses = await db.query(
     `select id, notification_status from app_public.notifications_all_time_view where id in ($1, $2) order by reference`,
     [old, live],
   );
-  t.same(statuses.map((r) => r.notification_status), ['returned-letter', 'returned-letter']);
+  t.same(
+    statuses.map((r) => r.notification_status),
+    ['returned-letter', 'returned-letter'],
+  );
   const summary = await db.one(
     `select returned_letter_count, most_recent_report::date = app_public.london_date(now()) as today from app_public.returned_letter_summary($1)`,
     [svc],
@@ -27,7 +45,10 @@ t.test('returned letters: ingest references in both tables, summary of the last 
 
   // An old report only: count 0, date kept. A repeated report refreshes reported_at.
   await db.query(`update app_public.returned_letters set reported_at = current_date - 30`);
-  const stale = await db.one(`select returned_letter_count, most_recent_report::date::text as d from app_public.returned_letter_summary($1)`, [svc]);
+  const stale = await db.one(
+    `select returned_letter_count, most_recent_report::date::text as d from app_public.returned_letter_summary($1)`,
+    [svc],
+  );
   t.same(stale, { returned_letter_count: 0, d: (await db.one(`select (current_date - 30)::text as d`)).d });
   await db.query(`select app_private.process_returned_letters(array['HIST1'])`);
   const fresh = await db.one(`select returned_letter_count from app_public.returned_letter_summary($1)`, [svc]);
@@ -59,7 +80,11 @@ t.test('template last used: live table first, then the facts, never test keys', 
     `select to_char(app_public.template_last_used(x) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as t from unnest($1::uuid[]) with ordinality u(x, i) order by i`,
     [[a, b, c]],
   );
-  t.same(last.map((r) => r.t), ['2024-03-01 10:00', '2024-02-10 00:00', null], 'live created_at; else London midnight of the latest fact day; else null');
+  t.same(
+    last.map((r) => r.t),
+    ['2024-03-01 10:00', '2024-02-10 00:00', null],
+    'live created_at; else London midnight of the latest fact day; else null',
+  );
 });
 
 t.test('template usage over N days: facts for past days, live rows for today', async (t) => {
@@ -68,15 +93,30 @@ t.test('template usage over N days: facts for past days, live rows for today', a
   const svc = await f.service('Usage counts');
   const a = await f.template(svc, 'sms', 'A');
   const b = await f.template(svc, 'email', 'B');
-  await f.notify({ serviceId: svc, templateId: a, type: 'sms', createdAt: (await db.one(`select now()::text as t`)).t, count: 2 });
-  await f.notify({ serviceId: svc, templateId: a, type: 'sms', createdAt: (await db.one(`select now()::text as t`)).t, keyType: 'test' });
+  await f.notify({
+    serviceId: svc,
+    templateId: a,
+    type: 'sms',
+    createdAt: (await db.one(`select now()::text as t`)).t,
+    count: 2,
+  });
+  await f.notify({
+    serviceId: svc,
+    templateId: a,
+    type: 'sms',
+    createdAt: (await db.one(`select now()::text as t`)).t,
+    keyType: 'test',
+  });
   await db.query(
     `insert into app_public.ft_notification_status (bst_date, template_id, service_id, job_id, notification_type, key_type, notification_status, notification_count)
      select app_public.london_date(now()) - d, t, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'normal', 'delivered', 10
      from (values (1, $1::uuid), (6, $1), (7, $1), (3, $2)) v(d, t)`,
     [a, b, svc],
   );
-  const rows = await db.query(`select template_name, template_type, notification_count::int from app_public.template_usage($1, 7)`, [svc]);
+  const rows = await db.query(
+    `select template_name, template_type, notification_count::int from app_public.template_usage($1, 7)`,
+    [svc],
+  );
   t.same(rows, [
     { template_name: 'A', template_type: 'sms', notification_count: 22 }, // today 2 + days 1 and 6 (day 7 is outside 7 days incl. today)
     { template_name: 'B', template_type: 'email', notification_count: 10 },

@@ -54,7 +54,14 @@ t.test('UK mobiles in any common format normalise to E.164 digits', async (t) =>
     const info = validatePhoneNumber(raw);
     t.same(
       info,
-      { normalised: '447700900123', international: false, phonePrefix: '44', rateMultiplier: 1, isUkLandline: false, crownDependency: false },
+      {
+        normalised: '447700900123',
+        international: false,
+        phonePrefix: '44',
+        rateMultiplier: 1,
+        isUkLandline: false,
+        crownDependency: false,
+      },
       JSON.stringify(raw),
     );
   }
@@ -84,7 +91,14 @@ t.test('TV and drama numbers 07700 900xxx are valid and not crown dependency', a
 
 t.test('crown dependency mobiles are international at the UK rate', async (t) => {
   const jersey = validatePhoneNumber('07797 123456');
-  t.same(jersey, { normalised: '447797123456', international: true, phonePrefix: '44', rateMultiplier: 1, isUkLandline: false, crownDependency: true });
+  t.same(jersey, {
+    normalised: '447797123456',
+    international: true,
+    phonePrefix: '44',
+    rateMultiplier: 1,
+    isUkLandline: false,
+    crownDependency: true,
+  });
   t.equal(validatePhoneNumber('+44 7624 123456').crownDependency, true, 'Isle of Man');
 });
 
@@ -136,7 +150,10 @@ t.test('prefix and rate helpers', async (t) => {
 });
 
 t.test('email addresses', async (t) => {
-  t.same(validateEmailAddress('  Someone@Example.COM '), { address: 'Someone@Example.COM', normalised: 'someone@example.com' });
+  t.same(validateEmailAddress('  Someone@Example.COM '), {
+    address: 'Someone@Example.COM',
+    normalised: 'someone@example.com',
+  });
   for (const good of [
     'test@example.com',
     'first.last@example.co.uk',
@@ -197,7 +214,11 @@ t.test('UK addresses', async (t) => {
     international: false,
     postageZone: 'united-kingdom',
   });
-  t.same(validatePostalAddress(['A', 'B', 'EC1A 1BB', 'United Kingdom']).lines, ['A', 'B', 'EC1A 1BB'], 'UK country line dropped');
+  t.same(
+    validatePostalAddress(['A', 'B', 'EC1A 1BB', 'United Kingdom']).lines,
+    ['A', 'B', 'EC1A 1BB'],
+    'UK country line dropped',
+  );
   t.equal(normaliseUkPostcode('  ec1a  1bb '), 'EC1A 1BB');
   t.equal(normaliseUkPostcode('gir0aa'), 'GIR 0AA');
   t.equal(normaliseUkPostcode('W1A 0AX'), 'W1A 0AX');
@@ -222,7 +243,9 @@ t.test('address errors', async (t) => {
 });
 
 t.test('international addresses and postage', async (t) => {
-  const france = validatePostalAddress(['Jean', '1 Rue de Rivoli', '75001 Paris', 'france'], { allowInternational: true });
+  const france = validatePostalAddress(['Jean', '1 Rue de Rivoli', '75001 Paris', 'france'], {
+    allowInternational: true,
+  });
   t.same(france, {
     lines: ['Jean', '1 Rue de Rivoli', '75001 Paris', 'France'],
     postcode: null,
@@ -241,10 +264,21 @@ t.test('international addresses and postage', async (t) => {
 
 t.test('address lines from personalisation', async (t) => {
   t.same(
-    addressLinesFromPersonalisation({ address_line_1: 'A', 'Address Line 2': 'B', address_line_3: null, address_line_5: 42, postcode: 'sw1a 1aa', other: 'x' }),
+    addressLinesFromPersonalisation({
+      address_line_1: 'A',
+      'Address Line 2': 'B',
+      address_line_3: null,
+      address_line_5: 42,
+      postcode: 'sw1a 1aa',
+      other: 'x',
+    }),
     ['A', 'B', '42', 'sw1a 1aa'],
   );
-  t.same(validateLetterAddress({ address_line_1: 'A', address_line_2: 'B', address_line_3: 'sw1a1aa' }).lines, ['A', 'B', 'SW1A 1AA']);
+  t.same(validateLetterAddress({ address_line_1: 'A', address_line_2: 'B', address_line_3: 'sw1a1aa' }).lines, [
+    'A',
+    'B',
+    'SW1A 1AA',
+  ]);
 });
 
 t.test('simulated recipients and test-key outcomes', async (t) => {

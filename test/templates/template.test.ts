@@ -33,13 +33,10 @@ function badRequest(fn: () => unknown): string {
 }
 
 t.test('placeholder names: unique by key, in order, conditional names', async (t) => {
-  t.same(placeholderNames('Hi ((name)), ((Name)) ((first name)) ((DOB??You were born)) ((( x )))', '((subject thing))'), [
-    'name',
-    'first name',
-    'DOB',
-    'x',
-    'subject thing',
-  ]);
+  t.same(
+    placeholderNames('Hi ((name)), ((Name)) ((first name)) ((DOB??You were born)) ((( x )))', '((subject thing))'),
+    ['name', 'first name', 'DOB', 'x', 'subject thing'],
+  );
   t.same(placeholderNames('no placeholders (here) ((  ))'), []);
   t.same(placeholderNames(null, undefined, ''), []);
 });
@@ -51,16 +48,28 @@ t.test('keys match ignoring case, spaces, underscores and dashes', async (t) => 
   t.same(missingPersonalisation(['((a))'], { a: null }), ['a'], 'null counts as missing');
   t.same(missingPersonalisation(['((a))'], { a: '' }), [], 'empty string is a value');
   t.same(missingPersonalisation(['((a??shown))'], {}), ['a'], 'optional content needs its value too');
-  t.equal(badRequest(() => assertNoMissingPersonalisation(['((a)) ((b)) ((c))'], { b: 1 })), 'Missing personalisation: a, c');
-  t.equal(badRequest(() => assertNoMissingPersonalisation(['((a))'], { a: 1 })), 'no error');
+  t.equal(
+    badRequest(() => assertNoMissingPersonalisation(['((a)) ((b)) ((c))'], { b: 1 })),
+    'Missing personalisation: a, c',
+  );
+  t.equal(
+    badRequest(() => assertNoMissingPersonalisation(['((a))'], { a: 1 })),
+    'no error',
+  );
 });
 
 t.test('optional content ((name??text))', async (t) => {
-  for (const yes of [true, 'yes', 'YES', 'Yes ', 'true', 'True', 'y', 't', '1', 1]) t.ok(showsOptionalContent(yes), String(yes));
-  for (const no of [false, 'no', 'false', '', 'maybe', 0, '0', null, undefined]) t.notOk(showsOptionalContent(no), String(no));
+  for (const yes of [true, 'yes', 'YES', 'Yes ', 'true', 'True', 'y', 't', '1', 1])
+    t.ok(showsOptionalContent(yes), String(yes));
+  for (const no of [false, 'no', 'false', '', 'maybe', 0, '0', null, undefined])
+    t.notOk(showsOptionalContent(no), String(no));
   const content = 'Start((show??, with extra text)) end ((other??, other))';
   t.equal(fillPlaceholders(content, { show: 'yes', other: 'no' }), 'Start, with extra text end ');
-  t.equal(fillPlaceholders(content, { show: false }), 'Start end ((other??, other))', 'missing value leaves the placeholder');
+  t.equal(
+    fillPlaceholders(content, { show: false }),
+    'Start end ((other??, other))',
+    'missing value leaves the placeholder',
+  );
 });
 
 t.test('lists: markdown bullets in email, "a, b and c" in SMS', async (t) => {
@@ -129,7 +138,10 @@ t.test('Welsh accented characters are counted as their GSM equivalents', async (
 t.test('SMS length limit (918, prefix excluded) and empty message', async (t) => {
   const ok = renderSms({ content: 'a'.repeat(918) }, {}, { prefix: 'Service' });
   t.equal(ok.isTooLong, false);
-  t.equal(badRequest(() => assertSmsSendable(ok)), 'no error');
+  t.equal(
+    badRequest(() => assertSmsSendable(ok)),
+    'no error',
+  );
   const long = renderSms({ content: '((x))' }, { x: 'b'.repeat(919) });
   t.equal(long.isTooLong, true);
   t.equal(
@@ -138,7 +150,10 @@ t.test('SMS length limit (918, prefix excluded) and empty message', async (t) =>
   );
   const empty = renderSms({ content: '((x))  ' }, { x: '  ' });
   t.equal(empty.isEmpty, true);
-  t.equal(badRequest(() => assertSmsSendable(empty)), 'Your message is empty.');
+  t.equal(
+    badRequest(() => assertSmsSendable(empty)),
+    'Your message is empty.',
+  );
 });
 
 t.test('email: one-line subject, body keeps CRLF, HTML escapes values', async (t) => {
@@ -181,23 +196,30 @@ t.test('markdown subset to HTML', async (t) => {
   );
   t.match(html, /<h2[^>]*>Main heading<\/h2>/);
   t.match(html, /<h3[^>]*>Sub heading<\/h3>/);
-  t.match(html, /<p[^>]*>Para line 1<br \/>line 2 see <a [^>]*href="https:\/\/www.gov.uk\/help">https:\/\/www.gov.uk\/help<\/a>.<\/p>/);
+  t.match(
+    html,
+    /<p[^>]*>Para line 1<br \/>line 2 see <a [^>]*href="https:\/\/www.gov.uk\/help">https:\/\/www.gov.uk\/help<\/a>.<\/p>/,
+  );
   t.match(html, /<ul[^>]*>(<li[^>]*>(one|two|three)<\/li>){3}<\/ul>/);
   t.match(html, /<ol[^>]*><li[^>]*>first<\/li><li[^>]*>second<\/li><\/ol>/);
   t.match(html, /<blockquote[^>]*><p[^>]*>Inset text<br \/>continues<\/p><\/blockquote>/);
   t.match(html, /<hr /);
-  t.match(html, /A <a [^>]*href="https:\/\/example.com\/a\?b=1&amp;c=2">link<\/a> and <a [^>]*href="http:\/\/www.example.org">www.example.org<\/a>/);
+  t.match(
+    html,
+    /A <a [^>]*href="https:\/\/example.com\/a\?b=1&amp;c=2">link<\/a> and <a [^>]*href="http:\/\/www.example.org">www.example.org<\/a>/,
+  );
   t.equal(markdownToHtml(''), '');
-  t.match(markdownToHtml('(see https://example.com/x)'), /href="https:\/\/example.com\/x">https:\/\/example.com\/x<\/a>\)/);
+  t.match(
+    markdownToHtml('(see https://example.com/x)'),
+    /href="https:\/\/example.com\/x">https:\/\/example.com\/x<\/a>\)/,
+  );
 });
 
 t.test('sanitise_content_for: values cannot inject links or markdown', async (t) => {
   const personalisation = { name: '[click](https://evil.example) # x\n* y', other: 'https://ok.example' };
-  const r = renderEmail(
-    { subject: 'Hi ((name))', content: 'Hello ((name))\n\nSee ((other))' },
-    personalisation,
-    { sanitiseContentFor: ['Name'] },
-  );
+  const r = renderEmail({ subject: 'Hi ((name))', content: 'Hello ((name))\n\nSee ((other))' }, personalisation, {
+    sanitiseContentFor: ['Name'],
+  });
   const sanitised = sanitiseValue(personalisation.name);
   t.equal(sanitised, '\\[click\\]\\(https\\://evil\\.example\\) \\# x \\* y');
   t.same(r.sanitisedContent, { Name: { sanitised, unsanitised: personalisation.name } });
@@ -213,7 +235,14 @@ t.test('sanitise_content_for: values cannot inject links or markdown', async (t)
 t.test('letters: subject, body and address lines', async (t) => {
   const r = renderLetter(
     { subject: 'Your ((thing))\nrenewal', content: 'Dear ((name)),\r\n\r\nItems:((items))' },
-    { thing: 'licence', name: 'Sam', items: ['x', 'y'], address_line_1: 'Sam', address_line_2: '1 Road', postcode: 'sw1a1aa' },
+    {
+      thing: 'licence',
+      name: 'Sam',
+      items: ['x', 'y'],
+      address_line_1: 'Sam',
+      address_line_2: '1 Road',
+      postcode: 'sw1a1aa',
+    },
   );
   t.equal(r.subject, 'Your licence renewal');
   t.equal(r.body, 'Dear Sam,\n\nItems:\n\n* x\n* y');
@@ -224,7 +253,17 @@ t.test('file attachments are validated and replaced by links', async (t) => {
   const file = Buffer.from('hello,world\n').toString('base64');
   const seen: unknown[] = [];
   const { personalisation, files } = await prepareFileAttachments(
-    { name: 'Jo', doc: { file, filename: 'report.csv', confirm_email_before_download: true, retention_period: '4 weeks', is_csv: true }, plain: { other: 1 } },
+    {
+      name: 'Jo',
+      doc: {
+        file,
+        filename: 'report.csv',
+        confirm_email_before_download: true,
+        retention_period: '4 weeks',
+        is_csv: true,
+      },
+      plain: { other: 1 },
+    },
     async (f) => {
       seen.push(f);
       return `https://documents.example/d/${f.key}`;
@@ -233,15 +272,25 @@ t.test('file attachments are validated and replaced by links', async (t) => {
   t.same(personalisation, { name: 'Jo', doc: 'https://documents.example/d/doc', plain: { other: 1 } });
   t.equal(files.length, 1);
   t.equal(files[0].content.toString(), 'hello,world\n');
-  t.same({ ...files[0], content: null }, {
-    key: 'doc',
-    content: null,
-    filename: 'report.csv',
-    confirmEmailBeforeDownload: true,
-    retentionWeeks: 4,
-    isCsv: true,
+  t.same(
+    { ...files[0], content: null },
+    {
+      key: 'doc',
+      content: null,
+      filename: 'report.csv',
+      confirmEmailBeforeDownload: true,
+      retentionWeeks: 4,
+      isCsv: true,
+    },
+  );
+  t.same(parseFileAttachment('f', { file }), {
+    key: 'f',
+    content: Buffer.from('hello,world\n'),
+    filename: null,
+    confirmEmailBeforeDownload: null,
+    retentionWeeks: null,
+    isCsv: false,
   });
-  t.same(parseFileAttachment('f', { file }), { key: 'f', content: Buffer.from('hello,world\n'), filename: null, confirmEmailBeforeDownload: null, retentionWeeks: null, isCsv: false });
   t.equal(parseFileAttachment('f', { file, retention_period: '1 week' }).retentionWeeks, 1);
   t.equal(parseFileAttachment('f', { file, retention_period: '78 weeks' }).retentionWeeks, 78);
 
@@ -252,9 +301,15 @@ t.test('file attachments are validated and replaced by links', async (t) => {
   t.equal(bad({ file: Buffer.alloc(MAX_ATTACHMENT_BYTES + 1).toString('base64') }), 'File is larger than 2MB');
   t.equal(bad({ file: Buffer.alloc(MAX_ATTACHMENT_BYTES).toString('base64') }), 'no error');
   for (const period of ['0 weeks', '79 weeks', 'forever', 4]) {
-    t.equal(bad({ file, retention_period: period }), `Unsupported value for retention_period '${period}'. Supported periods are from 1 to 78 weeks.`);
+    t.equal(
+      bad({ file, retention_period: period }),
+      `Unsupported value for retention_period '${period}'. Supported periods are from 1 to 78 weeks.`,
+    );
   }
-  t.equal(bad({ file, confirm_email_before_download: 'yes' }), "Unsupported value for confirm_email_before_download: 'yes'. Use a boolean true or false value.");
+  t.equal(
+    bad({ file, confirm_email_before_download: 'yes' }),
+    "Unsupported value for confirm_email_before_download: 'yes'. Use a boolean true or false value.",
+  );
   t.equal(bad({ file, is_csv: 'no' }), "Unsupported value for is_csv: 'no'. Use a boolean true or false value.");
   const rejected = await prepareFileAttachments({ doc: { file: '!!' } }, () => 'x').then(
     () => null,

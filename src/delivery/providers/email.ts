@@ -5,7 +5,16 @@ import { providerPost } from './http.ts';
 import { postGenericBatch } from './generic.ts';
 import { ProviderError, type BatchResult, type EmailMessage, type EmailProvider, type SendResult } from './types.ts';
 
-const genericMessage = (m: EmailMessage) => ({ reference: m.id, to: m.to, from: m.from, subject: m.subject, text: m.text, html: m.html, reply_to: m.replyTo, headers: m.headers });
+const genericMessage = (m: EmailMessage) => ({
+  reference: m.id,
+  to: m.to,
+  from: m.from,
+  subject: m.subject,
+  text: m.text,
+  html: m.html,
+  reply_to: m.replyTo,
+  headers: m.headers,
+});
 /** 5xx and 429 may pass on retry; other refusals will not. */
 const retryableStatus = (status: number) => status >= 500 || status === 429;
 
@@ -13,7 +22,11 @@ export class SmtpEmailProvider implements EmailProvider {
   readonly identifier = 'smtp';
   private readonly transport: Transporter;
   constructor(url: string, timeoutMs: number) {
-    this.transport = nodemailer.createTransport(url, { connectionTimeout: timeoutMs, socketTimeout: timeoutMs, pool: true } as object);
+    this.transport = nodemailer.createTransport(url, {
+      connectionTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      pool: true,
+    } as object);
   }
   async sendEmail(m: EmailMessage): Promise<SendResult> {
     try {
@@ -40,11 +53,20 @@ export class SesEmailProvider implements EmailProvider {
   readonly identifier = 'ses';
   private readonly client: SESv2Client;
   private readonly configurationSet?: string;
-  constructor(opts: { region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; configurationSet?: string }) {
+  constructor(opts: {
+    region: string;
+    endpoint?: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    configurationSet?: string;
+  }) {
     this.client = new SESv2Client({
       region: opts.region,
       endpoint: opts.endpoint,
-      credentials: opts.accessKeyId && opts.secretAccessKey ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } : undefined,
+      credentials:
+        opts.accessKeyId && opts.secretAccessKey
+          ? { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey }
+          : undefined,
     });
     this.configurationSet = opts.configurationSet;
   }
@@ -69,7 +91,12 @@ export class SesEmailProvider implements EmailProvider {
     } catch (e) {
       const err = e as { name?: string; message: string; $metadata?: { httpStatusCode?: number } };
       // Throttling and server errors are retried; a rejected message never will be accepted.
-      const permanent = ['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException'].includes(err.name ?? '');
+      const permanent = [
+        'MessageRejected',
+        'BadRequestException',
+        'MailFromDomainNotVerifiedException',
+        'AccountSuspendedException',
+      ].includes(err.name ?? '');
       throw new ProviderError(this.identifier, `${err.name ?? 'Error'}: ${err.message}`, !permanent);
     }
   }
@@ -98,7 +125,8 @@ export class HttpEmailProvider implements EmailProvider {
     } catch {
       id = undefined;
     }
-    if (typeof id !== 'string' || !id) throw new ProviderError(this.identifier, `no message id in response: ${res.body.slice(0, 200)}`);
+    if (typeof id !== 'string' || !id)
+      throw new ProviderError(this.identifier, `no message id in response: ${res.body.slice(0, 200)}`);
     return { reference: id };
   }
   async sendEmailBatch(messages: EmailMessage[]): Promise<BatchResult[]> {

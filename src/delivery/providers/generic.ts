@@ -17,7 +17,10 @@ export interface GenericBatchOptions {
 type ItemResult = { id?: unknown; error?: unknown; permanent?: unknown };
 
 /** One result per message: the provider's id for it (`id`), or a ProviderError (whole-request failures repeat it for each). */
-export async function postGenericBatch(opts: GenericBatchOptions, messages: object[]): Promise<Array<{ id: string } | ProviderError>> {
+export async function postGenericBatch(
+  opts: GenericBatchOptions,
+  messages: object[],
+): Promise<Array<{ id: string } | ProviderError>> {
   const all = (err: ProviderError) => messages.map(() => err);
   let res;
   try {
@@ -38,7 +41,9 @@ export async function postGenericBatch(opts: GenericBatchOptions, messages: obje
   }
   if (!Array.isArray(results) || results.length !== messages.length) {
     // Some may have been accepted: a retry sends them again with the same reference, which the provider drops.
-    return all(new ProviderError(opts.identifier, `expected ${messages.length} results, got: ${res.body.slice(0, 200)}`));
+    return all(
+      new ProviderError(opts.identifier, `expected ${messages.length} results, got: ${res.body.slice(0, 200)}`),
+    );
   }
   return (results as ItemResult[]).map((r) => {
     if (r && typeof r.id === 'string' && r.id) return { id: r.id };

@@ -35,8 +35,11 @@ export async function httpPost(
   }
 }
 
-export const postJson = (url: string, payload: unknown, opts: { headers?: Record<string, string>; timeoutMs: number }) =>
-  httpPost(url, JSON.stringify(payload), opts);
+export const postJson = (
+  url: string,
+  payload: unknown,
+  opts: { headers?: Record<string, string>; timeoutMs: number },
+) => httpPost(url, JSON.stringify(payload), opts);
 
 /**
  * A POST to a provider: the 2xx response, else a ProviderError — network failures (retryable) and
@@ -46,7 +49,12 @@ export async function providerPost(
   identifier: string,
   url: string,
   body: string,
-  opts: { headers?: Record<string, string>; timeoutMs: number; contentType?: string; retryableStatus?: (status: number) => boolean },
+  opts: {
+    headers?: Record<string, string>;
+    timeoutMs: number;
+    contentType?: string;
+    retryableStatus?: (status: number) => boolean;
+  },
 ): Promise<HttpResponse> {
   let res: HttpResponse;
   try {
@@ -56,7 +64,11 @@ export async function providerPost(
     throw e;
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new ProviderError(identifier, `HTTP ${res.status}: ${res.body.slice(0, 200)}`, opts.retryableStatus?.(res.status) ?? true);
+    throw new ProviderError(
+      identifier,
+      `HTTP ${res.status}: ${res.body.slice(0, 200)}`,
+      opts.retryableStatus?.(res.status) ?? true,
+    );
   }
   return res;
 }

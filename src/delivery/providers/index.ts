@@ -10,9 +10,21 @@ import { ProviderError, type EmailProvider, type SmsProvider } from './types.ts'
 export * from './types.ts';
 
 type SettingKey =
-  | 'SMS_STUB_URL' | 'EMAIL_STUB_URL' | 'PROVIDER_STUB_TOKEN'
-  | 'MMG_URL' | 'MMG_API_KEY' | 'FIRETEXT_URL' | 'FIRETEXT_API_KEY' | 'REACH_URL' | 'REACH_API_KEY'
-  | 'SMTP_URL' | 'SES_REGION' | 'SES_ENDPOINT' | 'SES_ACCESS_KEY_ID' | 'SES_SECRET_ACCESS_KEY' | 'SES_CONFIGURATION_SET'
+  | 'SMS_STUB_URL'
+  | 'EMAIL_STUB_URL'
+  | 'PROVIDER_STUB_TOKEN'
+  | 'MMG_URL'
+  | 'MMG_API_KEY'
+  | 'FIRETEXT_URL'
+  | 'FIRETEXT_API_KEY'
+  | 'REACH_URL'
+  | 'REACH_API_KEY'
+  | 'SMTP_URL'
+  | 'SES_REGION'
+  | 'SES_ENDPOINT'
+  | 'SES_ACCESS_KEY_ID'
+  | 'SES_SECRET_ACCESS_KEY'
+  | 'SES_CONFIGURATION_SET'
   | 'PROVIDER_TIMEOUT_MS';
 export type ProviderSettings = Pick<Config, SettingKey>;
 
@@ -44,7 +56,13 @@ export function smsProvider(identifier: string): SmsProvider {
   switch (identifier) {
     case 'sms-stub':
       if (!s.SMS_STUB_URL) notConfigured(identifier, 'SMS_STUB_URL');
-      client = new HttpSmsProvider({ identifier, style: 'generic', url: s.SMS_STUB_URL, apiKey: s.PROVIDER_STUB_TOKEN ?? '', timeoutMs });
+      client = new HttpSmsProvider({
+        identifier,
+        style: 'generic',
+        url: s.SMS_STUB_URL,
+        apiKey: s.PROVIDER_STUB_TOKEN ?? '',
+        timeoutMs,
+      });
       break;
     case 'mmg':
       if (!s.MMG_URL) notConfigured(identifier, 'MMG_URL');
@@ -52,11 +70,23 @@ export function smsProvider(identifier: string): SmsProvider {
       break;
     case 'firetext':
       if (!s.FIRETEXT_URL) notConfigured(identifier, 'FIRETEXT_URL');
-      client = new HttpSmsProvider({ identifier, style: 'firetext', url: s.FIRETEXT_URL, apiKey: s.FIRETEXT_API_KEY, timeoutMs });
+      client = new HttpSmsProvider({
+        identifier,
+        style: 'firetext',
+        url: s.FIRETEXT_URL,
+        apiKey: s.FIRETEXT_API_KEY,
+        timeoutMs,
+      });
       break;
     case 'reach':
       if (!s.REACH_URL) notConfigured(identifier, 'REACH_URL');
-      client = new HttpSmsProvider({ identifier, style: 'reach', url: s.REACH_URL, apiKey: s.REACH_API_KEY, timeoutMs });
+      client = new HttpSmsProvider({
+        identifier,
+        style: 'reach',
+        url: s.REACH_URL,
+        apiKey: s.REACH_API_KEY,
+        timeoutMs,
+      });
       break;
     default:
       throw new ProviderError(identifier, 'unknown SMS provider');

@@ -14,7 +14,13 @@ export interface HttpSmsOptions {
   timeoutMs: number;
 }
 
-const genericMessage = (m: SmsMessage) => ({ reference: m.id, to: m.to, content: m.content, sender: m.sender, international: m.international });
+const genericMessage = (m: SmsMessage) => ({
+  reference: m.id,
+  to: m.to,
+  content: m.content,
+  sender: m.sender,
+  international: m.international,
+});
 
 export class HttpSmsProvider implements SmsProvider {
   readonly identifier: string;
@@ -29,10 +35,7 @@ export class HttpSmsProvider implements SmsProvider {
 
   private async batch(messages: SmsMessage[]): Promise<BatchResult[]> {
     const { identifier, url, apiKey, timeoutMs } = this.opts;
-    const results = await postGenericBatch(
-      { identifier, url, token: apiKey, timeoutMs },
-      messages.map(genericMessage),
-    );
+    const results = await postGenericBatch({ identifier, url, token: apiKey, timeoutMs }, messages.map(genericMessage));
     // Texts are tracked by our id (the reference sent), as for single sends.
     return results.map((r, i) => (r instanceof ProviderError ? r : { reference: messages[i].id }));
   }
@@ -42,13 +45,26 @@ export class HttpSmsProvider implements SmsProvider {
     switch (style) {
       case 'mmg':
         return {
-          body: JSON.stringify({ reqType: 'BULK', MSISDN: m.to, msg: m.content, sender: m.sender ?? undefined, cid: m.id, multi: true }),
+          body: JSON.stringify({
+            reqType: 'BULK',
+            MSISDN: m.to,
+            msg: m.content,
+            sender: m.sender ?? undefined,
+            cid: m.id,
+            multi: true,
+          }),
           contentType: 'application/json',
           headers: { authorization: `Basic ${apiKey}` },
         };
       case 'firetext':
         return {
-          body: new URLSearchParams({ apiKey, from: m.sender ?? '', to: m.to.replace(/^\+/, ''), message: m.content, reference: m.id }).toString(),
+          body: new URLSearchParams({
+            apiKey,
+            from: m.sender ?? '',
+            to: m.to.replace(/^\+/, ''),
+            message: m.content,
+            reference: m.id,
+          }).toString(),
           contentType: 'application/x-www-form-urlencoded',
           headers: {},
         };
@@ -69,7 +85,11 @@ export class HttpSmsProvider implements SmsProvider {
 
   async sendSms(m: SmsMessage): Promise<SendResult> {
     const { body, contentType, headers } = this.request(m);
-    const res = await providerPost(this.identifier, this.opts.url, body, { contentType, headers, timeoutMs: this.opts.timeoutMs });
+    const res = await providerPost(this.identifier, this.opts.url, body, {
+      contentType,
+      headers,
+      timeoutMs: this.opts.timeoutMs,
+    });
     if (this.opts.style === 'firetext') {
       // Firetext answers 200 with {code, description}; code 0 = queued.
       let code: unknown = 0;
@@ -78,7 +98,8 @@ export class HttpSmsProvider implements SmsProvider {
       } catch {
         throw new ProviderError(this.identifier, `invalid response: ${res.body.slice(0, 200)}`);
       }
-      if (Number(code) !== 0) throw new ProviderError(this.identifier, `error code ${String(code)}: ${res.body.slice(0, 200)}`);
+      if (Number(code) !== 0)
+        throw new ProviderError(this.identifier, `error code ${String(code)}: ${res.body.slice(0, 200)}`);
     }
     return { reference: m.id };
   }

@@ -62,7 +62,14 @@ export interface StubProvider {
   /** Sends received per reference (repeats included). */
   hits: Map<string, number>;
   /** requests: send requests received (a batch is one). */
-  stats: { requests: number; accepted: number; duplicates: number; rejected: number; receiptsSent: number; receiptsFailed: number };
+  stats: {
+    requests: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+    receiptsSent: number;
+    receiptsFailed: number;
+  };
   setPlatformUrl(url: string): void;
   /** Simulate a text received from a phone (SMS stub): POSTs to the platform's inbound route. */
   sendInbound(msg: { from: string; to: string; content: string }): Promise<number>;
@@ -93,16 +100,37 @@ function receiptRequest(r: PendingReceipt): { body: string; contentType: string 
   switch (r.flavour) {
     case 'mmg':
       return {
-        body: JSON.stringify({ reference: 'mmg-ref', CID: r.reference, MSISDN: '447700900000', status: { delivered: '3', 'temporary-failure': '4', 'permanent-failure': '5' }[r.outcome], substatus: '1', deliverytime: new Date().toISOString() }),
+        body: JSON.stringify({
+          reference: 'mmg-ref',
+          CID: r.reference,
+          MSISDN: '447700900000',
+          status: { delivered: '3', 'temporary-failure': '4', 'permanent-failure': '5' }[r.outcome],
+          substatus: '1',
+          deliverytime: new Date().toISOString(),
+        }),
         contentType: 'application/json',
       };
     case 'firetext':
       return {
-        body: new URLSearchParams({ mobile: '447700900000', status: r.outcome === 'delivered' ? '0' : '1', code: r.outcome === 'temporary-failure' ? '102' : r.outcome === 'permanent-failure' ? '101' : '000', time: new Date().toISOString().slice(0, 19).replace('T', ' '), reference: r.reference }).toString(),
+        body: new URLSearchParams({
+          mobile: '447700900000',
+          status: r.outcome === 'delivered' ? '0' : '1',
+          code: r.outcome === 'temporary-failure' ? '102' : r.outcome === 'permanent-failure' ? '101' : '000',
+          time: new Date().toISOString().slice(0, 19).replace('T', ' '),
+          reference: r.reference,
+        }).toString(),
         contentType: 'application/x-www-form-urlencoded',
       };
     case 'reach':
-      return { body: JSON.stringify({ reference: r.reference, status: { delivered: 'delivered', 'temporary-failure': 'expired', 'permanent-failure': 'undeliverable' }[r.outcome] }), contentType: 'application/json' };
+      return {
+        body: JSON.stringify({
+          reference: r.reference,
+          status: { delivered: 'delivered', 'temporary-failure': 'expired', 'permanent-failure': 'undeliverable' }[
+            r.outcome
+          ],
+        }),
+        contentType: 'application/json',
+      };
     default:
       throw new Error('batched flavour');
   }
@@ -123,7 +151,9 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
   const receiptDelay = opts.receiptDelayMs ?? 0;
   let platformUrl = opts.platformUrl?.replace(/\/$/, '') ?? null;
   const behaviour: StubBehaviour = { failWith: null, responseDelayMs: 0 };
-  const authHeaders: Record<string, string> = opts.callbackToken ? { authorization: `Bearer ${opts.callbackToken}` } : {};
+  const authHeaders: Record<string, string> = opts.callbackToken
+    ? { authorization: `Bearer ${opts.callbackToken}` }
+    : {};
   const messages = new Map<string, AcceptedMessage>();
   const hits = new Map<string, number>();
   const stats = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, receiptsSent: 0, receiptsFailed: 0 };
@@ -149,18 +179,39 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
     switch (flavour) {
       case 'mmg':
-        return { reference: s(b.cid), to: s(b.MSISDN), content: s(b.msg), sender: b.sender == null ? null : s(b.sender) };
+        return {
+          reference: s(b.cid),
+          to: s(b.MSISDN),
+          content: s(b.msg),
+          sender: b.sender == null ? null : s(b.sender),
+        };
       case 'firetext':
         return { reference: s(b.reference), to: s(b.to), content: s(b.message), sender: s(b.from) || null };
       case 'reach':
-        return { reference: s(b.reference), to: s(b.to), content: s(b.body), sender: b.from == null ? null : s(b.from) };
+        return {
+          reference: s(b.reference),
+          to: s(b.to),
+          content: s(b.body),
+          sender: b.from == null ? null : s(b.from),
+        };
       case 'email':
         return {
-          reference: s(b.reference), to: s(b.to), content: s(b.text), subject: s(b.subject), from: s(b.from),
-          replyTo: b.reply_to == null ? null : s(b.reply_to), headers: (b.headers ?? {}) as Record<string, string>, html: s(b.html),
+          reference: s(b.reference),
+          to: s(b.to),
+          content: s(b.text),
+          subject: s(b.subject),
+          from: s(b.from),
+          replyTo: b.reply_to == null ? null : s(b.reply_to),
+          headers: (b.headers ?? {}) as Record<string, string>,
+          html: s(b.html),
         };
       default:
-        return { reference: s(b.reference), to: s(b.to), content: s(b.content), sender: b.sender == null ? null : s(b.sender) };
+        return {
+          reference: s(b.reference),
+          to: s(b.to),
+          content: s(b.content),
+          sender: b.sender == null ? null : s(b.sender),
+        };
     }
   }
 
@@ -209,14 +260,17 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     let body: Record<string, unknown>;
     try {
       const raw = await readBody(req);
-      body = String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(raw)) : (JSON.parse(raw) as Record<string, unknown>);
+      body = String(req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+        ? Object.fromEntries(new URLSearchParams(raw))
+        : (JSON.parse(raw) as Record<string, unknown>);
       if (!body || typeof body !== 'object') throw new Error('not an object');
     } catch {
       return send(400, { error: 'invalid body' });
     }
     // The generic formats also take {"messages": [...]}: one result per message, in order.
     const batch = isGeneric(flavour) && Array.isArray(body.messages) ? (body.messages as unknown[]) : null;
-    if (batch && (batch.length === 0 || batch.length > 1000)) return send(400, { error: 'messages must hold 1 to 1000 messages' });
+    if (batch && (batch.length === 0 || batch.length > 1000))
+      return send(400, { error: 'messages must hold 1 to 1000 messages' });
     const msg = batch ? null : parse(flavour, body);
     if (msg && (!msg.reference || !msg.to)) return send(400, { error: 'reference and to are required' });
     if (behaviour.responseDelayMs > 0) await new Promise((r) => setTimeout(r, behaviour.responseDelayMs));
@@ -273,13 +327,24 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
       for (let i = 0; i < batched.length; i += 1000) {
         const chunk = batched.slice(i, i + 1000);
         const body = JSON.stringify({
-          receipts: chunk.map((r) => ({ reference: r.reference, status: r.outcome, by_id: r.flavour === 'sms', sent_at: r.sentAt })),
+          receipts: chunk.map((r) => ({
+            reference: r.reference,
+            status: r.outcome,
+            by_id: r.flavour === 'sms',
+            sent_at: r.sentAt,
+          })),
         });
-        jobs.push(post(RECEIPT_PATH[chunk[0].flavour], body, 'application/json').then((ok) => (ok ? void (stats.receiptsSent += chunk.length) : retry(chunk))));
+        jobs.push(
+          post(RECEIPT_PATH[chunk[0].flavour], body, 'application/json').then((ok) =>
+            ok ? void (stats.receiptsSent += chunk.length) : retry(chunk),
+          ),
+        );
       }
       for (const r of single) {
         const { body, contentType } = receiptRequest(r);
-        jobs.push(post(RECEIPT_PATH[r.flavour], body, contentType).then((ok) => (ok ? void stats.receiptsSent++ : retry([r]))));
+        jobs.push(
+          post(RECEIPT_PATH[r.flavour], body, contentType).then((ok) => (ok ? void stats.receiptsSent++ : retry([r]))),
+        );
       }
       await Promise.all(jobs);
     } finally {
@@ -305,7 +370,11 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
     },
     async sendInbound(msg) {
       if (!platformUrl) throw new Error('platform URL not set');
-      const r = await httpPost(`${platformUrl}/notifications/sms/receive/stub`, JSON.stringify({ ...msg, reference: crypto.randomUUID(), date: new Date().toISOString() }), { headers: authHeaders, timeoutMs: 10_000 });
+      const r = await httpPost(
+        `${platformUrl}/notifications/sms/receive/stub`,
+        JSON.stringify({ ...msg, reference: crypto.randomUUID(), date: new Date().toISOString() }),
+        { headers: authHeaders, timeoutMs: 10_000 },
+      );
       return r.status;
     },
     async close() {

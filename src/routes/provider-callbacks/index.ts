@@ -30,7 +30,8 @@ function presentedToken(authorization: string | undefined, query: unknown): stri
 
 const providers: FastifyPluginAsync = async (app) => {
   const pool = app.ctx.ownerPool;
-  const fail = (reply: FastifyReply, status: number, message: string) => reply.status(status).send({ result: 'error', message });
+  const fail = (reply: FastifyReply, status: number, message: string) =>
+    reply.status(status).send({ result: 'error', message });
 
   // PROVIDER_CALLBACK_TOKEN set: nobody else can record receipts or inbound texts.
   const token = app.ctx.cfg.PROVIDER_CALLBACK_TOKEN;
@@ -82,11 +83,21 @@ const providers: FastifyPluginAsync = async (app) => {
     }
   }
 
-  app.post('/notifications/sms/mmg', (req, reply) => receive(reply, req.log, 'mmg', () => [mmgReceipt(asBody(req.body))]));
-  app.post('/notifications/sms/firetext', (req, reply) => receive(reply, req.log, 'firetext', () => [firetextReceipt(asBody(req.body))]));
-  app.post('/notifications/sms/reach', (req, reply) => receive(reply, req.log, 'reach', () => [reachReceipt(asBody(req.body))]));
-  app.post('/notifications/sms/stub', (req, reply) => receive(reply, req.log, 'sms-stub', () => stubReceipts(asBody(req.body), 'sms')));
-  app.post('/notifications/email/stub', (req, reply) => receive(reply, req.log, 'email-stub', () => stubReceipts(asBody(req.body), 'email')));
+  app.post('/notifications/sms/mmg', (req, reply) =>
+    receive(reply, req.log, 'mmg', () => [mmgReceipt(asBody(req.body))]),
+  );
+  app.post('/notifications/sms/firetext', (req, reply) =>
+    receive(reply, req.log, 'firetext', () => [firetextReceipt(asBody(req.body))]),
+  );
+  app.post('/notifications/sms/reach', (req, reply) =>
+    receive(reply, req.log, 'reach', () => [reachReceipt(asBody(req.body))]),
+  );
+  app.post('/notifications/sms/stub', (req, reply) =>
+    receive(reply, req.log, 'sms-stub', () => stubReceipts(asBody(req.body), 'sms')),
+  );
+  app.post('/notifications/email/stub', (req, reply) =>
+    receive(reply, req.log, 'email-stub', () => stubReceipts(asBody(req.body), 'email')),
+  );
 
   app.post('/notifications/email/ses', async (req, reply) => {
     let event;
@@ -103,7 +114,10 @@ const providers: FastifyPluginAsync = async (app) => {
     if (event.kind === 'complaint') {
       const c = event.complaint!;
       try {
-        const { rows } = await pool.query<{ id: string | null }>('select app_hidden.record_ses_complaint($1, $2, $3, $4) as id', [c.reference, c.feedbackId, c.type, c.date]);
+        const { rows } = await pool.query<{ id: string | null }>(
+          'select app_hidden.record_ses_complaint($1, $2, $3, $4) as id',
+          [c.reference, c.feedbackId, c.type, c.date],
+        );
         if (!rows[0].id) {
           req.log.warn({ provider: 'ses', reference: c.reference }, 'complaint for unknown notification');
           return fail(reply, 404, `Notification not found for reference ${c.reference}`);
@@ -118,7 +132,12 @@ const providers: FastifyPluginAsync = async (app) => {
   });
 
   // Inbound SMS (content is never logged).
-  async function inbound(reply: FastifyReply, log: FastifyBaseLogger, provider: string, msg: { to: unknown; from: unknown; content: unknown; reference?: unknown; date?: unknown }) {
+  async function inbound(
+    reply: FastifyReply,
+    log: FastifyBaseLogger,
+    provider: string,
+    msg: { to: unknown; from: unknown; content: unknown; reference?: unknown; date?: unknown },
+  ) {
     const to = typeof msg.to === 'string' || typeof msg.to === 'number' ? String(msg.to) : '';
     const from = typeof msg.from === 'string' || typeof msg.from === 'number' ? String(msg.from) : '';
     if (!to || !from || typeof msg.content !== 'string') return fail(reply, 400, 'to, from and content are required');
@@ -156,12 +175,23 @@ const providers: FastifyPluginAsync = async (app) => {
   // Firetext: form {source, destination, message, time}.
   app.post('/notifications/sms/receive/firetext', (req, reply) => {
     const b = asBody(req.body);
-    return inbound(reply, req.log, 'firetext', { to: b.destination, from: b.source, content: b.message, date: typeof b.time === 'string' ? `${b.time.replace(' ', 'T')}Z` : undefined });
+    return inbound(reply, req.log, 'firetext', {
+      to: b.destination,
+      from: b.source,
+      content: b.message,
+      date: typeof b.time === 'string' ? `${b.time.replace(' ', 'T')}Z` : undefined,
+    });
   });
   // Simulated provider: JSON {to, from, content, reference, date}.
   app.post('/notifications/sms/receive/stub', (req, reply) => {
     const b = asBody(req.body);
-    return inbound(reply, req.log, 'sms-stub', { to: b.to, from: b.from, content: b.content, reference: b.reference, date: b.date });
+    return inbound(reply, req.log, 'sms-stub', {
+      to: b.to,
+      from: b.from,
+      content: b.content,
+      reference: b.reference,
+      date: b.date,
+    });
   });
 };
 

@@ -121,7 +121,11 @@ function serialise(state: V2State, r: Row) {
       const rate = Number(r.sms_rate ?? 0);
       const multiplier = Number(r.rate_multiplier ?? 1);
       cost = round(r.billable_units * multiplier * rate);
-      costDetails = { billable_sms_fragments: r.billable_units, international_rate_multiplier: multiplier, sms_rate: rate };
+      costDetails = {
+        billable_sms_fragments: r.billable_units,
+        international_rate_multiplier: multiplier,
+        sms_rate: rate,
+      };
     }
   } else if (letter) {
     costReady =
@@ -240,7 +244,8 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
       );
       const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
       const links: { current: string; next?: string } = { current: pageUrl(state, '/v2/notifications', rawQuery) };
-      if (rows.length === PAGE_SIZE) links.next = pageUrl(state, '/v2/notifications', rawQuery, rows[rows.length - 1].id);
+      if (rows.length === PAGE_SIZE)
+        links.next = pageUrl(state, '/v2/notifications', rawQuery, rows[rows.length - 1].id);
       return { notifications: rows.map((r) => serialise(state, r)), links };
     });
 
@@ -253,7 +258,11 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
       }
       if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
-      const key = await letterPdfKey(state.ctx.ownerPool, { reference: n.reference, postage: n.postage, createdAt: n.created_at });
+      const key = await letterPdfKey(state.ctx.ownerPool, {
+        reference: n.reference,
+        postage: n.postage,
+        createdAt: n.created_at,
+      });
       const bytes = await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
       if (!bytes) throw new PDFNotReadyError();
       return reply.type('application/pdf').send(Buffer.from(bytes));

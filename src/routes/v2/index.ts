@@ -45,7 +45,9 @@ const v2: FastifyPluginAsync = async (app) => {
         auth = await authenticateApiKey(request.headers.authorization, load);
       } catch (e) {
         // A key made a moment ago may not be in the cached service yet: look once more, fresh.
-        const stale = e instanceof AuthError && [AUTH_MESSAGES.keyNotFound, AUTH_MESSAGES.serviceNotFound, AUTH_MESSAGES.noKeys].includes(e.message as never);
+        const stale =
+          e instanceof AuthError &&
+          [AUTH_MESSAGES.keyNotFound, AUTH_MESSAGES.serviceNotFound, AUTH_MESSAGES.noKeys].includes(e.message as never);
         const iss = stale ? issuerOf(request.headers.authorization) : null;
         if (!iss || !cache.refresh(iss)) throw e;
         auth = await authenticateApiKey(request.headers.authorization, load);

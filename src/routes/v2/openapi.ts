@@ -129,7 +129,10 @@ export function openApiDocument(baseUrl: string): Json {
           summary: "A letter's PDF",
           parameters: [pathParam('notification_id', 'Notification id of a letter')],
           responses: {
-            200: { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } },
+            200: {
+              description: 'The PDF',
+              content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+            },
             ...errors(400, 404),
           },
         },
@@ -170,7 +173,10 @@ export function openApiDocument(baseUrl: string): Json {
           operationId: 'previewTemplate',
           summary: 'Render a template with personalisation',
           parameters: [pathParam('template_id', 'Template id')],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('PostTemplatePreviewRequest') } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: ref('PostTemplatePreviewRequest') } },
+          },
           responses: { 200: json('TemplatePreview', 'The rendered template'), ...errors(400, 404) },
         },
       },

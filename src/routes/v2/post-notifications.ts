@@ -5,13 +5,7 @@ import crypto from 'node:crypto';
 import { recipientHash, sha256, toS3Metadata } from '../../documents/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import {
-  ApiError,
-  BadRequestError,
-  RateLimitError,
-  TooManyRequestsError,
-  ValidationError,
-} from '../../lib/errors.ts';
+import { ApiError, BadRequestError, RateLimitError, TooManyRequestsError, ValidationError } from '../../lib/errors.ts';
 import type { CreateItem } from '../../notifications/batcher.ts';
 import type { CachedTemplate, ServiceSnapshot } from '../../notifications/cache.ts';
 import {
@@ -55,7 +49,8 @@ function assertCanSend(service: ServiceSnapshot, type: NotificationType) {
 /** Template checks in Notify's order: found (this service), type, not deleted. */
 async function templateFor(state: V2State, service: ServiceSnapshot, templateId: string, type: NotificationType) {
   const template = await state.cache.template(templateId.toLowerCase());
-  if (!template || template.serviceId !== service.id || template.hidden) throw new BadRequestError('Template not found');
+  if (!template || template.serviceId !== service.id || template.hidden)
+    throw new BadRequestError('Template not found');
   if (template.type !== type) {
     throw new BadRequestError(`${template.type} template is not suitable for ${type} notification`);
   }
@@ -285,12 +280,7 @@ function randomLetterReference(): string {
   return out;
 }
 
-async function precompiled(
-  state: V2State,
-  c: ApiCaller,
-  raw: unknown,
-  reply: import('fastify').FastifyReply,
-) {
+async function precompiled(state: V2State, c: ApiCaller, raw: unknown, reply: import('fastify').FastifyReply) {
   const body = validate<schemas.PostPrecompiledLetterRequest>(schemas.postPrecompiledLetterRequest, raw);
   assertCanSend(c.service, 'letter');
   assertLetterKey(c);
@@ -349,7 +339,13 @@ async function precompiled(
  * dummy link). The link's key and, with confirm_email_before_download, the recipient's address are
  * kept only as hashes; /d/… (src/routes/documents.ts) checks them and the retention period.
  */
-async function documentLink(state: V2State, c: ApiCaller, file: FileAttachment, simulated: boolean, recipient: string): Promise<string> {
+async function documentLink(
+  state: V2State,
+  c: ApiCaller,
+  file: FileAttachment,
+  simulated: boolean,
+  recipient: string,
+): Promise<string> {
   const documentId = crypto.randomUUID();
   const key = crypto.randomBytes(32).toString('base64url');
   const host = state.ctx.cfg.documentDownloadUrl;

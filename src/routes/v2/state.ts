@@ -61,4 +61,3 @@ export async function letterPdfKey(
   ]);
   return folder ? rows[0].key : pdfFileName(rows[0].key);
 }
-

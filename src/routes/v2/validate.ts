@@ -201,7 +201,8 @@ function* iterErrors(
       }
       case 'enum': {
         const values = spec as unknown[];
-        if (!values.some((v) => deepEqual(v, instance))) yield error(`${pyRepr(instance)} is not one of ${pyRepr(values)}`);
+        if (!values.some((v) => deepEqual(v, instance)))
+          yield error(`${pyRepr(instance)} is not one of ${pyRepr(values)}`);
         break;
       }
       case 'const':
@@ -237,14 +238,17 @@ function* iterErrors(
         break;
       case 'items':
         if (Array.isArray(instance) && isObject(spec)) {
-          for (let i = 0; i < instance.length; i++) yield* iterErrors(spec as JsonSchema, instance[i], [...path, i], options);
+          for (let i = 0; i < instance.length; i++)
+            yield* iterErrors(spec as JsonSchema, instance[i], [...path, i], options);
         }
         break;
       case 'maxItems':
-        if (Array.isArray(instance) && instance.length > (spec as number)) yield error(`${pyRepr(instance)} is too long`);
+        if (Array.isArray(instance) && instance.length > (spec as number))
+          yield error(`${pyRepr(instance)} is too long`);
         break;
       case 'maxLength':
-        if (typeof instance === 'string' && [...instance].length > (spec as number)) yield error(`${pyRepr(instance)} is too long`);
+        if (typeof instance === 'string' && [...instance].length > (spec as number))
+          yield error(`${pyRepr(instance)} is too long`);
         break;
       case 'minLength':
         if (typeof instance === 'string' && [...instance].length < (spec as number)) {
@@ -308,7 +312,8 @@ export function queryToObject(schema: JsonSchema, query: Record<string, unknown>
     if (raw === undefined) continue;
     const list = Array.isArray(raw) ? raw : [raw];
     const sub = schema.properties?.[key];
-    const wantsArray = sub !== undefined && (sub.type === 'array' || (Array.isArray(sub.type) && sub.type.includes('array')));
+    const wantsArray =
+      sub !== undefined && (sub.type === 'array' || (Array.isArray(sub.type) && sub.type.includes('array')));
     out[key] = wantsArray ? list : list[0];
   }
   return out;

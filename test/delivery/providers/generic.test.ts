@@ -11,16 +11,30 @@ import { setupDelivery, statuses, waitFor } from '../../helpers/delivery.ts';
 import { startCallbackEndpoint } from '../../helpers/recording-server.ts';
 
 /** A provider on 127.0.0.1 whose answer to each request is decided by `answer`. */
-const scriptedProvider = (t: Teardown, answer: (body: { messages: Array<Record<string, unknown>> }) => { status: number; body: string }) =>
-  startCallbackEndpoint(t, (_n, body) => answer(body as { messages: Array<Record<string, unknown>> }));
+const scriptedProvider = (
+  t: Teardown,
+  answer: (body: { messages: Array<Record<string, unknown>> }) => { status: number; body: string },
+) => startCallbackEndpoint(t, (_n, body) => answer(body as { messages: Array<Record<string, unknown>> }));
 
-const opts = (url: string) => ({ identifier: 'sms-stub', url, token: 'tok', timeoutMs: 2_000, retryableStatus: (s: number) => s >= 500 });
+const opts = (url: string) => ({
+  identifier: 'sms-stub',
+  url,
+  token: 'tok',
+  timeoutMs: 2_000,
+  retryableStatus: (s: number) => s >= 500,
+});
 const messages = [{ reference: 'a' }, { reference: 'b' }, { reference: 'c' }];
 
 t.test('postGenericBatch: one request, one result per message in order', async (t) => {
   const p = await scriptedProvider(t, (b) => ({
     status: 200,
-    body: JSON.stringify({ results: [{ id: `id-${String(b.messages[0].reference)}` }, { error: 'invalid number', permanent: true }, { error: 'throttled' }] }),
+    body: JSON.stringify({
+      results: [
+        { id: `id-${String(b.messages[0].reference)}` },
+        { error: 'invalid number', permanent: true },
+        { error: 'throttled' },
+      ],
+    }),
   }));
   const results = await postGenericBatch(opts(p.url), messages);
   t.equal(p.requests.length, 1);
@@ -33,7 +47,7 @@ t.test('postGenericBatch: one request, one result per message in order', async (
   t.ok((results[1] as ProviderError).ofMessage && (results[2] as ProviderError).ofMessage, 'errors of single messages');
 });
 
-t.test('postGenericBatch: whole-request failures become each message\'s error', async (t) => {
+t.test("postGenericBatch: whole-request failures become each message's error", async (t) => {
   let answer = { status: 500, body: '{"error":"down"}' };
   const p = await scriptedProvider(t, () => answer);
   const check = async (what: string, retryable: boolean, message: RegExp) => {
@@ -55,30 +69,59 @@ t.test('postGenericBatch: whole-request failures become each message\'s error', 
   await check('not JSON', true, /expected 3 results, got: not json/);
   answer = { status: 200, body: '{"results":[{"id":""},{"id":7},null]}' };
   const results = await postGenericBatch(opts(p.url), messages);
-  t.ok(results.every((r) => r instanceof ProviderError && r.retryable), 'results without an id are errors');
+  t.ok(
+    results.every((r) => r instanceof ProviderError && r.retryable),
+    'results without an id are errors',
+  );
   t.match((results[2] as ProviderError).message, /invalid result null/);
   const closed = await postGenericBatch(opts('http://127.0.0.1:1/sms'), messages);
-  t.ok(closed.every((r) => r instanceof ProviderError && r.retryable), 'network error: retried');
+  t.ok(
+    closed.every((r) => r instanceof ProviderError && r.retryable),
+    'network error: retried',
+  );
 });
 
-t.test('the simulated provider takes {"messages": [...]}: accepts each, refuses bad items, acknowledges repeats', async (t) => {
-  const stub = await startStubProvider({ channel: 'sms' });
-  t.teardown(() => stub.close());
-  const post = (body: unknown) => httpPost(`${stub.url}/sms`, JSON.stringify(body), { timeoutMs: 2_000 });
-  const ok = await post({ messages: [{ reference: 'r1', to: '07700900001', content: 'hi' }, { reference: 'r2', content: 'no to' }, 'junk', { reference: 'r1', to: '07700900001', content: 'hi' }] });
-  t.equal(ok.status, 200);
-  t.same(JSON.parse(ok.body), {
-    results: [{ id: 'r1' }, { error: 'reference and to are required', permanent: true }, { error: 'reference and to are required', permanent: true }, { id: 'r1' }],
-  });
-  t.equal(stub.stats.accepted, 1);
-  t.equal(stub.stats.duplicates, 1, 'a repeated reference is acknowledged, not delivered twice');
-  t.equal(stub.stats.requests, 1);
-  t.equal((await post({ messages: [] })).status, 400, 'an empty batch is refused');
-  t.equal((await post({ messages: Array.from({ length: 1001 }, (_, i) => ({ reference: `x${i}`, to: '1' })) })).status, 400, 'over 1,000 is refused');
-  stub.behaviour.failWith = 503;
-  t.equal((await post({ messages: [{ reference: 'r3', to: '07700900003' }] })).status, 503, 'an outage refuses the whole batch');
-  t.equal(stub.messages.has('r3'), false);
-});
+t.test(
+  'the simulated provider takes {"messages": [...]}: accepts each, refuses bad items, acknowledges repeats',
+  async (t) => {
+    const stub = await startStubProvider({ channel: 'sms' });
+    t.teardown(() => stub.close());
+    const post = (body: unknown) => httpPost(`${stub.url}/sms`, JSON.stringify(body), { timeoutMs: 2_000 });
+    const ok = await post({
+      messages: [
+        { reference: 'r1', to: '07700900001', content: 'hi' },
+        { reference: 'r2', content: 'no to' },
+        'junk',
+        { reference: 'r1', to: '07700900001', content: 'hi' },
+      ],
+    });
+    t.equal(ok.status, 200);
+    t.same(JSON.parse(ok.body), {
+      results: [
+        { id: 'r1' },
+        { error: 'reference and to are required', permanent: true },
+        { error: 'reference and to are required', permanent: true },
+        { id: 'r1' },
+      ],
+    });
+    t.equal(stub.stats.accepted, 1);
+    t.equal(stub.stats.duplicates, 1, 'a repeated reference is acknowledged, not delivered twice');
+    t.equal(stub.stats.requests, 1);
+    t.equal((await post({ messages: [] })).status, 400, 'an empty batch is refused');
+    t.equal(
+      (await post({ messages: Array.from({ length: 1001 }, (_, i) => ({ reference: `x${i}`, to: '1' })) })).status,
+      400,
+      'over 1,000 is refused',
+    );
+    stub.behaviour.failWith = 503;
+    t.equal(
+      (await post({ messages: [{ reference: 'r3', to: '07700900003' }] })).status,
+      503,
+      'an outage refuses the whole batch',
+    );
+    t.equal(stub.messages.has('r3'), false);
+  },
+);
 
 t.test('the worker records each message of a batch by its own result', async (t) => {
   const d = await setupDelivery(t, { label: 'batch' });
@@ -103,7 +146,12 @@ t.test('the worker records each message of a batch by its own result', async (t)
   configureProviders({ SMS_STUB_URL: p.url });
   invalidateProviderCache();
   t.teardown(() => configureProviders({ SMS_STUB_URL: `${d.sms.url}/sms` }));
-  const ids = await createNotifications(d, 'sms', [{ to: '07700900120' }, { to: '07700900121' }, { to: '07700900122' }, { to: '07700900123' }]);
+  const ids = await createNotifications(d, 'sms', [
+    { to: '07700900120' },
+    { to: '07700900121' },
+    { to: '07700900122' },
+    { to: '07700900123' },
+  ]);
   const got = await waitFor('outcomes recorded', async () => {
     const s = await statuses(d.db, ids);
     return s[0] === 'sending' && s[1] === 'technical-failure' && s[3] === 'sending' ? s : null;
@@ -112,10 +160,15 @@ t.test('the worker records each message of a batch by its own result', async (t)
   t.equal(p.requests.length, 1, 'four texts, one request');
   const sent = p.requests[0].body.messages as Array<Record<string, unknown>>;
   t.same(sent.map((m) => m.reference).sort(), [...ids].sort(), 'each text under its id');
-  t.match(sent.find((m) => m.reference === ids[0]), { to: '07700900120', content: 'Parking: Hello Jo, your code is 1234', international: false });
+  t.match(
+    sent.find((m) => m.reference === ids[0]),
+    { to: '07700900120', content: 'Parking: Hello Jo, your code is 1234', international: false },
+  );
   // The job's failure is recorded just after the chunk's commit.
   const job = await waitFor('the job failed', async () => {
-    const j = await d.db.one(`select attempts, last_error from graphile_worker.jobs where task_identifier = 'deliver-sms'`);
+    const j = await d.db.one(
+      `select attempts, last_error from graphile_worker.jobs where task_identifier = 'deliver-sms'`,
+    );
     return j.last_error ? j : null;
   });
   t.equal(job.attempts, 1);
@@ -124,15 +177,21 @@ t.test('the worker records each message of a batch by its own result', async (t)
   t.same(history, [], 'refusals of single messages do not deprioritise the provider');
 });
 
-t.test('the simulated provider remembers the last `remember` messages only (a long npm start stays bounded)', async (t) => {
-  const stub = await startStubProvider({ channel: 'sms', remember: 2 });
-  t.teardown(() => stub.close());
-  const send = (reference: string) => httpPost(`${stub.url}/sms`, JSON.stringify({ messages: [{ reference, to: '07700900001', content: 'x' }] }), { timeoutMs: 2_000 });
-  for (const r of ['m1', 'm2', 'm3']) t.equal((await send(r)).status, 200);
-  t.same([...stub.messages.keys()], ['m2', 'm3'], 'the oldest forgotten');
-  t.same([...stub.hits.keys()], ['m2', 'm3']);
-  await send('m3');
-  t.equal(stub.stats.duplicates, 1, 'a remembered reference is a repeat');
-  await send('m1');
-  t.equal(stub.stats.accepted, 4, 'a forgotten one is taken as new');
-});
+t.test(
+  'the simulated provider remembers the last `remember` messages only (a long npm start stays bounded)',
+  async (t) => {
+    const stub = await startStubProvider({ channel: 'sms', remember: 2 });
+    t.teardown(() => stub.close());
+    const send = (reference: string) =>
+      httpPost(`${stub.url}/sms`, JSON.stringify({ messages: [{ reference, to: '07700900001', content: 'x' }] }), {
+        timeoutMs: 2_000,
+      });
+    for (const r of ['m1', 'm2', 'm3']) t.equal((await send(r)).status, 200);
+    t.same([...stub.messages.keys()], ['m2', 'm3'], 'the oldest forgotten');
+    t.same([...stub.hits.keys()], ['m2', 'm3']);
+    await send('m3');
+    t.equal(stub.stats.duplicates, 1, 'a remembered reference is a repeat');
+    await send('m1');
+    t.equal(stub.stats.accepted, 4, 'a forgotten one is taken as new');
+  },
+);

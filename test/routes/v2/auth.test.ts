@@ -19,7 +19,10 @@ async function call(authorization?: string, url = '/v2/notifications') {
   const res = await app.inject({ method: 'GET', url, headers: authorization === undefined ? {} : { authorization } });
   return { status: res.statusCode, body: res.json() };
 }
-const authError = (status: number, message: string) => ({ status, body: { status_code: status, errors: [{ error: 'AuthError', message }] } });
+const authError = (status: number, message: string) => ({
+  status,
+  body: { status_code: status, errors: [{ error: 'AuthError', message }] },
+});
 
 t.test('the twelve cases', async (t) => {
   const noKeys = await db.one<{ id: string }>('select id from app_public.create_service($1, $2, restricted => false)', [
@@ -34,21 +37,61 @@ t.test('the twelve cases', async (t) => {
   const cases: Array<[string, string | undefined, ReturnType<typeof authError>]> = [
     ['no header', undefined, authError(401, 'Unauthorized: authentication token must be provided')],
     ['basic scheme', 'Basic abc', authError(401, 'Unauthorized: authentication bearer scheme must be used')],
-    ['not a JWT', 'Bearer not-a-jwt', authError(403, 'Invalid token: make sure your API token matches the example at https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header')],
-    ['HS512', `Bearer ${sign({ typ: 'JWT', alg: 'HS512' }, { iss: fx.serviceId, iat: now() }, secret)}`, authError(403, 'Invalid token: algorithm used is not HS256')],
-    ['no iss', `Bearer ${sign({ typ: 'JWT', alg: 'HS256' }, { iat: now() }, secret)}`, authError(403, 'Invalid token: iss field not provided')],
-    ['iss not uuid', `Bearer ${sign({ typ: 'JWT', alg: 'HS256' }, { iss: 'abc', iat: now() }, secret)}`, authError(403, 'Invalid token: service id is not the right data type')],
-    ['unknown service', `Bearer ${createApiToken('00000000-0000-4000-8000-000000000000', secret)}`, authError(403, 'Invalid token: service not found')],
-    ['no keys', `Bearer ${createApiToken(noKeys.id, secret)}`, authError(403, 'Invalid token: service has no API keys')],
+    [
+      'not a JWT',
+      'Bearer not-a-jwt',
+      authError(
+        403,
+        'Invalid token: make sure your API token matches the example at https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header',
+      ),
+    ],
+    [
+      'HS512',
+      `Bearer ${sign({ typ: 'JWT', alg: 'HS512' }, { iss: fx.serviceId, iat: now() }, secret)}`,
+      authError(403, 'Invalid token: algorithm used is not HS256'),
+    ],
+    [
+      'no iss',
+      `Bearer ${sign({ typ: 'JWT', alg: 'HS256' }, { iat: now() }, secret)}`,
+      authError(403, 'Invalid token: iss field not provided'),
+    ],
+    [
+      'iss not uuid',
+      `Bearer ${sign({ typ: 'JWT', alg: 'HS256' }, { iss: 'abc', iat: now() }, secret)}`,
+      authError(403, 'Invalid token: service id is not the right data type'),
+    ],
+    [
+      'unknown service',
+      `Bearer ${createApiToken('00000000-0000-4000-8000-000000000000', secret)}`,
+      authError(403, 'Invalid token: service not found'),
+    ],
+    [
+      'no keys',
+      `Bearer ${createApiToken(noKeys.id, secret)}`,
+      authError(403, 'Invalid token: service has no API keys'),
+    ],
     ['archived', archived.normal.auth(), authError(403, 'Invalid token: service is archived')],
-    ['clock', `Bearer ${createApiToken(fx.serviceId, secret, new Date(Date.now() - 60_000))}`, authError(403, 'Error: Your system clock must be accurate to within 30 seconds')],
+    [
+      'clock',
+      `Bearer ${createApiToken(fx.serviceId, secret, new Date(Date.now() - 60_000))}`,
+      authError(403, 'Error: Your system clock must be accurate to within 30 seconds'),
+    ],
     ['revoked', revoked.auth(), authError(403, 'Invalid token: API key revoked')],
-    ['no matching key', `Bearer ${createApiToken(fx.serviceId, '11111111-2222-4333-8444-555555555555')}`, authError(403, 'Invalid token: API key not found')],
+    [
+      'no matching key',
+      `Bearer ${createApiToken(fx.serviceId, '11111111-2222-4333-8444-555555555555')}`,
+      authError(403, 'Invalid token: API key not found'),
+    ],
   ];
   for (const [label, header, expected] of cases) t.same(await call(header), expected, label);
   t.equal((await call(fx.normal.auth())).status, 200, 'a good key');
   t.equal((await call(`bEARER ${createApiToken(fx.serviceId, secret)}`)).status, 200, 'scheme case-insensitive');
-  for (const url of ['/v2/templates', '/v2/received-text-messages', `/v2/notifications/${fx.sms}`, `/v2/template/${fx.sms}`]) {
+  for (const url of [
+    '/v2/templates',
+    '/v2/received-text-messages',
+    `/v2/notifications/${fx.sms}`,
+    `/v2/template/${fx.sms}`,
+  ]) {
     t.equal((await call(undefined, url)).status, 401, url);
   }
   const post = await app.inject({ method: 'POST', url: '/v2/notifications/sms', payload: {} });

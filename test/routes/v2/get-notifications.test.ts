@@ -24,7 +24,12 @@ t.test('an sms by id, every key present', async (t) => {
     reference: 'abc',
     email_address: null,
     phone_number: '07700900123',
-    line_1: null, line_2: null, line_3: null, line_4: null, line_5: null, line_6: null,
+    line_1: null,
+    line_2: null,
+    line_3: null,
+    line_4: null,
+    line_5: null,
+    line_6: null,
     postcode: null,
     postage: null,
     type: 'sms',
@@ -43,7 +48,10 @@ t.test('an sms by id, every key present', async (t) => {
     is_cost_data_ready: false,
     cost_details: {},
   });
-  await db.query(`update app_public.notifications set notification_status = 'delivered', sent_at = now() where id = $1`, [sent.body.id]);
+  await db.query(
+    `update app_public.notifications set notification_status = 'delivered', sent_at = now() where id = $1`,
+    [sent.body.id],
+  );
   const d = await get(app, fx.normal, `/v2/notifications/${sent.body.id}`);
   t.equal(d.body.status, 'delivered');
   t.match(d.body.sent_at, TS);
@@ -55,7 +63,11 @@ t.test('an sms by id, every key present', async (t) => {
 
 t.test('errors by id', async (t) => {
   const other = await createServiceWithKeys(db);
-  const sent = await post(app, other.normal, '/v2/notifications/sms', { phone_number: '07700900123', template_id: other.sms, personalisation: { name: 'x' } });
+  const sent = await post(app, other.normal, '/v2/notifications/sms', {
+    phone_number: '07700900123',
+    template_id: other.sms,
+    personalisation: { name: 'x' },
+  });
   t.same((await get(app, fx.normal, `/v2/notifications/${sent.body.id}`)).body, {
     status_code: 404,
     errors: [{ error: 'NoResultFound', message: 'No result found' }],
@@ -76,9 +88,15 @@ t.test('email and letter by id', async (t) => {
   });
   const r = await get(app, fx.normal, `/v2/notifications/${e.body.id}`);
   t.match(r.body, {
-    email_address: 'Someone@Example.com', phone_number: null, type: 'email', subject: 'Hello Jo',
-    body: 'Dear Jo,\r\n\r\nYour reference is R1.', one_click_unsubscribe_url: 'https://example.com/unsub',
-    is_cost_data_ready: true, cost_in_pounds: 0, cost_details: {},
+    email_address: 'Someone@Example.com',
+    phone_number: null,
+    type: 'email',
+    subject: 'Hello Jo',
+    body: 'Dear Jo,\r\n\r\nYour reference is R1.',
+    one_click_unsubscribe_url: 'https://example.com/unsub',
+    is_cost_data_ready: true,
+    cost_in_pounds: 0,
+    cost_details: {},
   });
   const l = await post(app, fx.normal, '/v2/notifications/letter', {
     template_id: fx.letter,
@@ -86,57 +104,109 @@ t.test('email and letter by id', async (t) => {
   });
   const lr = await get(app, fx.normal, `/v2/notifications/${l.body.id}`);
   t.match(lr.body, {
-    type: 'letter', status: 'accepted', line_1: 'Ms A Person', line_2: '1 High Street', line_3: 'SW1A 1AA',
-    postage: 'second', body: 'Dear Jo', subject: 'Your letter', is_cost_data_ready: false,
+    type: 'letter',
+    status: 'accepted',
+    line_1: 'Ms A Person',
+    line_2: '1 High Street',
+    line_3: 'SW1A 1AA',
+    postage: 'second',
+    body: 'Dear Jo',
+    subject: 'Your letter',
+    is_cost_data_ready: false,
   });
   t.match(lr.body.estimated_delivery, TS);
   // Moved to a known time: Thursday 26 Nov 2026 17:30 GMT prints on Friday; second class → Tuesday.
-  await db.query(`update app_public.notifications set created_at = '2026-11-26 17:30:00+00' where id = $1`, [l.body.id]);
-  t.equal((await get(app, fx.normal, `/v2/notifications/${l.body.id}`)).body.estimated_delivery, '2026-12-01T16:00:00.000000Z');
-  await db.query(`update app_public.notifications set notification_status = 'returned-letter' where id = $1`, [l.body.id]);
+  await db.query(`update app_public.notifications set created_at = '2026-11-26 17:30:00+00' where id = $1`, [
+    l.body.id,
+  ]);
+  t.equal(
+    (await get(app, fx.normal, `/v2/notifications/${l.body.id}`)).body.estimated_delivery,
+    '2026-12-01T16:00:00.000000Z',
+  );
+  await db.query(`update app_public.notifications set notification_status = 'returned-letter' where id = $1`, [
+    l.body.id,
+  ]);
   t.equal((await get(app, fx.normal, `/v2/notifications/${l.body.id}`)).body.status, 'received');
 });
 
 t.test('list: filters, key-type scoping, paging and links', async (t) => {
   const svc = await createServiceWithKeys(db);
   const send = (key = svc.normal, reference = 'r') =>
-    post(app, key, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' }, reference });
+    post(app, key, '/v2/notifications/sms', {
+      phone_number: '07700900123',
+      template_id: svc.sms,
+      personalisation: { name: 'x' },
+      reference,
+    });
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) ids.push((await send(svc.normal, `ref-${i}`)).body.id);
   const testId = (await send(svc.test, 'ref-test')).body.id;
-  const email = await post(app, svc.normal, '/v2/notifications/email', { email_address: 'a@b.com', template_id: svc.email, personalisation: { name: 'x', ref: 'y' } });
-  const letter = await post(app, svc.normal, '/v2/notifications/letter', { template_id: svc.letter, personalisation: { ...ADDRESS, name: 'x' } });
+  const email = await post(app, svc.normal, '/v2/notifications/email', {
+    email_address: 'a@b.com',
+    template_id: svc.email,
+    personalisation: { name: 'x', ref: 'y' },
+  });
+  const letter = await post(app, svc.normal, '/v2/notifications/letter', {
+    template_id: svc.letter,
+    personalisation: { ...ADDRESS, name: 'x' },
+  });
 
   let r = await get(app, svc.normal, '/v2/notifications');
   t.equal(r.status, 200);
   t.same(r.body.notifications.map((n: { id: string }) => n.id).sort(), [...ids, email.body.id, letter.body.id].sort());
   t.same(r.body.links, { current: `${base}/v2/notifications` });
   r = await get(app, svc.test, '/v2/notifications');
-  t.same(r.body.notifications.map((n: { id: string }) => n.id), [testId], 'test key sees only test notifications');
+  t.same(
+    r.body.notifications.map((n: { id: string }) => n.id),
+    [testId],
+    'test key sees only test notifications',
+  );
 
   r = await get(app, svc.normal, '/v2/notifications?template_type=sms&reference=ref-1');
-  t.same(r.body.notifications.map((n: { id: string }) => n.id), [ids[1]]);
+  t.same(
+    r.body.notifications.map((n: { id: string }) => n.id),
+    [ids[1]],
+  );
   t.same(r.body.links, { current: `${base}/v2/notifications?template_type=sms&reference=ref-1` });
   r = await get(app, svc.normal, '/v2/notifications?status=accepted');
-  t.same(r.body.notifications.map((n: { id: string }) => n.id), [letter.body.id], 'accepted = letters created/sending');
+  t.same(
+    r.body.notifications.map((n: { id: string }) => n.id),
+    [letter.body.id],
+    'accepted = letters created/sending',
+  );
   r = await get(app, svc.normal, '/v2/notifications?status=created&template_type=sms&template_type=email');
   t.equal(r.body.notifications.length, 4);
-  await db.query(`update app_public.notifications set notification_status = 'permanent-failure' where id = $1`, [ids[0]]);
+  await db.query(`update app_public.notifications set notification_status = 'permanent-failure' where id = $1`, [
+    ids[0],
+  ]);
   r = await get(app, svc.normal, '/v2/notifications?status=failed');
-  t.same(r.body.notifications.map((n: { id: string }) => n.id), [ids[0]]);
+  t.same(
+    r.body.notifications.map((n: { id: string }) => n.id),
+    [ids[0]],
+  );
 
   r = await get(app, svc.normal, '/v2/notifications?status=nope&foo=1&older_than=x');
-  t.same(r.body.errors.map((e: { message: string }) => e.message), [
-    'status nope is not one of [cancelled, created, sending, sent, delivered, pending, failed, technical-failure, temporary-failure, permanent-failure, pending-virus-check, validation-failed, virus-scan-failed, returned-letter, accepted, received]',
-    'older_than is not a valid UUID',
-    'Additional properties are not allowed (foo was unexpected)',
-  ]);
+  t.same(
+    r.body.errors.map((e: { message: string }) => e.message),
+    [
+      'status nope is not one of [cancelled, created, sending, sent, delivered, pending, failed, technical-failure, temporary-failure, permanent-failure, pending-virus-check, validation-failed, virus-scan-failed, returned-letter, accepted, received]',
+      'older_than is not a valid UUID',
+      'Additional properties are not allowed (foo was unexpected)',
+    ],
+  );
 
   // Paging: 250 per page, next only when full, older_than continues (rows created in one batch share created_at).
   const many = await createServiceWithKeys(db);
   const items = Array.from({ length: 260 }, (_, i) => ({
-    service_id: many.serviceId, api_key_id: many.normal.id, key_type: 'normal', notification_type: 'sms',
-    template_id: many.sms, template_version: 1, to: '07700900123', normalised_to: '447700900123', client_reference: `p${i}`,
+    service_id: many.serviceId,
+    api_key_id: many.normal.id,
+    key_type: 'normal',
+    notification_type: 'sms',
+    template_id: many.sms,
+    template_version: 1,
+    to: '07700900123',
+    normalised_to: '447700900123',
+    client_reference: `p${i}`,
   }));
   await db.query('select * from app_hidden.create_notifications($1::jsonb)', [JSON.stringify(items)]);
   const page1 = await get(app, many.normal, '/v2/notifications?template_type=sms');
@@ -163,9 +233,14 @@ t.test('estimated delivery: 17:30 London cut-off (GMT and BST), working days by 
     ['2026-11-28 12:00:00+00', 'second', '2026-12-01'], // printed on a Saturday: working days from Monday
   ];
   for (const [createdAt, postage, day] of cases) {
-    const { v } = await db.one<{ v: string }>('select app_hidden.letter_estimated_delivery($1, $2) as v', [createdAt, postage]);
+    const { v } = await db.one<{ v: string }>('select app_hidden.letter_estimated_delivery($1, $2) as v', [
+      createdAt,
+      postage,
+    ]);
     t.equal(v, `${day}T16:00:00.000000Z`, `${createdAt} ${postage}`);
   }
-  const { key } = await db.one<{ key: string }>(`select app_private.letter_pdf_key('abc', 'first', '2026-07-01 16:30:00+00') as key`);
+  const { key } = await db.one<{ key: string }>(
+    `select app_private.letter_pdf_key('abc', 'first', '2026-07-01 16:30:00+00') as key`,
+  );
   t.equal(key, '2026-07-02/NOTIFY.ABC.D.1.C.20260701163000.PDF', 'the PDF folder uses the same print date');
 });

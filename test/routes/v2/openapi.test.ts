@@ -19,9 +19,18 @@ t.test('the OpenAPI document covers every v2 endpoint', async (t) => {
     '/v2/template/{template_id}/version/{version}',
     '/v2/templates',
   ]);
-  t.same(doc.components.securitySchemes.bearerJwt, { ...doc.components.securitySchemes.bearerJwt, type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  t.same(doc.components.securitySchemes.bearerJwt, {
+    ...doc.components.securitySchemes.bearerJwt,
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   t.same(doc.security, [{ bearerJwt: [] }]);
-  t.same(doc.components.schemas.PostSmsRequest.properties, postSmsRequest.properties, 'request schema is the validation schema');
+  t.same(
+    doc.components.schemas.PostSmsRequest.properties,
+    postSmsRequest.properties,
+    'request schema is the validation schema',
+  );
   t.notOk('$schema' in doc.components.schemas.PostSmsRequest);
   const params = doc.paths['/v2/notifications'].get.parameters.map((p: any) => p.name);
   t.same(params, ['template_type', 'status', 'reference', 'older_than', 'include_jobs']);

@@ -48,13 +48,30 @@ t.test('201 with the documented body; the row, its encrypted personalisation and
 });
 
 t.test('international numbers: permission, rate multiplier and prefix', async (t) => {
-  const r = await post(app, fx.normal, URL, { phone_number: '+1 202 555 0123', template_id: fx.sms, personalisation: { name: 'x' } });
+  const r = await post(app, fx.normal, URL, {
+    phone_number: '+1 202 555 0123',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+  });
   t.equal(r.status, 201);
-  const row = await db.one('select international, phone_prefix, rate_multiplier from app_public.notifications where id = $1', [r.body.id]);
-  t.same({ ...row, rate_multiplier: Number(row.rate_multiplier) }, { international: true, phone_prefix: '1', rate_multiplier: 1 });
+  const row = await db.one(
+    'select international, phone_prefix, rate_multiplier from app_public.notifications where id = $1',
+    [r.body.id],
+  );
+  t.same(
+    { ...row, rate_multiplier: Number(row.rate_multiplier) },
+    { international: true, phone_prefix: '1', rate_multiplier: 1 },
+  );
   const noIntl = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter'] });
-  const r2 = await post(app, noIntl.normal, URL, { phone_number: '+1 202 555 0123', template_id: noIntl.sms, personalisation: { name: 'x' } });
-  t.same(r2.body, { status_code: 400, errors: [{ error: 'BadRequestError', message: 'Cannot send to international mobile numbers' }] });
+  const r2 = await post(app, noIntl.normal, URL, {
+    phone_number: '+1 202 555 0123',
+    template_id: noIntl.sms,
+    personalisation: { name: 'x' },
+  });
+  t.same(r2.body, {
+    status_code: 400,
+    errors: [{ error: 'BadRequestError', message: 'Cannot send to international mobile numbers' }],
+  });
 });
 
 t.test('schema errors', async (t) => {
@@ -65,12 +82,20 @@ t.test('schema errors', async (t) => {
     { error: 'ValidationError', message: 'template_id is a required property' },
   ]);
   r = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: 'nope', foo: 1 });
-  t.same(errors(r.body).map((e: { message: string }) => e.message), [
-    'template_id is not a valid UUID',
-    'Additional properties are not allowed (foo was unexpected)',
-  ]);
-  r = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, personalisation: 'x', reference: 'r'.repeat(1001) });
-  t.match(errors(r.body).map((e: { message: string }) => e.message), [/^reference r+ is too long$/, 'personalisation x is not of type object']);
+  t.same(
+    errors(r.body).map((e: { message: string }) => e.message),
+    ['template_id is not a valid UUID', 'Additional properties are not allowed (foo was unexpected)'],
+  );
+  r = await post(app, fx.normal, URL, {
+    phone_number: '07700900123',
+    template_id: fx.sms,
+    personalisation: 'x',
+    reference: 'r'.repeat(1001),
+  });
+  t.match(
+    errors(r.body).map((e: { message: string }) => e.message),
+    [/^reference r+ is too long$/, 'personalisation x is not of type object'],
+  );
   for (const [number, message] of [
     ['0770090012', 'phone_number Not enough digits'],
     ['077009001234', 'phone_number Too many digits'],
@@ -80,7 +105,11 @@ t.test('schema errors', async (t) => {
     r = await post(app, fx.normal, URL, { phone_number: number, template_id: fx.sms });
     t.same(errors(r.body), [{ error: 'ValidationError', message }], number);
   }
-  r = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, scheduled_for: '2000-01-01T00:00:00' });
+  r = await post(app, fx.normal, URL, {
+    phone_number: '07700900123',
+    template_id: fx.sms,
+    scheduled_for: '2000-01-01T00:00:00',
+  });
   t.same(errors(r.body), [{ error: 'ValidationError', message: 'scheduled_for datetime can not be in the past' }]);
 });
 
@@ -95,13 +124,23 @@ t.test('template errors', async (t) => {
   ];
   for (const [label, extra, message] of cases) {
     const { empty, ...body } = extra;
-    const tid = empty ? (await db.one(`select id from app_public.create_template($1, 'sms', 'e', '((name))')`, [fx.serviceId])).id : body.template_id;
+    const tid = empty
+      ? (await db.one(`select id from app_public.create_template($1, 'sms', 'e', '((name))')`, [fx.serviceId])).id
+      : body.template_id;
     const r = await post(app, fx.normal, URL, { phone_number: '07700900123', ...body, template_id: tid });
     t.same(r.body, { status_code: 400, errors: [{ error: 'BadRequestError', message }] }, label);
   }
-  const long = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, personalisation: { name: 'x'.repeat(920) } });
+  const long = await post(app, fx.normal, URL, {
+    phone_number: '07700900123',
+    template_id: fx.sms,
+    personalisation: { name: 'x'.repeat(920) },
+  });
   t.same(errors(long.body), [
-    { error: 'BadRequestError', message: 'Your message is too long. Text messages cannot be longer than 918 characters. Your message is 926 characters long.' },
+    {
+      error: 'BadRequestError',
+      message:
+        'Your message is too long. Text messages cannot be longer than 918 characters. Your message is 926 characters long.',
+    },
   ]);
   const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'a', 'hi')`, [fx.serviceId])).id;
   await db.query('select app_public.update_template($1, archived => true)', [archived]);
@@ -111,26 +150,56 @@ t.test('template errors', async (t) => {
 
 t.test('sms_sender_id', async (t) => {
   const sender = await db.one(`select id from app_public.add_sms_sender($1, 'MYSENDER')`, [fx.serviceId]);
-  const r = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, personalisation: { name: 'x' }, sms_sender_id: sender.id });
+  const r = await post(app, fx.normal, URL, {
+    phone_number: '07700900123',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+    sms_sender_id: sender.id,
+  });
   t.equal(r.status, 201);
   t.equal(r.body.content.from_number, 'MYSENDER');
   const bad = '11111111-1111-4111-8111-111111111111';
-  const r2 = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, personalisation: { name: 'x' }, sms_sender_id: bad });
-  t.same(errors(r2.body), [{ error: 'BadRequestError', message: `sms_sender_id ${bad} does not exist in database for service id ${fx.serviceId}` }]);
+  const r2 = await post(app, fx.normal, URL, {
+    phone_number: '07700900123',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+    sms_sender_id: bad,
+  });
+  t.same(errors(r2.body), [
+    {
+      error: 'BadRequestError',
+      message: `sms_sender_id ${bad} does not exist in database for service id ${fx.serviceId}`,
+    },
+  ]);
 });
 
 t.test('permission', async (t) => {
   const noSms = await createServiceWithKeys(db, { permissions: ['email'] });
-  const r = await post(app, noSms.normal, URL, { phone_number: '07700900123', template_id: noSms.sms, personalisation: { name: 'x' } });
-  t.same(r.body, { status_code: 400, errors: [{ error: 'BadRequestError', message: 'Service is not allowed to send text messages' }] });
+  const r = await post(app, noSms.normal, URL, {
+    phone_number: '07700900123',
+    template_id: noSms.sms,
+    personalisation: { name: 'x' },
+  });
+  t.same(r.body, {
+    status_code: 400,
+    errors: [{ error: 'BadRequestError', message: 'Service is not allowed to send text messages' }],
+  });
 });
 
 t.test('simulated numbers are accepted and not stored; test keys store a test row', async (t) => {
   const before = await db.one('select count(*)::int as n from app_public.notifications');
-  const r = await post(app, fx.normal, URL, { phone_number: '07700900000', template_id: fx.sms, personalisation: { name: 'x' } });
+  const r = await post(app, fx.normal, URL, {
+    phone_number: '07700900000',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+  });
   t.equal(r.status, 201);
   t.equal((await db.one('select count(*)::int as n from app_public.notifications')).n, before.n);
-  const r2 = await post(app, fx.test, URL, { phone_number: '07700900003', template_id: fx.sms, personalisation: { name: 'x' } });
+  const r2 = await post(app, fx.test, URL, {
+    phone_number: '07700900003',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+  });
   t.equal(r2.status, 201);
   const row = await db.one('select key_type, api_key_id from app_public.notifications where id = $1', [r2.body.id]);
   t.same(row, { key_type: 'test', api_key_id: fx.test.id });
@@ -138,24 +207,57 @@ t.test('simulated numbers are accepted and not stored; test keys store a test ro
 
 t.test('trial mode and team keys', async (t) => {
   const trial = await createServiceWithKeys(db, { restricted: true });
-  const ok = await post(app, trial.normal, URL, { phone_number: '07700 900123', template_id: trial.sms, personalisation: { name: 'x' } });
+  const ok = await post(app, trial.normal, URL, {
+    phone_number: '07700 900123',
+    template_id: trial.sms,
+    personalisation: { name: 'x' },
+  });
   t.equal(ok.status, 201, 'team member');
-  const no = await post(app, trial.normal, URL, { phone_number: '07700900456', template_id: trial.sms, personalisation: { name: 'x' } });
+  const no = await post(app, trial.normal, URL, {
+    phone_number: '07700900456',
+    template_id: trial.sms,
+    personalisation: { name: 'x' },
+  });
   t.same(no.body, {
     status_code: 400,
-    errors: [{ error: 'BadRequestError', message: 'Can’t send to this recipient when service is in trial mode – see https://www.notifications.service.gov.uk/trial-mode' }],
+    errors: [
+      {
+        error: 'BadRequestError',
+        message:
+          'Can’t send to this recipient when service is in trial mode – see https://www.notifications.service.gov.uk/trial-mode',
+      },
+    ],
   });
-  const team = await post(app, fx.team, URL, { phone_number: '07700900456', template_id: fx.sms, personalisation: { name: 'x' } });
-  t.same(errors(team.body), [{ error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' }]);
-  await db.query(`insert into app_public.service_whitelist (service_id, recipient_type, recipient) values ($1, 'mobile', '+447700900456')`, [trial.serviceId]);
+  const team = await post(app, fx.team, URL, {
+    phone_number: '07700900456',
+    template_id: fx.sms,
+    personalisation: { name: 'x' },
+  });
+  t.same(errors(team.body), [
+    { error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' },
+  ]);
+  await db.query(
+    `insert into app_public.service_whitelist (service_id, recipient_type, recipient) values ($1, 'mobile', '+447700900456')`,
+    [trial.serviceId],
+  );
   // The guest list change reaches the cache through LISTEN/NOTIFY.
   let status = 0;
   for (let i = 0; i < 40 && status !== 201; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    status = (await post(app, trial.normal, URL, { phone_number: '07700900456', template_id: trial.sms, personalisation: { name: 'x' } })).status;
+    status = (
+      await post(app, trial.normal, URL, {
+        phone_number: '07700900456',
+        template_id: trial.sms,
+        personalisation: { name: 'x' },
+      })
+    ).status;
   }
   t.equal(status, 201, 'guest list');
-  const testKey = await post(app, trial.test, URL, { phone_number: '07700900789', template_id: trial.sms, personalisation: { name: 'x' } });
+  const testKey = await post(app, trial.test, URL, {
+    phone_number: '07700900789',
+    template_id: trial.sms,
+    personalisation: { name: 'x' },
+  });
   t.equal(testKey.status, 201, 'test keys may send to anyone');
 });
 
@@ -163,7 +265,11 @@ t.test('template edits are seen at once (cache invalidation)', async (t) => {
   await db.query(`select app_public.update_template($1, content => 'Hi ((name))!')`, [fx.sms]);
   let r;
   for (let i = 0; i < 40; i++) {
-    r = await post(app, fx.normal, URL, { phone_number: '07700900123', template_id: fx.sms, personalisation: { name: 'x' } });
+    r = await post(app, fx.normal, URL, {
+      phone_number: '07700900123',
+      template_id: fx.sms,
+      personalisation: { name: 'x' },
+    });
     if (r.body.template.version === 2) break;
     await new Promise((res) => setTimeout(res, 50));
   }

@@ -16,40 +16,72 @@ t.test('template by id and by version', async (t) => {
   t.equal(r.status, 200);
   t.match(r.body.created_at, TS);
   t.same(r.body, {
-    id: fx.sms, type: 'sms', created_at: r.body.created_at, updated_at: r.body.updated_at, created_by: owner.email_address,
-    version: 2, body: 'Hi ((name)), v2', subject: null, name: 'sms template', letter_contact_block: null, postage: null,
+    id: fx.sms,
+    type: 'sms',
+    created_at: r.body.created_at,
+    updated_at: r.body.updated_at,
+    created_by: owner.email_address,
+    version: 2,
+    body: 'Hi ((name)), v2',
+    subject: null,
+    name: 'sms template',
+    letter_contact_block: null,
+    postage: null,
   });
   const v1 = await get(app, fx.normal, `/v2/template/${fx.sms}/version/1`);
   t.match(v1.body, { version: 1, body: 'Hello ((name))' });
   const letter = await get(app, fx.normal, `/v2/template/${fx.letter}`);
   t.match(letter.body, { type: 'letter', subject: 'Your letter', postage: 'second', letter_contact_block: null });
-  t.same((await get(app, fx.normal, `/v2/template/${fx.sms}/version/9`)).body, { status_code: 404, errors: [{ error: 'NoResultFound', message: 'No result found' }] });
+  t.same((await get(app, fx.normal, `/v2/template/${fx.sms}/version/9`)).body, {
+    status_code: 404,
+    errors: [{ error: 'NoResultFound', message: 'No result found' }],
+  });
   const other = await createServiceWithKeys(db);
   t.equal((await get(app, fx.normal, `/v2/template/${other.sms}`)).status, 404);
-  t.same(errors((await get(app, fx.normal, '/v2/template/abc')).body), [{ error: 'ValidationError', message: 'id is not a valid UUID' }]);
+  t.same(errors((await get(app, fx.normal, '/v2/template/abc')).body), [
+    { error: 'ValidationError', message: 'id is not a valid UUID' },
+  ]);
 });
 
 t.test('templates list', async (t) => {
   const svc = await createServiceWithKeys(db);
-  const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'gone', 'x')`, [svc.serviceId])).id;
+  const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'gone', 'x')`, [svc.serviceId]))
+    .id;
   await db.query('select app_public.update_template($1, archived => true)', [archived]);
   const all = await get(app, svc.normal, '/v2/templates');
   t.same(all.body.templates.map((x: { id: string }) => x.id).sort(), [svc.sms, svc.email, svc.letter].sort());
   const sms = await get(app, svc.normal, '/v2/templates?type=sms');
-  t.same(sms.body.templates.map((x: { id: string }) => x.id), [svc.sms]);
-  t.same(errors((await get(app, svc.normal, '/v2/templates?type=fax')).body), [{ error: 'ValidationError', message: 'type fax is not one of [sms, email, letter]' }]);
+  t.same(
+    sms.body.templates.map((x: { id: string }) => x.id),
+    [svc.sms],
+  );
+  t.same(errors((await get(app, svc.normal, '/v2/templates?type=fax')).body), [
+    { error: 'ValidationError', message: 'type fax is not one of [sms, email, letter]' },
+  ]);
 });
 
 t.test('preview', async (t) => {
-  let r = await post(app, fx.normal, `/v2/template/${fx.email}/preview`, { personalisation: { name: 'Jo', ref: '**R**' } });
+  let r = await post(app, fx.normal, `/v2/template/${fx.email}/preview`, {
+    personalisation: { name: 'Jo', ref: '**R**' },
+  });
   t.equal(r.status, 200);
   t.same(Object.keys(r.body), ['id', 'type', 'version', 'body', 'subject', 'html', 'postage']);
-  t.match(r.body, { id: fx.email, type: 'email', version: 1, body: 'Dear Jo,\r\n\r\nYour reference is **R**.', subject: 'Hello Jo', postage: null });
+  t.match(r.body, {
+    id: fx.email,
+    type: 'email',
+    version: 1,
+    body: 'Dear Jo,\r\n\r\nYour reference is **R**.',
+    subject: 'Hello Jo',
+    postage: null,
+  });
   t.match(r.body.html, /<p style=.*>Dear Jo,<\/p>/);
   r = await post(app, fx.normal, `/v2/template/${fx.letter}/preview`, { personalisation: { name: 'Jo' } });
   t.match(r.body, { type: 'letter', body: 'Dear Jo', subject: 'Your letter', html: null, postage: 'second' });
   r = await post(app, fx.normal, `/v2/template/${fx.sms}/preview`, {});
-  t.same(r.body, { status_code: 400, errors: [{ error: 'BadRequestError', message: 'Missing personalisation: name' }] });
+  t.same(r.body, {
+    status_code: 400,
+    errors: [{ error: 'BadRequestError', message: 'Missing personalisation: name' }],
+  });
   r = await post(app, fx.normal, `/v2/template/${fx.sms}/preview`, { personalisation: 'x' });
   t.same(errors(r.body), [{ error: 'ValidationError', message: 'personalisation x is not of type object' }]);
   r = await post(app, fx.normal, `/v2/template/00000000-0000-4000-8000-000000000000/preview`, { personalisation: {} });
@@ -60,76 +92,126 @@ t.test('received text messages', async (t) => {
   await db.query(`select app_public.add_inbound_number('07700900500', $1)`, [fx.serviceId]);
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    ids.push((await db.one(`select id from app_public.receive_sms('07700900500', '447700900111', $1)`, [`msg ${i}`])).id);
+    ids.push(
+      (await db.one(`select id from app_public.receive_sms('07700900500', '447700900111', $1)`, [`msg ${i}`])).id,
+    );
   }
   const r = await get(app, fx.normal, '/v2/received-text-messages');
   t.equal(r.status, 200);
-  t.same(r.body.received_text_messages.map((m: { content: string }) => m.content), ['msg 2', 'msg 1', 'msg 0']);
+  t.same(
+    r.body.received_text_messages.map((m: { content: string }) => m.content),
+    ['msg 2', 'msg 1', 'msg 0'],
+  );
   const m = r.body.received_text_messages[0];
   t.same(Object.keys(m), ['id', 'user_number', 'notify_number', 'created_at', 'service_id', 'content']);
   t.match(m, { user_number: '447700900111', service_id: fx.serviceId, created_at: TS });
   t.same(r.body.links, { current: 'http://localhost:6011/v2/received-text-messages' });
   const older = await get(app, fx.normal, `/v2/received-text-messages?older_than=${ids[2]}`);
-  t.same(older.body.received_text_messages.map((x: { content: string }) => x.content), ['msg 1', 'msg 0']);
-  t.same(errors((await get(app, fx.normal, '/v2/received-text-messages?older_than=x')).body), [{ error: 'ValidationError', message: 'older_than is not a valid UUID' }]);
+  t.same(
+    older.body.received_text_messages.map((x: { content: string }) => x.content),
+    ['msg 1', 'msg 0'],
+  );
+  t.same(errors((await get(app, fx.normal, '/v2/received-text-messages?older_than=x')).body), [
+    { error: 'ValidationError', message: 'older_than is not a valid UUID' },
+  ]);
 });
 
 t.test('rate limit per service and key type', async (t) => {
   const svc = await createServiceWithKeys(db);
   await db.query('update app_public.services set rate_limit = 3 where id = $1', [svc.serviceId]);
-  const send = (key = svc.normal) => post(app, key, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
+  const send = (key = svc.normal) =>
+    post(app, key, '/v2/notifications/sms', {
+      phone_number: '07700900123',
+      template_id: svc.sms,
+      personalisation: { name: 'x' },
+    });
   // The rate_limit change reaches the database function directly (no cache involved); concurrent requests share a batch.
   const results = await Promise.all([send(), send(), send(), send(), send()]);
   t.same(results.map((r) => r.status).sort(), [201, 201, 201, 429, 429]);
   t.same(results.find((r) => r.status === 429)!.body, {
     status_code: 429,
-    errors: [{ error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 3 requests per 60 seconds' }],
+    errors: [
+      { error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 3 requests per 60 seconds' },
+    ],
   });
-  t.equal((await db.one('select count(*)::int as n from app_public.notifications where service_id = $1', [svc.serviceId])).n, 3);
+  t.equal(
+    (await db.one('select count(*)::int as n from app_public.notifications where service_id = $1', [svc.serviceId])).n,
+    3,
+  );
   const team = await send(svc.team);
   t.equal(team.status, 201, 'other key types have their own budget');
   const tests = [await send(svc.test), await send(svc.test), await send(svc.test), await send(svc.test)];
-  t.same(tests.map((r) => r.status), [201, 201, 201, 429], 'test keys count too');
+  t.same(
+    tests.map((r) => r.status),
+    [201, 201, 201, 429],
+    'test keys count too',
+  );
   t.equal(tests[3].body.errors[0].message, 'Exceeded rate limit for key type TEST of 3 requests per 60 seconds');
 });
 
-t.test('rate limit is over the last 60 seconds: the previous minute counts for the part still inside them', async (t) => {
-  const svc = await createServiceWithKeys(db);
-  await db.query('update app_public.services set rate_limit = 10 where id = $1', [svc.serviceId]);
-  const send = () => post(app, svc.normal, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
-  // Away from a minute boundary, so "this minute" and "the previous one" stay what they are here.
-  while ((await db.one<{ s: number }>('select extract(second from now())::float8 as s')).s > 50) await new Promise((r) => setTimeout(r, 500));
-  const putPrevious = (minutesBack: number, requests: number) =>
-    db.query(
-      `insert into app_private.rate_limit_counters (service_id, key_type, window_start, shard, requests)
+t.test(
+  'rate limit is over the last 60 seconds: the previous minute counts for the part still inside them',
+  async (t) => {
+    const svc = await createServiceWithKeys(db);
+    await db.query('update app_public.services set rate_limit = 10 where id = $1', [svc.serviceId]);
+    const send = () =>
+      post(app, svc.normal, '/v2/notifications/sms', {
+        phone_number: '07700900123',
+        template_id: svc.sms,
+        personalisation: { name: 'x' },
+      });
+    // Away from a minute boundary, so "this minute" and "the previous one" stay what they are here.
+    while ((await db.one<{ s: number }>('select extract(second from now())::float8 as s')).s > 50)
+      await new Promise((r) => setTimeout(r, 500));
+    const putPrevious = (minutesBack: number, requests: number) =>
+      db.query(
+        `insert into app_private.rate_limit_counters (service_id, key_type, window_start, shard, requests)
        values ($1, 'normal', to_timestamp(floor(extract(epoch from now()) / 60) * 60) - make_interval(mins => $2), 0, $3)
        on conflict (service_id, key_type, window_start, shard) do update set requests = excluded.requests`,
-      [svc.serviceId, minutesBack, requests],
-    );
-  // 1,000 requests in the previous minute: at most 50 s into this one, at least a sixth of it is
-  // still inside the last 60 seconds (≥ 166 requests, over the limit of 10).
-  await putPrevious(1, 1000);
-  const r = await send();
-  t.equal(r.status, 429, 'a burst at the end of the previous minute still counts');
-  t.equal(r.body.errors[0].message, 'Exceeded rate limit for key type NORMAL of 10 requests per 60 seconds');
-  // The same burst two minutes ago is outside the last 60 seconds.
-  await db.query('delete from app_private.rate_limit_counters where service_id = $1', [svc.serviceId]);
-  await putPrevious(2, 1000);
-  t.equal((await send()).status, 201, 'older minutes do not count');
-});
+        [svc.serviceId, minutesBack, requests],
+      );
+    // 1,000 requests in the previous minute: at most 50 s into this one, at least a sixth of it is
+    // still inside the last 60 seconds (≥ 166 requests, over the limit of 10).
+    await putPrevious(1, 1000);
+    const r = await send();
+    t.equal(r.status, 429, 'a burst at the end of the previous minute still counts');
+    t.equal(r.body.errors[0].message, 'Exceeded rate limit for key type NORMAL of 10 requests per 60 seconds');
+    // The same burst two minutes ago is outside the last 60 seconds.
+    await db.query('delete from app_private.rate_limit_counters where service_id = $1', [svc.serviceId]);
+    await putPrevious(2, 1000);
+    t.equal((await send()).status, 201, 'older minutes do not count');
+  },
+);
 
 t.test('daily limits per channel; test keys exempt', async (t) => {
   const svc = await createServiceWithKeys(db);
-  await db.query('update app_public.services set sms_message_limit = 2, international_sms_message_limit = 1 where id = $1', [svc.serviceId]);
-  const send = (key = svc.normal, phone = '07700900123') => post(app, key, '/v2/notifications/sms', { phone_number: phone, template_id: svc.sms, personalisation: { name: 'x' } });
+  await db.query(
+    'update app_public.services set sms_message_limit = 2, international_sms_message_limit = 1 where id = $1',
+    [svc.serviceId],
+  );
+  const send = (key = svc.normal, phone = '07700900123') =>
+    post(app, key, '/v2/notifications/sms', {
+      phone_number: phone,
+      template_id: svc.sms,
+      personalisation: { name: 'x' },
+    });
   t.equal((await send()).status, 201);
   t.equal((await send(svc.team)).status, 201);
   const over = await send();
-  t.same(over.body, { status_code: 429, errors: [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 2) for today' }] });
+  t.same(over.body, {
+    status_code: 429,
+    errors: [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 2) for today' }],
+  });
   t.equal((await send(svc.test)).status, 201, 'test key exempt');
   t.equal((await send(svc.normal, '+33 6 12 34 56 78')).status, 201);
-  t.same(errors((await send(svc.normal, '+33 6 12 34 56 78')).body), [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (international_sms: 1) for today' }]);
-  const email = await post(app, svc.normal, '/v2/notifications/email', { email_address: 'a@b.com', template_id: svc.email, personalisation: { name: 'x', ref: 'y' } });
+  t.same(errors((await send(svc.normal, '+33 6 12 34 56 78')).body), [
+    { error: 'TooManyRequestsError', message: 'Exceeded send limits (international_sms: 1) for today' },
+  ]);
+  const email = await post(app, svc.normal, '/v2/notifications/email', {
+    email_address: 'a@b.com',
+    template_id: svc.email,
+    personalisation: { name: 'x', ref: 'y' },
+  });
   t.equal(email.status, 201, 'other channels unaffected');
 });
 
@@ -139,16 +221,33 @@ t.test('inactive service and a key of another service', async (t) => {
   await db.query('update app_public.services set active = false where id = $1', [svc.serviceId]);
   let r;
   for (let i = 0; i < 40; i++) {
-    r = await post(app, key, '/v2/notifications/sms', { phone_number: '07700900123', template_id: svc.sms, personalisation: { name: 'x' } });
+    r = await post(app, key, '/v2/notifications/sms', {
+      phone_number: '07700900123',
+      template_id: svc.sms,
+      personalisation: { name: 'x' },
+    });
     if (r.status === 403) break;
     await new Promise((res) => setTimeout(res, 25));
   }
-  t.same(r!.body, { status_code: 403, errors: [{ error: 'AuthError', message: 'Invalid token: service is archived' }] });
+  t.same(r!.body, {
+    status_code: 403,
+    errors: [{ error: 'AuthError', message: 'Invalid token: service is archived' }],
+  });
 });
 
 t.test('send_notification: the same function for GraphQL users and DBAs', async (t) => {
-  const id = (await db.one('select app_public.send_notification($1, $2, $3, $4) as id', [fx.serviceId, fx.sms, '07700900123', { name: 'DBA' }])).id;
+  const id = (
+    await db.one('select app_public.send_notification($1, $2, $3, $4) as id', [
+      fx.serviceId,
+      fx.sms,
+      '07700900123',
+      { name: 'DBA' },
+    ])
+  ).id;
   const r = await get(app, fx.normal, `/v2/notifications/${id}`);
   t.match(r.body, { body: 'Hi DBA, v2', type: 'sms', status: 'created' });
-  await t.rejects(db.query('select app_public.send_notification($1, $2, $3, $4)', [fx.serviceId, fx.sms, '07700900123', {}]), /Missing personalisation: name/);
+  await t.rejects(
+    db.query('select app_public.send_notification($1, $2, $3, $4)', [fx.serviceId, fx.sms, '07700900123', {}]),
+    /Missing personalisation: name/,
+  );
 });

@@ -52,7 +52,11 @@ t.test('sms request errors in Notify wording and order', async (t) => {
   t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, zeta: 1, alpha: 2 }), [
     'Additional properties are not allowed (alpha, zeta were unexpected)',
   ]);
-  t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: 123 }), ['template_id is not a valid UUID'], 'type error uses the uuid message, once');
+  t.same(
+    errs(postSmsRequest, { phone_number: '07700900123', template_id: 123 }),
+    ['template_id is not a valid UUID'],
+    'type error uses the uuid message, once',
+  );
   t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, personalisation: 'foo' }), [
     'personalisation foo is not of type object',
   ]);
@@ -63,13 +67,27 @@ t.test('sms request errors in Notify wording and order', async (t) => {
     `reference ${'x'.repeat(1001)} is too long`,
   ]);
   t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, reference: 'x'.repeat(1000) }), []);
-  t.same(errs(postSmsRequest, { phone_number: 7700900123, template_id: TEMPLATE }), ['phone_number 7700900123 is not of type string']);
-  t.same(errs(postSmsRequest, { phone_number: '0770090012', template_id: TEMPLATE }), ['phone_number Not enough digits']);
-  t.same(errs(postSmsRequest, { phone_number: '077009001234', template_id: TEMPLATE }), ['phone_number Too many digits']);
-  t.same(errs(postSmsRequest, { phone_number: '0770090012a', template_id: TEMPLATE }), ['phone_number Must not contain letters or symbols']);
-  t.same(errs(postSmsRequest, { phone_number: '+999 1234 5678', template_id: TEMPLATE }), ['phone_number Not a valid country prefix']);
-  t.same(errs(postSmsRequest, { phone_number: '0800 123 4567', template_id: TEMPLATE }), ['phone_number Not a UK mobile number']);
-  t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, sms_sender_id: 'x' }), ['sms_sender_id is not a valid UUID']);
+  t.same(errs(postSmsRequest, { phone_number: 7700900123, template_id: TEMPLATE }), [
+    'phone_number 7700900123 is not of type string',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '0770090012', template_id: TEMPLATE }), [
+    'phone_number Not enough digits',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '077009001234', template_id: TEMPLATE }), [
+    'phone_number Too many digits',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '0770090012a', template_id: TEMPLATE }), [
+    'phone_number Must not contain letters or symbols',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '+999 1234 5678', template_id: TEMPLATE }), [
+    'phone_number Not a valid country prefix',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '0800 123 4567', template_id: TEMPLATE }), [
+    'phone_number Not a UK mobile number',
+  ]);
+  t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, sms_sender_id: 'x' }), [
+    'sms_sender_id is not a valid UUID',
+  ]);
   t.same(errs(postSmsRequest, null), ['None is not of type object']);
   t.same(errs(postSmsRequest, { phone_number: "it's", template_id: "o'neil" }), [
     'phone_number Must not contain letters or symbols',
@@ -87,22 +105,46 @@ t.test('scheduled_for', async (t) => {
   t.same(at('2024-05-02T12:00:01Z'), ['scheduled_for datetime can not be more than 24 hours in the future']);
   t.same(at('2024-05-01T11:59:59Z'), ['scheduled_for datetime can not be in the past']);
   for (const bad of ['tomorrow', '2024-13-01T10:00', '2024-02-30', '01/05/2024 10:00', '']) {
-    t.same(at(bad), ['scheduled_for datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601'], bad);
+    t.same(
+      at(bad),
+      [
+        'scheduled_for datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601',
+      ],
+      bad,
+    );
   }
   t.same(at(5), ['scheduled_for 5 is not of type string, null']);
 });
 
 t.test('email requests', async (t) => {
   const base = { email_address: 'a@example.com', template_id: TEMPLATE };
-  t.same(errs(postEmailRequest, { ...base, one_click_unsubscribe_url: 'https://example.com/unsub', sanitise_content_for: ['a'], email_reply_to_id: TEMPLATE }), []);
+  t.same(
+    errs(postEmailRequest, {
+      ...base,
+      one_click_unsubscribe_url: 'https://example.com/unsub',
+      sanitise_content_for: ['a'],
+      email_reply_to_id: TEMPLATE,
+    }),
+    [],
+  );
   t.same(errs(postEmailRequest, {}), ['email_address is a required property', 'template_id is a required property']);
   t.same(errs(postEmailRequest, { ...base, email_address: 'nope' }), ['email_address Not a valid email address']);
-  t.same(errs(postEmailRequest, { ...base, one_click_unsubscribe_url: 'http://example.com' }), ['one_click_unsubscribe_url is not a valid https url']);
-  t.same(errs(postEmailRequest, { ...base, one_click_unsubscribe_url: 'not a url' }), ['one_click_unsubscribe_url is not a valid https url']);
+  t.same(errs(postEmailRequest, { ...base, one_click_unsubscribe_url: 'http://example.com' }), [
+    'one_click_unsubscribe_url is not a valid https url',
+  ]);
+  t.same(errs(postEmailRequest, { ...base, one_click_unsubscribe_url: 'not a url' }), [
+    'one_click_unsubscribe_url is not a valid https url',
+  ]);
   t.same(errs(postEmailRequest, { ...base, email_reply_to_id: 'x' }), ['email_reply_to_id is not a valid UUID']);
-  t.same(errs(postEmailRequest, { ...base, sanitise_content_for: 'a' }), ['sanitise_content_for a is not of type array']);
-  t.same(errs(postEmailRequest, { ...base, sanitise_content_for: [1] }), ['sanitise_content_for 1 is not of type string']);
-  t.same(errs(postEmailRequest, { ...base, phone_number: '1' }), ['Additional properties are not allowed (phone_number was unexpected)']);
+  t.same(errs(postEmailRequest, { ...base, sanitise_content_for: 'a' }), [
+    'sanitise_content_for a is not of type array',
+  ]);
+  t.same(errs(postEmailRequest, { ...base, sanitise_content_for: [1] }), [
+    'sanitise_content_for 1 is not of type string',
+  ]);
+  t.same(errs(postEmailRequest, { ...base, phone_number: '1' }), [
+    'Additional properties are not allowed (phone_number was unexpected)',
+  ]);
 });
 
 t.test('letter requests', async (t) => {
@@ -112,15 +154,22 @@ t.test('letter requests', async (t) => {
   t.same(errs(postLetterRequest, { template_id: TEMPLATE, personalisation: { address_line_1: 'A' } }), [
     'personalisation address_line_2 is a required property',
   ]);
-  t.same(errs(postLetterRequest, { template_id: TEMPLATE, personalisation: { ...personalisation, address_line_4: { x: 1 } } }), [
-    'personalisation {x: 1} is not of type string, number, null',
-  ]);
+  t.same(
+    errs(postLetterRequest, {
+      template_id: TEMPLATE,
+      personalisation: { ...personalisation, address_line_4: { x: 1 } },
+    }),
+    ['personalisation {x: 1} is not of type string, number, null'],
+  );
   t.same(errs(postPrecompiledLetterRequest, { reference: 'r', content: 'JVBERi0=' }), []);
   t.same(errs(postPrecompiledLetterRequest, { reference: 'r', content: 'JVBERi0=', postage: 'first' }), []);
   t.same(errs(postPrecompiledLetterRequest, { reference: 'r', content: 'JVBERi0=', postage: 'third' }), [
     'postage invalid. It must be either first, second or economy.',
   ]);
-  t.same(errs(postPrecompiledLetterRequest, {}), ['reference is a required property', 'content is a required property']);
+  t.same(errs(postPrecompiledLetterRequest, {}), [
+    'reference is a required property',
+    'content is a required property',
+  ]);
   t.ok(isPrecompiledLetterRequest({ reference: 'r', content: 'x' }));
   t.notOk(isPrecompiledLetterRequest({ template_id: TEMPLATE, personalisation }));
 });
@@ -132,11 +181,25 @@ t.test('template preview', async (t) => {
 });
 
 t.test('GET /v2/notifications query', async (t) => {
-  const query = queryToObject(getNotificationsQuery, { status: 'delivered', template_type: ['sms', 'email'], reference: ['a', 'b'], older_than: TEMPLATE, include_jobs: 'true' });
-  t.same(query, { status: ['delivered'], template_type: ['sms', 'email'], reference: 'a', older_than: TEMPLATE, include_jobs: 'true' });
+  const query = queryToObject(getNotificationsQuery, {
+    status: 'delivered',
+    template_type: ['sms', 'email'],
+    reference: ['a', 'b'],
+    older_than: TEMPLATE,
+    include_jobs: 'true',
+  });
+  t.same(query, {
+    status: ['delivered'],
+    template_type: ['sms', 'email'],
+    reference: 'a',
+    older_than: TEMPLATE,
+    include_jobs: 'true',
+  });
   t.same(errs(getNotificationsQuery, query), []);
   for (const s of NOTIFICATION_STATUS_FILTERS) t.same(errs(getNotificationsQuery, { status: [s] }), [], s);
-  t.same(errs(getNotificationsQuery, { template_type: ['fax'] }), ['template_type fax is not one of [sms, email, letter]']);
+  t.same(errs(getNotificationsQuery, { template_type: ['fax'] }), [
+    'template_type fax is not one of [sms, email, letter]',
+  ]);
   t.same(errs(getNotificationsQuery, { status: ['elephant', 'delivered', 'elephant'] }), [
     `status elephant is not one of [${NOTIFICATION_STATUS_FILTERS.join(', ')}]`,
   ]);
