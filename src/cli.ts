@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { assertNodeVersion } from './lib/node-version.ts';
-import { config, ConfigError } from './config.ts';
+import { type Config, config, ConfigError } from './config.ts';
 import { prepareDatabase } from './db/bootstrap.ts';
 import { issueAdminToken } from './auth/admin-auth.ts';
 import { runTask, UnknownTaskError } from './lib/run-task.ts';
@@ -425,7 +425,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let cfg;
+  let cfg: Config;
   try {
     cfg = config();
   } catch (e) {

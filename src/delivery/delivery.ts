@@ -315,7 +315,8 @@ async function sendClaimed(
         try {
           results = await send();
         } catch (e) {
-          return group.forEach(({ row, billableUnits }) => fail(row, provider, billableUnits, e));
+          for (const { row, billableUnits } of group) fail(row, provider, billableUnits, e);
+          return;
         }
         group.forEach(({ row, billableUnits }, k) => {
           const r = results[k];

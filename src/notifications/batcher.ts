@@ -116,7 +116,9 @@ export class CreateBatcher {
     this.stats.items += batch.length;
     try {
       const results = await this.call(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i]));
+      batch.forEach((p, i) => {
+        p.resolve(results[i]);
+      });
     } catch (err) {
       if (batch.length === 1) batch[0].reject(err);
       else {

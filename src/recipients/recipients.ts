@@ -22,6 +22,7 @@ export const PHONE_MESSAGES = {
 } as const;
 
 // Zero-width and other invisible characters people paste from spreadsheets and documents.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each character is stripped alone, joiner included
 const OBSCURE_WHITESPACE = /[\u180E\u200B\u200C\u200D\u2060\uFEFF]/g;
 
 function stripObscure(value: string): string {

@@ -3,7 +3,7 @@
 // email was sent to (a form; POST with `email`). Unknown, wrong-key or expired links are all
 // "not found" (nothing tells a guesser which part was wrong).
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
 import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../documents/documents.ts';
@@ -49,7 +49,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   const serve = async (params: Params, query: Record<string, unknown>, email: string | null, reply: FastifyReply) => {
     const key = typeof query.key === 'string' ? query.key : '';
     if (!isUuid(params.serviceId) || !isUuid(params.documentId) || !key) return notFound(reply);
-    let object;
+    let object: GetObjectCommandOutput;
     try {
       object = await s3().send(
         new GetObjectCommand({ Bucket: bucket, Key: `${params.serviceId}/${params.documentId}` }),

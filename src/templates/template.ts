@@ -277,6 +277,7 @@ export function escapeHtml(text: string): string {
 
 /** Collapses all whitespace (newlines included) to single spaces and trims. */
 export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each character is a separator alone, joiner included
   return text.replace(/[\s\u180E\u200B\u200C\u200D\u2060\uFEFF]+/g, ' ').trim();
 }
 
@@ -495,6 +496,7 @@ export function markdownToHtml(markdown: string): string {
           return `<${block.kind} style="${type} margin: 0 0 20px 0; padding: 0 0 0 20px;">${items}</${block.kind}>`;
         }
       }
+      return '';
     })
     .join('\n');
 }

@@ -22,7 +22,7 @@ export async function postGenericBatch(
   messages: object[],
 ): Promise<Array<{ id: string } | ProviderError>> {
   const all = (err: ProviderError) => messages.map(() => err);
-  let res;
+  let res: Awaited<ReturnType<typeof providerPost>>;
   try {
     res = await providerPost(opts.identifier, opts.url, JSON.stringify({ messages }), {
       headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},

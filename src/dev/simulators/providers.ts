@@ -282,7 +282,7 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
       return send(200, {
         results: batch.map((item) => {
           const m = item && typeof item === 'object' ? parse(flavour, item as Record<string, unknown>) : null;
-          if (!m || !m.reference || !m.to) return { error: 'reference and to are required', permanent: true };
+          if (!m?.reference || !m.to) return { error: 'reference and to are required', permanent: true };
           return { id: accept(flavour, m).messageId };
         }),
       });
@@ -335,9 +335,10 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
           })),
         });
         jobs.push(
-          post(RECEIPT_PATH[chunk[0].flavour], body, 'application/json').then((ok) =>
-            ok ? void (stats.receiptsSent += chunk.length) : retry(chunk),
-          ),
+          post(RECEIPT_PATH[chunk[0].flavour], body, 'application/json').then((ok) => {
+            if (ok) stats.receiptsSent += chunk.length;
+            else retry(chunk);
+          }),
         );
       }
       for (const r of single) {

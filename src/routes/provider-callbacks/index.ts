@@ -100,7 +100,7 @@ const providers: FastifyPluginAsync = async (app) => {
   );
 
   app.post('/notifications/email/ses', async (req, reply) => {
-    let event;
+    let event: ReturnType<typeof sesEvent>;
     try {
       event = sesEvent(asBody(req.body));
     } catch (e) {

@@ -219,9 +219,9 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         const plain = new Set<string>();
         const letterOnly = new Set<string>();
         for (const s of query.status) {
-          if (s === 'failed') FAILURE_STATUSES.forEach((x) => plain.add(x));
-          else if (s === 'accepted') ['created', 'sending'].forEach((x) => letterOnly.add(x));
-          else if (s === 'received') ['delivered', 'returned-letter'].forEach((x) => letterOnly.add(x));
+          if (s === 'failed') for (const x of FAILURE_STATUSES) plain.add(x);
+          else if (s === 'accepted') for (const x of ['created', 'sending']) letterOnly.add(x);
+          else if (s === 'received') for (const x of ['delivered', 'returned-letter']) letterOnly.add(x);
           else plain.add(s);
         }
         params.push([...plain], [...letterOnly]);

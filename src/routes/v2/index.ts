@@ -40,7 +40,7 @@ const v2: FastifyPluginAsync = async (app) => {
   await app.register(async (secured) => {
     secured.addHook('onRequest', async (request) => {
       const load = (id: string) => cache.service(id);
-      let auth;
+      let auth: Awaited<ReturnType<typeof authenticateApiKey>>;
       try {
         auth = await authenticateApiKey(request.headers.authorization, load);
       } catch (e) {

@@ -220,7 +220,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       const template = await templateFor(state, c.service, body.template_id, 'letter');
       const personalisation = body.personalisation;
       assertNoMissingPersonalisation([template.subject, template.content], personalisation);
-      let address;
+      let address: ReturnType<typeof validateLetterAddress>;
       try {
         address = validateLetterAddress(personalisation, {
           allowInternational: c.service.permissions.has('international_letters'),

@@ -1,5 +1,3 @@
-// POST /v2/notifications/email and /letter (template and precompiled), GET …/pdf.
-import path from 'node:path';
 import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestApp } from '../../helpers/app.ts';

@@ -263,7 +263,7 @@ t.test('trial mode and team keys', async (t) => {
 
 t.test('template edits are seen at once (cache invalidation)', async (t) => {
   await db.query(`select app_public.update_template($1, content => 'Hi ((name))!')`, [fx.sms]);
-  let r;
+  let r: Awaited<ReturnType<typeof post>> | undefined;
   for (let i = 0; i < 40; i++) {
     r = await post(app, fx.normal, URL, {
       phone_number: '07700900123',

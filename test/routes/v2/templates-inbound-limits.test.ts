@@ -219,7 +219,7 @@ t.test('inactive service and a key of another service', async (t) => {
   const svc = await createServiceWithKeys(db);
   const key = await createApiKey(db, svc.serviceId, 'normal');
   await db.query('update app_public.services set active = false where id = $1', [svc.serviceId]);
-  let r;
+  let r: Awaited<ReturnType<typeof post>> | undefined;
   for (let i = 0; i < 40; i++) {
     r = await post(app, key, '/v2/notifications/sms', {
       phone_number: '07700900123',
