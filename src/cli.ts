@@ -55,7 +55,8 @@ function callbackCommand(callbackType: string, summary: string): Command {
     async run(db, o) {
       const row = await one(
         db,
-        'select * from app_public.set_service_callback_api(service_id => $1, callback_type => $2, url => $3, bearer_token => $4)',
+        `select * from app_public.set_service_callback_api(
+           service_id => $1, callback_type => $2, url => $3, bearer_token => $4)`,
         [uuidOpt(o, 'service'), callbackType, o.url, o['bearer-token']],
       );
       return pick(row, 'id', 'service_id', 'callback_type', 'url', 'version', 'updated_at');
@@ -107,7 +108,8 @@ export const commands: Record<string, Command> = {
       const authType = str(o['auth-type']) ?? (o.mobile ? 'sms_auth' : 'email_auth');
       const row = await one(
         db,
-        'select * from app_public.create_user(email_address => $1, name => $2, mobile_number => $3, platform_admin => $4, auth_type => $5, password => $6)',
+        `select * from app_public.create_user(email_address => $1, name => $2, mobile_number => $3,
+           platform_admin => $4, auth_type => $5, password => $6)`,
         [o.email, o.name, str(o.mobile), Boolean(o['platform-admin']), authType, str(o.password)],
       );
       return pick(
@@ -141,7 +143,8 @@ export const commands: Record<string, Command> = {
           .filter(Boolean) ?? null;
       return one(
         db,
-        'select * from app_public.create_service(name => $1, user_id => $2, organisation_id => $3, email_from => $4, permissions => $5, restricted => $6)',
+        `select * from app_public.create_service(name => $1, user_id => $2, organisation_id => $3,
+           email_from => $4, permissions => $5, restricted => $6)`,
         [o.name, uuidOpt(o, 'user'), uuidOpt(o, 'organisation'), str(o['email-from']), permissions, !o.live],
       );
     },
@@ -179,7 +182,8 @@ export const commands: Record<string, Command> = {
         throw new UsageError('--type must be sms, email or letter');
       const row = await one(
         db,
-        'select * from app_public.create_template(service_id => $1, template_type => $2, name => $3, content => $4, subject => $5, postage => $6, letter_contact_id => $7)',
+        `select * from app_public.create_template(service_id => $1, template_type => $2, name => $3,
+           content => $4, subject => $5, postage => $6, letter_contact_id => $7)`,
         [
           uuidOpt(o, 'service'),
           o.type,
@@ -213,7 +217,8 @@ export const commands: Record<string, Command> = {
       }
       const row = await one(
         db,
-        'select * from app_public.update_template(template_id => $1, name => $2, content => $3, subject => $4, letter_contact_id => $5)',
+        `select * from app_public.update_template(template_id => $1, name => $2, content => $3,
+           subject => $4, letter_contact_id => $5)`,
         [uuidOpt(o, 'template'), str(o.name), str(o.content), str(o.subject), uuidOpt(o, 'letter-contact')],
       );
       return pick(row, 'id', 'version');
@@ -230,7 +235,8 @@ export const commands: Record<string, Command> = {
     run: (db, o) =>
       one(
         db,
-        'select * from app_public.add_sms_sender(service_id => $1, sms_sender => $2, is_default => $3, inbound_number => $4)',
+        `select * from app_public.add_sms_sender(
+           service_id => $1, sms_sender => $2, is_default => $3, inbound_number => $4)`,
         [uuidOpt(o, 'service'), o.sender, Boolean(o.default), str(o['inbound-number'])],
       ),
   },
@@ -361,10 +367,12 @@ function usage(name?: string): string {
     const lines = Object.entries(c.options).map(
       ([k, s]) => `  --${k}${s.type === 'string' ? ' VALUE' : ''}${s.required ? ' (required)' : ''}  ${s.describe}`,
     );
-    return `Usage: notify ${name}${c.positional ? ` ${c.positional}` : ''} [options] [--json]\n${c.summary}\n${lines.join('\n')}\n`;
+    const positional = c.positional ? ` ${c.positional}` : '';
+    return `Usage: notify ${name}${positional} [options] [--json]\n${c.summary}\n${lines.join('\n')}\n`;
   }
   const list = Object.entries(commands).map(([k, c]) => `  ${k.padEnd(22)} ${c.summary}`);
-  return `Usage: notify <command> [options] [--json]\n\nCommands:\n${list.join('\n')}\n\nRun notify <command> --help for its options.\n`;
+  const help = 'Run notify <command> --help for its options.';
+  return `Usage: notify <command> [options] [--json]\n\nCommands:\n${list.join('\n')}\n\n${help}\n`;
 }
 
 function print(result: unknown, json: boolean) {

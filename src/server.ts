@@ -118,18 +118,19 @@ async function main() {
     (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)
   ) {
     logger.warn(
-      'PROVIDER_CALLBACK_TOKEN is not set: anyone who can reach /notifications/{sms,email}/… can record delivery receipts and inbound texts',
+      'PROVIDER_CALLBACK_TOKEN is not set: anyone who can reach /notifications/{sms,email}/… ' +
+        'can record delivery receipts and inbound texts',
     );
   }
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const listening = app.server.address();
   const ownPort = listening && typeof listening === 'object' ? listening.port : cfg.PORT;
   const ownHost = ['0.0.0.0', '::', 'localhost'].includes(cfg.HOST) ? '127.0.0.1' : cfg.HOST;
+  // The simulated providers post their receipts back to this server.
   for (const stub of stubs)
-    stub.setPlatformUrl(`http://${ownHost.includes(':') ? `[${ownHost}]` : ownHost}:${ownPort}`); // simulated providers' receipts
-  log(
-    `listening on http://${cfg.HOST}:${cfg.PORT} — GraphQL /graphql${cfg.NODE_ENV !== 'production' ? ', GraphiQL /graphiql' : ''}`,
-  );
+    stub.setPlatformUrl(`http://${ownHost.includes(':') ? `[${ownHost}]` : ownHost}:${ownPort}`);
+  const graphiql = cfg.NODE_ENV !== 'production' ? ', GraphiQL /graphiql' : '';
+  log(`listening on http://${cfg.HOST}:${cfg.PORT} — GraphQL /graphql${graphiql}`);
 }
 
 main().catch((e) => {

@@ -49,7 +49,9 @@ const collateLetters: Task = async (_payload, helpers) => {
     const names = Object.keys(zip.files).sort();
     const hash = crypto.createHash('sha1').update(names.join('\n')).digest('hex').slice(0, 20).toUpperCase();
     const first = zip.letters[0];
-    const name = `NOTIFY.${printDate}.${first.postage_code}.${String(++zipNumber).padStart(3, '0')}.${hash}.${first.service_id}.${first.organisation_id ?? 'None'}.ZIP`;
+    const name =
+      `NOTIFY.${printDate}.${first.postage_code}.${String(++zipNumber).padStart(3, '0')}.${hash}.` +
+      `${first.service_id}.${first.organisation_id ?? 'None'}.ZIP`;
     const ids = zip.letters.map((l) => l.id);
     let accepted = true;
     try {

@@ -38,7 +38,8 @@ export const AUTH_MESSAGES = {
   missing: 'Unauthorized: authentication token must be provided',
   scheme: 'Unauthorized: authentication bearer scheme must be used',
   decode:
-    'Invalid token: make sure your API token matches the example at https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header',
+    'Invalid token: make sure your API token matches the example at ' +
+    'https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header',
   algorithm: 'Invalid token: algorithm used is not HS256',
   noIss: 'Invalid token: iss field not provided',
   issNotUuid: 'Invalid token: service id is not the right data type',

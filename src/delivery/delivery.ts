@@ -99,7 +99,10 @@ export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
     parsePersonalisation(row.personalisation),
     {
       htmlFooter: unsubscribe
-        ? `<p style="font-size: 16px; margin-top: 30px;"><a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`
+        ? [
+            '<p style="font-size: 16px; margin-top: 30px;">',
+            `<a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`,
+          ].join('')
         : undefined,
     },
   );
@@ -413,7 +416,8 @@ export class DeliveryCoalescer {
       else
         w.reject(
           new Error(
-            `${mine} of ${w.ids.length} ${this.channel} notifications not sent, will retry: ${report.errors.join('; ')}`,
+            `${mine} of ${w.ids.length} ${this.channel} notifications not sent, ` +
+              `will retry: ${report.errors.join('; ')}`,
           ),
         );
     }

@@ -5,7 +5,10 @@ import crypto from 'node:crypto';
 
 export const sha256 = (text: string): string => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** What is kept of a recipient's address for confirm_email_before_download (and what a form entry is checked against). */
+/**
+ * What is kept of a recipient's address for confirm_email_before_download (and what a form entry is checked
+ * against).
+ */
 export const recipientHash = (email: string): string => sha256(email.trim().toLowerCase());
 
 /** Constant-time comparison of two hex digests. */

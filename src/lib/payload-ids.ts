@@ -6,7 +6,10 @@ import { isUuid } from './uuid.ts';
 
 const IdsPayload = z.object({ ids: z.array(z.string()) });
 
-/** The ids of an {"ids": [...]} payload (ids that are not UUIDs dropped); any other payload is logged and gives none. */
+/**
+ * The ids of an {"ids": [...]} payload (ids that are not UUIDs dropped); any other payload is logged and gives
+ * none.
+ */
 export function payloadIds(payload: unknown, logger: { error(message: string): void }): string[] {
   const parsed = IdsPayload.safeParse(payload);
   if (!parsed.success) {

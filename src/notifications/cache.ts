@@ -69,7 +69,8 @@ select json_build_object(
   'service', (select row_to_json(s) from (
       select s.id, s.name, s.active, s.restricted, s.prefix_sms, s.email_from, s.crown, s.rate_limit
       from app_public.services s where s.id = $1) s),
-  'permissions', (select coalesce(json_agg(p.permission), '[]') from app_public.service_permissions p where p.service_id = $1),
+  'permissions', (select coalesce(json_agg(p.permission), '[]') from app_public.service_permissions p
+                  where p.service_id = $1),
   'keys', (select coalesce(json_agg(k), '[]') from app_hidden.service_api_keys($1) k
            where k.expiry_date is null or k.expiry_date > now() - interval '7 days'),
   'sms_senders', (select coalesce(json_agg(json_build_object('id', x.id, 'sender', x.sms_sender,

@@ -22,7 +22,8 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     );
 }
 
@@ -76,8 +77,12 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
           reply,
           email === null ? 200 : 403,
           'Confirm your email address',
-          `${message}<form method="post"><label for="email">Email address this file was sent to</label> ` +
-            `<input id="email" name="email" type="email" autocomplete="email" required> <button type="submit">Continue</button></form>`,
+          [
+            message,
+            '<form method="post"><label for="email">Email address this file was sent to</label> ',
+            '<input id="email" name="email" type="email" autocomplete="email" required> ',
+            '<button type="submit">Continue</button></form>',
+          ].join(''),
         ),
       );
     }
@@ -89,7 +94,8 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
       .header('cache-control', 'no-store')
       .header(
         'content-disposition',
-        `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; ` +
+          `filename*=UTF-8''${encodeURIComponent(filename)}`,
       )
       .send(bytes);
   };

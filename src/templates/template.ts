@@ -251,7 +251,10 @@ export function renderSms(
 }
 
 export function smsTooLongMessage(contentCount: number): string {
-  return `Your message is too long. Text messages cannot be longer than ${SMS_CHAR_COUNT_LIMIT} characters. Your message is ${contentCount} characters long.`;
+  return (
+    `Your message is too long. Text messages cannot be longer than ${SMS_CHAR_COUNT_LIMIT} characters. ` +
+    `Your message is ${contentCount} characters long.`
+  );
 }
 
 export const EMPTY_MESSAGE = 'Your message is empty.';
@@ -469,7 +472,10 @@ function parseBlocks(markdown: string): Block[] {
 
 const lineBreaks = (lines: string[]) => lines.map(inlineHtml).join('<br />');
 
-/** Renders Notify's markdown subset (paragraphs, # headings, bullet and numbered lists, ^ inset text, --- rules, links). */
+/**
+ * Renders Notify's markdown subset (paragraphs, # headings, bullet and numbered lists, ^ inset text, --- rules,
+ * links).
+ */
 export function markdownToHtml(markdown: string): string {
   return parseBlocks(markdown)
     .map((block) => {
@@ -477,11 +483,17 @@ export function markdownToHtml(markdown: string): string {
         case 'p':
           return `<p style="${P_STYLE}">${lineBreaks(block.lines)}</p>`;
         case 'inset':
-          return `<blockquote style="${FONT} border-left: 10px solid #B1B4B6; padding: 15px 0 0.1px 15px; font-size: 19px; line-height: 25px; margin: 0 0 20px 0;"><p style="${P_STYLE}">${lineBreaks(block.lines)}</p></blockquote>`;
+          return (
+            `<blockquote style="${FONT} border-left: 10px solid #B1B4B6; padding: 15px 0 0.1px 15px; ` +
+            `font-size: 19px; line-height: 25px; margin: 0 0 20px 0;"><p style="${P_STYLE}">` +
+            `${lineBreaks(block.lines)}</p></blockquote>`
+          );
         case 'h':
           return block.level === 2
-            ? `<h2 style="${FONT} font-size: 27px; line-height: 35px; font-weight: bold; margin: 0 0 20px 0; color: #0B0C0C;">${inlineHtml(block.text)}</h2>`
-            : `<h3 style="${FONT} font-size: 19px; line-height: 25px; font-weight: bold; margin: 0 0 10px 0; color: #0B0C0C;">${inlineHtml(block.text)}</h3>`;
+            ? `<h2 style="${FONT} font-size: 27px; line-height: 35px; font-weight: bold; margin: 0 0 20px 0; ` +
+                `color: #0B0C0C;">${inlineHtml(block.text)}</h2>`
+            : `<h3 style="${FONT} font-size: 19px; line-height: 25px; font-weight: bold; margin: 0 0 10px 0; ` +
+                `color: #0B0C0C;">${inlineHtml(block.text)}</h3>`;
         case 'hr':
           return '<hr style="border: 0; height: 1px; background: #B1B4B6; margin: 30px 0 30px 0;">';
         case 'ul':
@@ -489,7 +501,8 @@ export function markdownToHtml(markdown: string): string {
           const items = block.items
             .map(
               (item) =>
-                `<li style="${FONT} font-size: 19px; line-height: 25px; margin: 5px 0 5px 0; color: #0B0C0C;">${lineBreaks(item.split('\n'))}</li>`,
+                `<li style="${FONT} font-size: 19px; line-height: 25px; margin: 5px 0 5px 0; color: #0B0C0C;">` +
+                `${lineBreaks(item.split('\n'))}</li>`,
             )
             .join('');
           const type = block.kind === 'ul' ? 'list-style-type: disc;' : 'list-style-type: decimal;';
@@ -512,7 +525,8 @@ export function emailHtmlDocument(subject: string, bodyHtml: string): string {
     `<title>${escapeHtml(subject)}</title>`,
     '</head>',
     `<body style="${FONT} font-size: 16px; margin: 0; color: #0B0C0C;">`,
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse: collapse; max-width: 580px;">',
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" ' +
+      'style="border-collapse: collapse; max-width: 580px;">',
     `<tr><td style="${FONT} font-size: 19px; line-height: 1.315789474; padding: 30px 10px 30px 10px;">`,
     bodyHtml,
     '</td></tr>',
@@ -594,8 +608,9 @@ export function parseFileAttachment(key: string, value: Record<string, unknown>)
     throw new BadRequestError(`Unsupported value for filename: '${reprForMessage(filename)}'. Use a string.`);
   }
   if (confirm !== undefined && confirm !== null && typeof confirm !== 'boolean') {
+    const shown = reprForMessage(confirm);
     throw new BadRequestError(
-      `Unsupported value for confirm_email_before_download: '${reprForMessage(confirm)}'. Use a boolean true or false value.`,
+      `Unsupported value for confirm_email_before_download: '${shown}'. Use a boolean true or false value.`,
     );
   }
   let retentionWeeks: number | null = null;
@@ -603,8 +618,9 @@ export function parseFileAttachment(key: string, value: Record<string, unknown>)
     const m = typeof retention === 'string' ? /^\s*(\d+) weeks?\s*$/.exec(retention) : null;
     retentionWeeks = m ? Number(m[1]) : Number.NaN;
     if (!(retentionWeeks >= 1 && retentionWeeks <= 78)) {
+      const shown = reprForMessage(retention);
       throw new BadRequestError(
-        `Unsupported value for retention_period '${reprForMessage(retention)}'. Supported periods are from 1 to 78 weeks.`,
+        `Unsupported value for retention_period '${shown}'. Supported periods are from 1 to 78 weeks.`,
       );
     }
   }

@@ -16,7 +16,10 @@ export interface GenericBatchOptions {
 
 type ItemResult = { id?: unknown; error?: unknown; permanent?: unknown };
 
-/** One result per message: the provider's id for it (`id`), or a ProviderError (whole-request failures repeat it for each). */
+/**
+ * One result per message: the provider's id for it (`id`), or a ProviderError (whole-request failures repeat it
+ * for each).
+ */
 export async function postGenericBatch(
   opts: GenericBatchOptions,
   messages: object[],

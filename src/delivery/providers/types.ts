@@ -52,7 +52,10 @@ export type BatchResult = SendResult | ProviderError;
 export interface SmsProvider {
   identifier: string;
   sendSms(message: SmsMessage): Promise<SendResult>;
-  /** Providers that take many messages in one request (the generic HTTP format). Never throws for one message's error. */
+  /**
+   * Providers that take many messages in one request (the generic HTTP format). Never throws for one message's
+   * error.
+   */
   sendSmsBatch?(messages: SmsMessage[]): Promise<BatchResult[]>;
 }
 

@@ -1,6 +1,6 @@
 // Local simulated provider (one per channel): an HTTP server on localhost that accepts messages
-// in the generic format (/sms, /email; one message or {"messages": [...]}) and in MMG (/mmg), Firetext (/firetext) and Reach
-// (/reach) style, answers at once, and later POSTs delivery receipts to the platform with
+// in the generic format (/sms, /email; one message or {"messages": [...]}) and in MMG (/mmg), Firetext (/firetext)
+// and Reach (/reach) style, answers at once, and later POSTs delivery receipts to the platform with
 // outcomes drawn from configurable ratios. Receipts of the generic formats are batched (one POST
 // per flush), the provider-style ones are sent one by one in that provider's format.
 // A reference it has already accepted is acknowledged again without a second delivery.

@@ -20,7 +20,10 @@ const asBody = (v: unknown): Body => (v && typeof v === 'object' && !Array.isArr
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 
-/** The token a provider presented: `Authorization: Bearer …`, else `?token=…` (for providers that cannot set headers). */
+/**
+ * The token a provider presented: `Authorization: Bearer …`, else `?token=…` (for providers that cannot set
+ * headers).
+ */
 function presentedToken(authorization: string | undefined, query: unknown): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   if (bearer) return bearer;
@@ -144,7 +147,8 @@ const providers: FastifyPluginAsync = async (app) => {
     const date = typeof msg.date === 'string' && !Number.isNaN(Date.parse(msg.date)) ? new Date(msg.date) : null;
     try {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
-        'select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3, provider => $4, provider_reference => $5, provider_date => $6)',
+        `select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3,
+           provider => $4, provider_reference => $5, provider_date => $6)`,
         [to, from, msg.content, provider, msg.reference == null ? null : String(msg.reference), date],
       );
       return reply.send({ result: 'success', id: rows[0].id });

@@ -38,7 +38,8 @@ select n.id, n.client_reference, n.notification_type, n.notification_status, n."
        app_hidden.v2_timestamp(n.sent_at) as sent_at, app_hidden.v2_timestamp(n.updated_at) as updated_at,
        app_hidden.v2_timestamp(n.scheduled_for) as scheduled_for, n.postage, n.billable_units, n.rate_multiplier,
        n.one_click_unsubscribe_url, n.reference,
-       case when n.notification_type = 'letter' then app_hidden.letter_estimated_delivery(n.created_at, n.postage) end as estimated_delivery,
+       case when n.notification_type = 'letter' then app_hidden.letter_estimated_delivery(n.created_at, n.postage) end
+         as estimated_delivery,
        (select r.rate from app_public.rates r where r.notification_type = 'sms' and r.valid_from <= n.created_at
         order by r.valid_from desc limit 1) as sms_rate,
        (select lr.rate from app_public.letter_rates lr
@@ -226,7 +227,8 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         }
         params.push([...plain], [...letterOnly]);
         where.push(
-          `(n.notification_status = any($${params.length - 1}::text[]) or (n.notification_type = 'letter' and n.notification_status = any($${params.length}::text[])))`,
+          `(n.notification_status = any($${params.length - 1}::text[])
+            or (n.notification_type = 'letter' and n.notification_status = any($${params.length}::text[])))`,
         );
       }
       if (query.reference !== undefined) add((p) => `n.client_reference = ${p}`, query.reference);
@@ -234,7 +236,8 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
       if (query.older_than !== undefined) {
         add(
           (p) =>
-            `(n.created_at, n.id) < (select o.created_at, o.id from app_public.notifications o where o.id = ${p} and o.service_id = $1)`,
+            `(n.created_at, n.id) < (select o.created_at, o.id from app_public.notifications o
+              where o.id = ${p} and o.service_id = $1)`,
           query.older_than,
         );
       }

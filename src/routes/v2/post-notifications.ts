@@ -37,7 +37,8 @@ type NotificationType = 'sms' | 'email' | 'letter';
 const PUBLIC_TYPE: Record<NotificationType, string> = { sms: 'text messages', email: 'emails', letter: 'letters' };
 
 export const TRIAL_MODE_MESSAGE =
-  'Can’t send to this recipient when service is in trial mode – see https://www.notifications.service.gov.uk/trial-mode';
+  'Can’t send to this recipient when service is in trial mode – ' +
+  'see https://www.notifications.service.gov.uk/trial-mode';
 export const TEAM_KEY_MESSAGE = 'Can’t send to this recipient using a team-only API key';
 
 function assertCanSend(service: ServiceSnapshot, type: NotificationType) {

@@ -229,7 +229,8 @@ function* iterErrors(
           if (spec === false && extras.length) {
             const sorted = [...extras].sort();
             yield error(
-              `Additional properties are not allowed (${sorted.map(pyRepr).join(', ')} ${sorted.length === 1 ? 'was' : 'were'} unexpected)`,
+              `Additional properties are not allowed (${sorted.map(pyRepr).join(', ')} ` +
+                `${sorted.length === 1 ? 'was' : 'were'} unexpected)`,
             );
           } else if (isObject(spec)) {
             for (const name of extras) yield* iterErrors(spec as JsonSchema, instance[name], [...path, name], options);
