@@ -18,9 +18,11 @@ await admin.end();
 
 const sql = {
   name: 'bench-insert',
-  text: `insert into bench_inserts (id, "to", normalised_to, service_id, template_id, template_version, api_key_id, key_type,
-           notification_type, notification_status, created_at, client_reference, _personalisation, billable_units, international, phone_prefix, rate_multiplier)
-         values (gen_random_uuid(), '07700900123', '447700900123', $1, $2, 1, $3, 'normal', 'sms', 'created', now(), 'bench', $4, 0, false, '44', 1)`,
+  text: `insert into bench_inserts (id, "to", normalised_to, service_id, template_id, template_version, api_key_id,
+           key_type, notification_type, notification_status, created_at, client_reference, _personalisation,
+           billable_units, international, phone_prefix, rate_multiplier)
+         values (gen_random_uuid(), '07700900123', '447700900123', $1, $2, 1, $3, 'normal', 'sms', 'created', now(),
+                 'bench', $4, 0, false, '44', 1)`,
 };
 const pool = new pg.Pool({ connectionString: url, max: connections });
 const params = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), Buffer.alloc(48, 7)];

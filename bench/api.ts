@@ -5,10 +5,12 @@
 // Run: `node bin/node22.js bench/api.ts [--quick]` or `npm run bench -- api [--quick]`. DURATION / CONNECTIONS
 // env vars (10 s and 50; quick mode 2 s and 10). Fails when a request is refused, when 201s and committed
 // rows disagree, or when the worker does not deliver every text.
-// Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), STUB_PROCESS=1 (the simulated provider in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n,
-// PRE_SQL='…' (SQL run in the fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
-// than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards), WORKER_NODE_ARGS / STUB_NODE_ARGS='--cpu-prof …'
-// (Node options of those child processes, for profiling). NO_BASELINE=1 also skips the single-row insert baseline.
+// Diagnostics: NO_WORKER=1 (API alone), WORKER_PROCESS=1 (the worker in its own process), STUB_PROCESS=1 (the simulated
+// provider in its own process), NO_BASELINE=1 (skip the bare route), BATCH_IN_FLIGHT=n, PRE_SQL='…' (SQL run in the
+// fresh database first), STATS=1 (per-function times and table writes), EXPLAIN_MS=n (auto_explain of statements slower
+// than n ms into the server log), KEEP_DB=1 (keep the database for explain afterwards), WORKER_NODE_ARGS /
+// STUB_NODE_ARGS='--cpu-prof …' (Node options of those child processes, for profiling). NO_BASELINE=1 also skips the
+// single-row insert baseline.
 // Worker settings (WORKER_CONCURRENCY, DELIVERY_*) come from the environment, as for npm start.
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -43,7 +45,10 @@ interface LoadResult {
   statusCodeStats?: Record<string, { count: number }>;
 }
 
-/** Runs a bench/ script as a child process (not sharing this process's event loop); resolves with the JSON of its last stdout line. */
+/**
+ * Runs a bench/ script as a child process (not sharing this process's event loop); resolves with the JSON of its
+ * last stdout line.
+ */
 function child<T>(script: string, env: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [path.join(projectRoot, 'bench', script)], {
@@ -240,43 +245,59 @@ try {
   const jobs = Number(
     (
       await one(
-        `select count(*) from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'deliver-sms'`,
+        `select count(*) from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+         where t.identifier = 'deliver-sms'`,
       )
     ).count,
   );
   const line = (label: string, r: LoadResult, rate: number) =>
-    `${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   p99 ${String(r.latency.p99).padStart(3)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+    `${label.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(3)} ms   ` +
+    `p99 ${String(r.latency.p99).padStart(3)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
   process.stdout.write(
     [
-      `${CONNECTIONS} connections, ${DURATION} s each, 2 cores shared by Postgres, the API, the worker and the load generator`,
+      `${CONNECTIONS} connections, ${DURATION} s each, ` +
+        '2 cores shared by Postgres, the API, the worker and the load generator',
       line('POST /v2/notifications/sms (201)', api, accepted),
       line('bare Fastify POST /json (baseline)', base, baseRate),
       `ratio API / baseline: ${(accepted / baseRate).toFixed(3)}`,
       ...(inserts
         ? [
-            `${'single-row inserts, raw pg (baseline)'.padEnd(34)} ${(inserts.inserted / inserts.duration).toFixed(0).padStart(7)} rows/s  p50 ${String(inserts.p50).padStart(3)} ms   p99 ${String(inserts.p99).padStart(3)} ms   (a copy of notifications with all its indexes, a transaction each)`,
+            `${'single-row inserts, raw pg (baseline)'.padEnd(34)} ` +
+              `${(inserts.inserted / inserts.duration).toFixed(0).padStart(7)} rows/s  ` +
+              `p50 ${String(inserts.p50).padStart(3)} ms   p99 ${String(inserts.p99).padStart(3)} ms   ` +
+              '(a copy of notifications with all its indexes, a transaction each)',
             `ratio API / single-row inserts: ${(accepted / (inserts.inserted / inserts.duration)).toFixed(3)} ` +
               `(target ≥ ${INSERTS_TARGET}: 5,000 req/s where these inserts reach ~15,000 rows/s)`,
           ]
         : []),
       // Requests still in flight when autocannon stops are committed but not counted as 2xx.
-      `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
-      `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch (one transaction each); deliver-sms jobs queued ${jobs}`,
-      `API process: event loop ${(elu.utilization * 100).toFixed(0)} % busy, CPU ${((cpu.user + cpu.system) / 1000 / (elu.idle + elu.active)).toFixed(2)} cores, ${(((cpu.user + cpu.system) / 1000 / Math.max(api['2xx'], 1)) * 1000).toFixed(0)} µs CPU per accepted request`,
+      `201 responses ${api['2xx']}, rows committed ${stored} (at most ${CONNECTIONS} in flight at the end): ` +
+        `${stored - api['2xx'] >= 0 && stored - api['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
+      `batches ${batches}, average ${(items / Math.max(batches, 1)).toFixed(1)} requests per batch ` +
+        `(one transaction each); deliver-sms jobs queued ${jobs}`,
+      `API process: event loop ${(elu.utilization * 100).toFixed(0)} % busy, ` +
+        `CPU ${((cpu.user + cpu.system) / 1000 / (elu.idle + elu.active)).toFixed(2)} cores, ` +
+        `${(((cpu.user + cpu.system) / 1000 / Math.max(api['2xx'], 1)) * 1000).toFixed(0)} µs CPU per accepted request`,
       '',
     ].join('\n'),
   );
   if (process.env.STATS) {
-    const fns =
-      await ownerPool.query(`select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
-      from pg_stat_user_functions order by total_time desc limit 25`);
+    const fns = await ownerPool.query(
+      `select schemaname || '.' || funcname as f, calls, round(total_time) as total_ms, round(self_time) as self_ms
+       from pg_stat_user_functions order by total_time desc limit 25`,
+    );
     console.table(fns.rows);
-    const tabs =
-      await ownerPool.query(`select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan, idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
-      from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read + coalesce(idx_tup_fetch, 0) > 1000 order by coalesce(idx_tup_fetch, 0) + seq_tup_read desc limit 12`);
+    const tabs = await ownerPool.query(
+      `select schemaname || '.' || relname as t, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, idx_scan,
+              idx_tup_fetch, seq_scan, seq_tup_read, n_dead_tup
+       from pg_stat_user_tables
+       where n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read + coalesce(idx_tup_fetch, 0) > 1000
+       order by coalesce(idx_tup_fetch, 0) + seq_tup_read desc limit 12`,
+    );
     console.table(tabs.rows);
     const db = await ownerPool.query(
-      `select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted from pg_stat_database where datname = current_database()`,
+      `select sessions, xact_commit, xact_rollback, blks_hit, tup_inserted, tup_updated, tup_deleted
+       from pg_stat_database where datname = current_database()`,
     );
     console.table(db.rows);
   }

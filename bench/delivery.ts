@@ -43,14 +43,16 @@ try {
   configureProviders({ SMS_STUB_URL: `${sms.url}/sms` });
 
   const user = await one(
-    `select id from app_public.create_user(email_address => 'bench@dept.gov.uk', name => 'Bench', mobile_number => '07700900123')`,
+    `select id from app_public.create_user(email_address => 'bench@dept.gov.uk', name => 'Bench',
+     mobile_number => '07700900123')`,
   );
   const svc = await one(
     `select id from app_public.create_service(name => 'Bench', user_id => $1, restricted => false)`,
     [user.id],
   );
   const tpl = await one(
-    `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B', content => 'Hello ((name)), your code is ((code))')`,
+    `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B',
+     content => 'Hello ((name)), your code is ((code))')`,
     [svc.id],
   );
 
@@ -60,7 +62,9 @@ try {
   const noopRunner = await startWorker({ pgPool: pool, concurrency: CONCURRENCY, crontab: false, only: ['noop'] });
   let t0 = performance.now();
   await pool.query(
-    `select graphile_worker.add_jobs(array(select row('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec from generate_series(1, $1)))`,
+    `select graphile_worker.add_jobs(array(
+       select row('noop', '{}'::json, null, null, null, null, null, null)::graphile_worker.job_spec
+       from generate_series(1, $1)))`,
     [N],
   );
   const queued = async () => (await one(`select count(*)::int as n from graphile_worker.jobs`)).n as number;
@@ -70,7 +74,8 @@ try {
 
   // Delivery: rows inserted first (as the API would have), then the jobs queued at t0.
   await pool.query(
-    `insert into app_public.notifications (service_id, template_id, template_version, notification_type, key_type, "to", normalised_to, _personalisation)
+    `insert into app_public.notifications (service_id, template_id, template_version, notification_type, key_type,
+       "to", normalised_to, _personalisation)
      select $1, $2, 1, 'sms', 'normal', '07700' || lpad(g::text, 6, '0'), '447700' || lpad(g::text, 6, '0'),
             app_private.encrypt(json_build_object('name', 'Person ' || g, 'code', g)::text)
      from generate_series(1, $3) g`,
@@ -85,7 +90,9 @@ try {
     'delivery',
     async () => {
       const r = await one(
-        `select count(*) filter (where notification_status = 'delivered')::int as delivered, count(*) filter (where sent_at is not null)::int as sent from app_public.notifications`,
+        `select count(*) filter (where notification_status = 'delivered')::int as delivered,
+                count(*) filter (where sent_at is not null)::int as sent
+         from app_public.notifications`,
       );
       if (!handedMs && r.sent === N) handedMs = performance.now() - t0;
       return r.delivered === N;
@@ -99,13 +106,16 @@ try {
 
   const rate = (ms: number) => Math.round((N * 1000) / ms);
   out(
-    `no-op jobs:                       ${rate(noopMs).toLocaleString('en-GB')} jobs/s (${(noopMs / 1000).toFixed(2)} s)`,
+    `no-op jobs:                       ${rate(noopMs).toLocaleString('en-GB')} jobs/s ` +
+      `(${(noopMs / 1000).toFixed(2)} s)`,
   );
   out(
-    `handed to provider (sent_at set): ${rate(handedMs).toLocaleString('en-GB')} notifications/s (${(handedMs / 1000).toFixed(2)} s)`,
+    `handed to provider (sent_at set): ${rate(handedMs).toLocaleString('en-GB')} notifications/s ` +
+      `(${(handedMs / 1000).toFixed(2)} s)`,
   );
   out(
-    `created → delivered (receipts):   ${rate(deliveryMs).toLocaleString('en-GB')} notifications/s (${(deliveryMs / 1000).toFixed(2)} s)`,
+    `created → delivered (receipts):   ${rate(deliveryMs).toLocaleString('en-GB')} notifications/s ` +
+      `(${(deliveryMs / 1000).toFixed(2)} s)`,
   );
   const met = quick ? 'quick mode, not compared' : rate(deliveryMs) >= 2000 ? 'met' : 'NOT met';
   out(`ratio delivered / no-op jobs:     ${(noopMs / deliveryMs).toFixed(2)}  (target ≥ 2,000 texts/s: ${met})`);

@@ -62,8 +62,9 @@ try {
 
   // 1. Nightly facts for the 10 days vs one group by over the same rows.
   const base1 = await time(
-    `select app_public.london_date(created_at), template_id, service_id, notification_type, notification_status, key_type,
-            job_id, sent_by, rate_multiplier, international, postage, billable_units, count(*), sum(billable_units)
+    `select app_public.london_date(created_at), template_id, service_id, notification_type, notification_status,
+            key_type, job_id, sent_by, rate_multiplier, international, postage, billable_units, count(*),
+            sum(billable_units)
      from app_public.notifications_all_time_view
      where created_at >= app_public.london_midnight($1::date) and created_at < app_public.london_midnight($2::date + 1)
        and key_type in ('normal', 'team')
@@ -119,8 +120,10 @@ try {
   await c.query('analyze app_public.ft_billing');
   const svcBase = await median(
     RUNS,
-    `select date_trunc('month', bst_date), notification_type, rate, postage, sum(billable_units * rate_multiplier), sum(notifications_sent)
-     from app_public.ft_billing where service_id = $1 and bst_date between make_date($2, 4, 1) and make_date($2 + 1, 3, 31)
+    `select date_trunc('month', bst_date), notification_type, rate, postage, sum(billable_units * rate_multiplier),
+            sum(notifications_sent)
+     from app_public.ft_billing
+     where service_id = $1 and bst_date between make_date($2, 4, 1) and make_date($2 + 1, 3, 31)
      group by 1, 2, 3, 4`,
     [info.serviceId, info.financialYear],
   );
@@ -173,7 +176,8 @@ try {
   ).rows[0].n;
   const cond = `n.created_at < (select cutoff from app_public.services s left join app_public.service_data_retention r
                    on r.service_id = s.id and r.notification_type = n.notification_type,
-                   lateral (select app_public.london_midnight(app_public.london_date(now()) - coalesce(r.days_of_retention, 7)) as cutoff) x
+                   lateral (select app_public.london_midnight(app_public.london_date(now())
+                                                              - coalesce(r.days_of_retention, 7)) as cutoff) x
                  where s.id = n.service_id)
                 and not (n.notification_type = 'letter' and n.key_type <> 'test'
                          and n.notification_status in ('created', 'sending', 'pending-virus-check'))`;
@@ -181,11 +185,13 @@ try {
   const tb = performance.now();
   await c.query(
     `insert into app_public.notification_history (id, job_id, job_row_number, service_id, template_id, template_version,
-       api_key_id, key_type, billable_units, notification_type, created_at, sent_at, sent_by, updated_at, notification_status,
-       reference, client_reference, international, phone_prefix, rate_multiplier, created_by_id, postage, document_download_count)
+       api_key_id, key_type, billable_units, notification_type, created_at, sent_at, sent_by, updated_at,
+       notification_status, reference, client_reference, international, phone_prefix, rate_multiplier, created_by_id,
+       postage, document_download_count)
      select id, job_id, job_row_number, service_id, template_id, template_version, api_key_id, key_type, billable_units,
-            notification_type, created_at, sent_at, sent_by, updated_at, notification_status, reference, client_reference,
-            international, phone_prefix, rate_multiplier, created_by_id, postage, document_download_count
+            notification_type, created_at, sent_at, sent_by, updated_at, notification_status, reference,
+            client_reference, international, phone_prefix, rate_multiplier, created_by_id, postage,
+            document_download_count
      from app_public.notifications n where n.key_type <> 'test' and ${cond}`,
   );
   const baseDeleted = (await c.query(`delete from app_public.notifications n where ${cond}`)).rowCount ?? 0;
@@ -241,7 +247,8 @@ try {
   ).rows[0].n;
   const left = (await c.query(`select count(*)::int as n from app_public.notifications`)).rows[0].n;
   out(
-    `  archival: ${archived} archived + ${deleted} test-key rows deleted (baseline moved ${baseDeleted}); ${left} left (letters in progress); view ${viewBefore} → ${viewAfter}`,
+    `  archival: ${archived} archived + ${deleted} test-key rows deleted (baseline moved ${baseDeleted}); ` +
+      `${left} left (letters in progress); view ${viewBefore} → ${viewAfter}`,
   );
   check(archived > 0 && deleted > 0, 'archival archived rows and deleted test-key rows');
   check(archived + deleted === baseDeleted, 'archival moved the rows the one-statement baseline moves');

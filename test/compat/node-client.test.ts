@@ -203,7 +203,8 @@ t.test('PDF of a live precompiled letter once scanned', async (t) => {
     errors: [{ error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' }],
   });
   const row = await db.one(
-    `update app_public.notifications set notification_status = 'created' where id = $1 returning reference, postage, created_at`,
+    `update app_public.notifications set notification_status = 'created' where id = $1
+     returning reference, postage, created_at`,
     [p.data.id],
   );
   await s3.send(

@@ -65,7 +65,8 @@ t.test('migrations apply from zero on an empty database', async (t) => {
     const { rows } = await c.query('select count(*)::int as n from graphile_migrate.migrations');
     t.equal(rows[0].n, committed.length, 'every committed migration recorded');
     const tables = await c.query(
-      `select count(*)::int as n from information_schema.tables where table_schema = 'app_public' and table_name = any($1)`,
+      `select count(*)::int as n from information_schema.tables where table_schema = 'app_public'
+       and table_name = any($1)`,
       [
         [
           'notifications',
@@ -80,7 +81,8 @@ t.test('migrations apply from zero on an empty database', async (t) => {
     );
     t.equal(tables.rows[0].n, 7, 'core tables exist');
     const view = await c.query(
-      `select count(*)::int as n from information_schema.columns where table_schema = 'app_public' and table_name = 'notifications_all_time_view'`,
+      `select count(*)::int as n from information_schema.columns where table_schema = 'app_public'
+       and table_name = 'notifications_all_time_view'`,
     );
     t.equal(view.rows[0].n, 23, 'the all-time view has the 23 shared columns');
     const worker = await c.query(`select count(*)::int as n from pg_namespace where nspname = 'graphile_worker'`);
@@ -95,7 +97,8 @@ t.test('templates: every insert and update writes the next version, readable exa
   );
   const svc = await db.one(`select id from app_public.create_service(name => 'Versions', user_id => $1)`, [user.id]);
   const tpl = await db.one(
-    `select * from app_public.create_template(service_id => $1, template_type => 'email', name => 'E', content => 'Body 1', subject => 'Subject 1')`,
+    `select * from app_public.create_template(service_id => $1, template_type => 'email', name => 'E',
+     content => 'Body 1', subject => 'Subject 1')`,
     [svc.id],
   );
   t.equal(tpl.version, 1);
@@ -208,7 +211,8 @@ t.test('a new service gets default permissions and this year’s allowance for i
 t.test('email_access_validated_at: now on creation, by an email link or code; other changes leave it', async (t) => {
   const db = await createTestDb(t, 'emailaccess');
   const created = await db.one(
-    `insert into app_public.users (name, email_address, auth_type, email_access_validated_at) values ('E', 'e@x.gov.uk', 'email_auth', '2000-01-01') returning id, email_access_validated_at, created_at`,
+    `insert into app_public.users (name, email_address, auth_type, email_access_validated_at)
+     values ('E', 'e@x.gov.uk', 'email_auth', '2000-01-01') returning id, email_access_validated_at, created_at`,
   );
   t.equal(
     created.email_access_validated_at.getTime(),
@@ -250,8 +254,10 @@ t.test('default data loads idempotently and config changes apply on reload', asy
       (select md5(string_agg(p::text, '|' order by p.id)) from app_public.provider_details p) as providers,
       (select md5(string_agg(r::text, '|' order by r.id)) from app_public.rates r) as rates,
       (select md5(string_agg(l::text, '|' order by l.id)) from app_public.letter_rates l) as letter_rates,
-      (select md5(string_agg(a::text, '|' order by a.organisation_type, a.valid_from_financial_year_start)) from app_public.default_annual_allowance a) as allowances,
-      (select md5(string_agg(h.id::text || h.version, '|' order by h.id, h.version)) from app_public.templates_history h) as template_versions`);
+      (select md5(string_agg(a::text, '|' order by a.organisation_type, a.valid_from_financial_year_start))
+        from app_public.default_annual_allowance a) as allowances,
+      (select md5(string_agg(h.id::text || h.version, '|' order by h.id, h.version))
+        from app_public.templates_history h) as template_versions`);
   const before = await fingerprint();
   t.ok(
     before.providers && before.rates && before.letter_rates && before.allowances && before.template_versions,
@@ -277,7 +283,8 @@ t.test('default data loads idempotently and config changes apply on reload', asy
   const reach = await db.one(`select priority, active from app_public.provider_details where identifier = 'reach'`);
   t.same(reach, { priority: 0, active: false }, 'Reach is added inactive at priority 0');
   const rate = await db.one(
-    `select rate::text from app_public.rates where notification_type = 'sms' and valid_from = app_public.london_midnight('2022-05-01')`,
+    `select rate::text from app_public.rates where notification_type = 'sms'
+     and valid_from = app_public.london_midnight('2022-05-01')`,
   );
   t.equal(rate.rate, '0.0172', 'the mid-year FY2022 SMS rate');
 });

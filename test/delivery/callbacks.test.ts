@@ -105,7 +105,8 @@ t.test('timeout-sending-notifications: 72 h in sending/pending → temporary-fai
   );
   const [e] = await createNotifications(d, 'email', [{ to: 'x@example.com', createdAt: old }], { enqueue: false });
   await d.db.query(
-    `update app_public.notifications set notification_status = 'sending', sent_at = created_at where id = any($1::uuid[])`,
+    `update app_public.notifications set notification_status = 'sending', sent_at = created_at
+     where id = any($1::uuid[])`,
     [[ids[0], ids[2], e]],
   );
   await d.db.query(
@@ -134,7 +135,8 @@ t.test('timeout-sending-notifications: 72 h in sending/pending → temporary-fai
 t.test('slow delivery switch and tend back', async (t) => {
   const d = await setupDelivery(t, { label: 'slow', worker: false });
   await d.db.query(
-    `update app_public.provider_details set active = true, priority = 50, updated_at = now() - interval '2 hours' where identifier in ('reach', 'sms-stub')`,
+    `update app_public.provider_details set active = true, priority = 50, updated_at = now() - interval '2 hours'
+     where identifier in ('reach', 'sms-stub')`,
   );
   const ids = await createNotifications(
     d,
@@ -144,15 +146,21 @@ t.test('slow delivery switch and tend back', async (t) => {
   );
   // reach: 4 of 5 still sending 6 minutes after sent_at; sms-stub: delivered within a minute.
   await d.db.query(
-    `update app_public.notifications set notification_status = 'sending', sent_by = 'reach', sent_at = now() - interval '6 minutes' where id = any($1::uuid[])`,
+    `update app_public.notifications
+     set notification_status = 'sending', sent_by = 'reach', sent_at = now() - interval '6 minutes'
+     where id = any($1::uuid[])`,
     [ids.slice(0, 4)],
   );
   await d.db.query(
-    `update app_public.notifications set notification_status = 'delivered', sent_by = 'reach', sent_at = now() - interval '6 minutes', updated_at = now() - interval '5 minutes 30 seconds' where id = $1`,
+    `update app_public.notifications
+     set notification_status = 'delivered', sent_by = 'reach', sent_at = now() - interval '6 minutes',
+     updated_at = now() - interval '5 minutes 30 seconds' where id = $1`,
     [ids[4]],
   );
   await d.db.query(
-    `update app_public.notifications set notification_status = 'delivered', sent_by = 'sms-stub', sent_at = now() - interval '6 minutes', updated_at = now() - interval '5 minutes' where id = any($1::uuid[])`,
+    `update app_public.notifications
+     set notification_status = 'delivered', sent_by = 'sms-stub', sent_at = now() - interval '6 minutes',
+     updated_at = now() - interval '5 minutes' where id = any($1::uuid[])`,
     [ids.slice(5)],
   );
   let outcome = await runTask(d.db.url, 'switch-sms-provider-on-slow-delivery', {});
@@ -166,7 +174,8 @@ t.test('slow delivery switch and tend back', async (t) => {
   );
   t.ok(
     await d.db.one(
-      `select 1 as x from app_public.provider_details_history where identifier = 'reach' and priority = 40 and reason like 'slow delivery%'`,
+      `select 1 as x from app_public.provider_details_history where identifier = 'reach' and priority = 40
+       and reason like 'slow delivery%'`,
     ),
   );
 

@@ -29,7 +29,8 @@ t.test('texts: created → sending → delivered, with a callback to the service
   t.equal(first.sender, 'PARKING', 'sender from service_sms_senders');
   t.equal(first.to, '07700900123');
   const rows = await d.db.query(
-    'select id, sent_by, sent_at, updated_at, reference, billable_units from app_public.notifications where id = any($1::uuid[]) order by id',
+    `select id, sent_by, sent_at, updated_at, reference, billable_units from app_public.notifications
+     where id = any($1::uuid[]) order by id`,
     [ids],
   );
   for (const r of rows) {
@@ -91,7 +92,8 @@ t.test(
   async (t) => {
     const d = await setupDelivery(t, { label: 'email', receiptDelayMs: 0 });
     await d.db.query(
-      `select app_public.add_email_reply_to(service_id => $1, email_address => 'replies@dept.gov.uk', is_default => true)`,
+      `select app_public.add_email_reply_to(service_id => $1, email_address => 'replies@dept.gov.uk',
+       is_default => true)`,
       [d.serviceId],
     );
     const ids = await createNotifications(d, 'email', [
@@ -159,7 +161,8 @@ t.test('receipts: duplicates, unknown references, every provider format', async 
     { enqueue: false },
   );
   await d.db.query(
-    `update app_public.notifications set notification_status = 'sending', sent_at = now(), sent_by = 'mmg' where id = any($1::uuid[])`,
+    `update app_public.notifications set notification_status = 'sending', sent_at = now(), sent_by = 'mmg'
+     where id = any($1::uuid[])`,
     [[a, b, c, e, f]],
   );
   const inject = (url: string, payload: unknown, contentType = 'application/json') =>
@@ -237,7 +240,8 @@ t.test('receipts: duplicates, unknown references, every provider format', async 
   // SES: by message id (reference); an unknown young reference is retried later, an old one is 404.
   const [m] = await createNotifications(d, 'email', [{ to: 'x@example.com' }], { enqueue: false });
   await d.db.query(
-    `update app_public.notifications set notification_status = 'sending', sent_at = now(), sent_by = 'ses', reference = 'ses-msg-1' where id = $1`,
+    `update app_public.notifications
+     set notification_status = 'sending', sent_at = now(), sent_by = 'ses', reference = 'ses-msg-1' where id = $1`,
     [m],
   );
   const sns = (
@@ -273,7 +277,8 @@ t.test('receipts: duplicates, unknown references, every provider format', async 
     'complaint recorded',
   );
   const job = await d.db.one(
-    `select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'send-complaint'`,
+    `select j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+     where k.identifier = 'send-complaint'`,
   );
   const body = await d.db.one('select body from app_private.complaint_callback($1)', [job.payload.id]);
   t.match(
@@ -324,7 +329,8 @@ t.test('a receipt that beats the record of the send is applied by the retry job'
   t.equal(res.statusCode, 200);
   t.match(res.json(), { retrying: 1 });
   await d.db.query(
-    `update app_public.notifications set sent_at = now(), sent_by = 'email-stub', reference = 'stub-early' where id = $1`,
+    `update app_public.notifications set sent_at = now(), sent_by = 'email-stub', reference = 'stub-early'
+     where id = $1`,
     [m],
   );
   t.same(await waitForStatuses(d.db, [m], final), ['delivered']);

@@ -6,7 +6,8 @@ import { createNotifications } from '../helpers/factories.ts';
 import { setupDelivery, waitFor, waitForStatuses } from '../helpers/delivery.ts';
 
 t.test(
-  'worker killed mid-batch → its open chunk is re-sent by the next run, recorded chunks never, each text delivered once',
+  'worker killed mid-batch → its open chunk is re-sent by the next run, ' +
+    'recorded chunks never, each text delivered once',
   async (t) => {
     const d = await setupDelivery(t, { label: 'killed', worker: false });
     d.sms.behaviour.responseDelayMs = 300;

@@ -28,7 +28,8 @@ t.test('replay: each stuck row is re-queued once, in the first run after it turn
   ]);
   // A claim whose worker died before the provider answered (sending, no sent_at, claimed long ago).
   await d.db.query(
-    `update app_public.notifications set notification_status = 'sending', updated_at = now() - interval '30 minutes' where id = $1`,
+    `update app_public.notifications set notification_status = 'sending', updated_at = now() - interval '30 minutes'
+     where id = $1`,
     [abandoned],
   );
   await d.db.query(
@@ -39,7 +40,8 @@ t.test('replay: each stuck row is re-queued once, in the first run after it turn
   const queued = async () =>
     (
       await d.db.query<{ id: string }>(
-        `select jsonb_array_elements_text(j.payload::jsonb->'ids') as id from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'deliver-sms'`,
+        `select jsonb_array_elements_text(j.payload::jsonb->'ids') as id from graphile_worker._private_jobs j
+         join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'deliver-sms'`,
       )
     )
       .map((r) => r.id)
@@ -93,7 +95,8 @@ t.test('timeout: a second run reads only rows that reached 72 h since the first'
     { enqueue: false },
   );
   await d.db.query(
-    `update app_public.notifications set notification_status = 'pending', sent_at = created_at where id = any($1::uuid[])`,
+    `update app_public.notifications set notification_status = 'pending', sent_at = created_at
+     where id = any($1::uuid[])`,
     [[old, later]],
   );
   t.equal((await runTask(d.db.url, 'timeout-sending-notifications', {})).status, 'completed');

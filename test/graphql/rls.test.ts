@@ -10,7 +10,8 @@ t.test('row-level security through /graphql', async (t) => {
   const { app, db } = await createTestApp(t, { graphql: true });
   const mkUser = (email: string, admin = false) =>
     db.one(
-      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123', platform_admin => $2)`,
+      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123',
+       platform_admin => $2)`,
       [email, admin],
     );
   const alice = await mkUser('alice@a.gov.uk');
@@ -23,7 +24,8 @@ t.test('row-level security through /graphql', async (t) => {
     bob.id,
   ]);
   const tplB = await db.one(
-    `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B', content => 'secret of B')`,
+    `select id from app_public.create_template(service_id => $1, template_type => 'sms', name => 'B',
+     content => 'secret of B')`,
     [svcB.id],
   );
 
@@ -61,7 +63,8 @@ t.test('row-level security through /graphql', async (t) => {
 
   const own = await gql(
     aliceToken,
-    'mutation($sid: UUID!) { createTemplate(input: { serviceId: $sid, templateType: "sms", name: "Mine", content: "Hello ((name))" }) { result { version name } } }',
+    `mutation($sid: UUID!) { createTemplate(input: { serviceId: $sid, templateType: "sms", name: "Mine",
+     content: "Hello ((name))" }) { result { version name } } }`,
     { sid: svcA.id },
   );
   t.same(
@@ -72,7 +75,8 @@ t.test('row-level security through /graphql', async (t) => {
 
   const intoB = await gql(
     aliceToken,
-    'mutation($sid: UUID!) { createTemplate(input: { serviceId: $sid, templateType: "sms", name: "Intruder", content: "x" }) { result { version } } }',
+    `mutation($sid: UUID!) { createTemplate(input: { serviceId: $sid, templateType: "sms", name: "Intruder",
+     content: "x" }) { result { version } } }`,
     { sid: svcB.id },
   );
   t.ok(intoB.body.errors?.length, 'Alice cannot create templates in B');

@@ -164,7 +164,8 @@ export async function insertNotification(db: TestDb, n: NotificationRow): Promis
   const vals = n.history ? '' : `'x', 'x',`;
   const r = await db.one(
     `insert into app_public.${table} (id, ${cols} service_id, template_id, template_version, key_type, billable_units,
-       notification_type, created_at, notification_status, international, rate_multiplier, sent_by, postage, job_id, reference)
+       notification_type, created_at, notification_status, international, rate_multiplier, sent_by, postage, job_id,
+       reference)
      select gen_random_uuid(), ${vals} $1, $2, 1, $3, $4, $5, $6::timestamptz, $7, $8, $9, $10, $11, $12, $13
      from generate_series(1, $14::int)
      returning id`,
@@ -241,8 +242,9 @@ export async function createNotifications(
 ): Promise<string[]> {
   const templateId = type === 'sms' ? d.smsTemplateId : d.emailTemplateId;
   const rows = await d.db.query<{ id: string }>(
-    `insert into app_public.notifications (service_id, template_id, template_version, notification_type, key_type, "to", normalised_to,
-        _personalisation, client_reference, international, created_at, reply_to_text, one_click_unsubscribe_url)
+    `insert into app_public.notifications (service_id, template_id, template_version, notification_type, key_type,
+        "to", normalised_to, _personalisation, client_reference, international, created_at, reply_to_text,
+        one_click_unsubscribe_url)
      select $1, $2, 1, $3, coalesce(x.j->>'key_type', 'normal'), x.j->>'to', lower(x.j->>'to'),
             app_private.encrypt(coalesce(x.j->'personalisation', '{}'::jsonb)::text), x.j->>'client_reference',
             coalesce((x.j->>'international')::boolean, false), coalesce((x.j->>'created_at')::timestamptz, now()),

@@ -30,14 +30,16 @@ const fx = await createServiceWithKeys(db);
 const queued = async (task: string, id: string) =>
   (
     await db.one<{ n: number }>(
-      `select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+      `select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks k
+       on k.id = j.task_id
      where k.identifier = $1 and j.payload::jsonb->'ids' ? $2`,
       [task, id],
     )
   ).n;
 const row = (id: string) =>
   db.one(
-    'select notification_status, billable_units, reference, postage, created_at from app_public.notifications where id = $1',
+    `select notification_status, billable_units, reference, postage, created_at from app_public.notifications
+     where id = $1`,
     [id],
   );
 const pdfError = async (id: string) => (await get(app, fx.normal, `/v2/notifications/${id}/pdf`)).body.errors?.[0];
@@ -260,7 +262,8 @@ t.test(
 
     // The simulated printer's response file was queued; applied, the letters are delivered.
     const jobs = await db.query<{ id: string; payload: { lines: string[] } }>(
-      `select j.id, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'process-letter-responses'`,
+      `select j.id, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks k
+       on k.id = j.task_id where k.identifier = 'process-letter-responses'`,
     );
     const lines = jobs.flatMap((j) => j.payload.lines);
     t.equal(lines.length, 4);

@@ -18,7 +18,8 @@ async function world(db: TestDb, f: ServiceOwner): Promise<World> {
   const s1 = await f.service('Seven days');
   const s2 = await f.service('Three days for texts');
   await db.query(
-    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`,
+    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention)
+     values ($1, 'sms', 3)`,
     [s2],
   );
   const ids: Record<string, string> = {};
@@ -130,7 +131,8 @@ t.test('retention per service and type, letters in progress kept, test keys gone
   const hist = await db.one(`select count(*)::int as n from app_public.notification_history where key_type = 'test'`);
   t.equal(hist.n, 0, 'no test-key row archived');
   const pii = await db.one(`select count(*)::int as n from information_schema.columns
-                            where table_schema = 'app_public' and table_name = 'notification_history' and column_name in ('to', '_personalisation')`);
+                            where table_schema = 'app_public' and table_name = 'notification_history'
+                              and column_name in ('to', '_personalisation')`);
   t.equal(pii.n, 0, 'history holds no PII columns');
   const again = await db.one(`call app_private.archive_notifications('sms')`);
   t.equal(Number(again.rows_archived), 0, 'a rerun finds nothing');
@@ -159,9 +161,10 @@ t.test('chunks: a killed run keeps committed chunks, the rerun ends in the same 
 
   // A stale copy in history (a row updated after an older archival attempt) is refreshed.
   await db.query(
-    `insert into app_public.notification_history (id, service_id, template_id, template_version, key_type, billable_units,
-       notification_type, created_at, notification_status)
-     select id, service_id, template_id, template_version, key_type, billable_units, notification_type, created_at, 'sending'
+    `insert into app_public.notification_history (id, service_id, template_id, template_version, key_type,
+       billable_units, notification_type, created_at, notification_status)
+     select id, service_id, template_id, template_version, key_type, billable_units, notification_type, created_at,
+            'sending'
      from app_public.notifications where id = $1`,
     [w.ids['s2-sms-5']],
   );
@@ -220,7 +223,8 @@ t.test('a report sees one snapshot while archival moves rows', async (t) => {
             pg_sleep(0.6)::text as pause,
             (select count(*) from app_public.notifications_all_time_view where key_type <> 'test'
               and pg_sleep(0) is not null)::int as second,
-            (select count(*) from app_public.notification_history where pg_sleep(0) is not null)::int as history_second`,
+            (select count(*) from app_public.notification_history
+              where pg_sleep(0) is not null)::int as history_second`,
   );
   await new Promise((r) => setTimeout(r, 200));
   const moved = await db.one(`call app_private.archive_notifications('email', 1)`);
@@ -239,13 +243,15 @@ t.test('inbound SMS archival: retention from the sms setting, no content kept, r
   const s1 = await f.service('Inbound seven');
   const s2 = await f.service('Inbound three');
   await db.query(
-    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention) values ($1, 'sms', 3)`,
+    `insert into app_public.service_data_retention (service_id, notification_type, days_of_retention)
+     values ($1, 'sms', 3)`,
     [s2],
   );
   const add = (svc: string, days: number, n = 1) =>
     db.query(
       `insert into app_public.inbound_sms (created_at, service_id, notify_number, user_number, provider, content)
-       select now() - make_interval(days => $2), $1, '07700900001', '07700900002', 'mmg', '\\x00'::bytea from generate_series(1, $3)`,
+       select now() - make_interval(days => $2), $1, '07700900001', '07700900002', 'mmg', '\\x00'::bytea
+         from generate_series(1, $3)`,
       [svc, days, n],
     );
   await add(s1, 8, 3);

@@ -43,8 +43,10 @@ t.test(
       units: 1,
       status: 'technical-failure',
     }); // not billable
-    await f.notify({ serviceId: svc, templateId: smsA, type: 'sms', createdAt: d1, units: 100, keyType: 'test' }); // test key
-    await f.notify({ serviceId: svc, templateId: smsA, type: 'sms', createdAt: '2022-04-19 23:30+01', units: 50 }); // previous London day, not billed below
+    // test key
+    await f.notify({ serviceId: svc, templateId: smsA, type: 'sms', createdAt: d1, units: 100, keyType: 'test' });
+    // previous London day, not billed below
+    await f.notify({ serviceId: svc, templateId: smsA, type: 'sms', createdAt: '2022-04-19 23:30+01', units: 50 });
     await f.notify({ serviceId: svc, templateId: email, type: 'email', createdAt: d1, count: 2 });
     await f.notify({ serviceId: svc, templateId: email, type: 'email', createdAt: d1, status: 'created' });
     await f.notify({
@@ -100,9 +102,10 @@ t.test(
     await billDays(db, ['2022-04-20', '2022-05-10']);
 
     const ft = await db.query(
-      `select bst_date::text, notification_type, template_id = $2 as is_b, provider, rate_multiplier, international, rate::text,
-            postage, billable_units, notifications_sent
-     from app_public.ft_billing where service_id = $1 order by bst_date, notification_type, rate, provider, rate_multiplier`,
+      `select bst_date::text, notification_type, template_id = $2 as is_b, provider, rate_multiplier, international,
+            rate::text, postage, billable_units, notifications_sent
+     from app_public.ft_billing where service_id = $1
+     order by bst_date, notification_type, rate, provider, rate_multiplier`,
       [svc, smsB],
     );
     t.same(
@@ -451,7 +454,8 @@ t.test(
     await f.notify({ serviceId: trial, templateId: tt, type: 'sms', createdAt: '2022-04-02 12:00Z', units: 50 });
     await billDays(db, ['2022-04-02', '2022-06-02']);
     const rows = await db.query(
-      `select service_name, free_sms_limit::int, sms_remainder::int, chargeable_units::int, charged_units::int, cost::text
+      `select service_name, free_sms_limit::int, sms_remainder::int, chargeable_units::int, charged_units::int,
+            cost::text
      from app_public.organisation_sms_usage_for_year($1, 2022)`,
       [org.id],
     );
@@ -491,7 +495,8 @@ t.test('reports check the caller: team members see their service, others get NTF
   const f = await serviceOwner(db);
   const svc = await f.service('Mine');
   const other = await db.one(
-    `select id from app_public.create_user(email_address => 'other@example.gov.uk', name => 'O', mobile_number => '07700900124')`,
+    `select id from app_public.create_user(email_address => 'other@example.gov.uk', name => 'O',
+     mobile_number => '07700900124')`,
   );
   const asUser = async (userId: string, sql: string, params: unknown[]) => {
     const c = await db.pool.connect();

@@ -12,7 +12,8 @@ const NIL = '00000000-0000-0000-0000-000000000000';
 
 async function statusRows(db: TestDb, serviceId: string) {
   return db.query(
-    `select bst_date::text, notification_type, job_id::text = $2 as no_job, key_type, notification_status, notification_count
+    `select bst_date::text, notification_type, job_id::text = $2 as no_job, key_type, notification_status,
+            notification_count
      from app_public.ft_notification_status where service_id = $1
      order by bst_date, notification_type, no_job, key_type, notification_status`,
     [serviceId, NIL],
@@ -26,7 +27,8 @@ t.test('ft_notification_status: per day, type, job and status; test keys out; va
   const sms = await f.template(svc, 'sms');
   const letter = await f.template(svc, 'letter');
   const job = await db.one(
-    `insert into app_public.jobs (original_file_name, service_id, template_id, template_version, notification_count, created_by_id)
+    `insert into app_public.jobs (original_file_name, service_id, template_id, template_version, notification_count,
+       created_by_id)
      values ('a.csv', $1, $2, 1, 3, $3) returning id`,
     [svc, sms, f.userId],
   );
@@ -42,7 +44,8 @@ t.test('ft_notification_status: per day, type, job and status; test keys out; va
   });
   await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: day, keyType: 'team', history: true });
   await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: day, keyType: 'test', count: 5 });
-  await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: '2023-06-15 00:10+01' }); // London 15th, UTC 14th
+  // London 15th, UTC 14th
+  await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: '2023-06-15 00:10+01' });
   const late = await f.notify({
     serviceId: svc,
     templateId: letter,
@@ -175,7 +178,8 @@ t.test('nightly tasks: one day by payload, the window by none, twice changes not
 
   // One day by payload, for every day of the window: run each task twice.
   const snapshot = () =>
-    db.query(`select 'b' as t, xmin::text, created_at, updated_at, bst_date, template_id, billable_units, notifications_sent as n
+    db.query(`select 'b' as t, xmin::text, created_at, updated_at, bst_date, template_id, billable_units,
+                     notifications_sent as n
               from app_public.ft_billing
               union all
               select 's', xmin::text, created_at, updated_at, bst_date, template_id, 0, notification_count
@@ -208,7 +212,8 @@ t.test('nightly tasks: one day by payload, the window by none, twice changes not
 
   // A changed status after the first run is picked up by the rerun of its day.
   await db.query(`update app_public.notifications set notification_status = 'technical-failure'
-                  where notification_type = 'sms' and created_at < now() - interval '1 day' and created_at > now() - interval '2 days'`);
+                  where notification_type = 'sms' and created_at < now() - interval '1 day'
+                    and created_at > now() - interval '2 days'`);
   const changed = await db.one(`select app_public.london_date(created_at)::text as d from app_public.notifications
                                  where notification_status = 'technical-failure' limit 1`);
   await runTask(db.url, 'create-nightly-billing', { day: changed.d });

@@ -30,7 +30,8 @@ t.test('returned letters: ingest references in both tables, summary of the last 
   const n = await db.one(`select app_private.process_returned_letters(array['LIVE1', 'HIST1', 'NOPE', 'LIVE1']) as n`);
   t.equal(n.n, 2, 'two letters found, unknown references ignored');
   const statuses = await db.query(
-    `select id, notification_status from app_public.notifications_all_time_view where id in ($1, $2) order by reference`,
+    `select id, notification_status from app_public.notifications_all_time_view where id in ($1, $2)
+     order by reference`,
     [old, live],
   );
   t.same(
@@ -38,7 +39,8 @@ t.test('returned letters: ingest references in both tables, summary of the last 
     ['returned-letter', 'returned-letter'],
   );
   const summary = await db.one(
-    `select returned_letter_count, most_recent_report::date = app_public.london_date(now()) as today from app_public.returned_letter_summary($1)`,
+    `select returned_letter_count, most_recent_report::date = app_public.london_date(now()) as today
+     from app_public.returned_letter_summary($1)`,
     [svc],
   );
   t.same(summary, { returned_letter_count: 2, today: true });
@@ -70,14 +72,16 @@ t.test('template last used: live table first, then the facts, never test keys', 
   await f.notify({ serviceId: svc, templateId: a, type: 'sms', createdAt: '2024-03-01 10:00Z' });
   await f.notify({ serviceId: svc, templateId: a, type: 'sms', createdAt: '2024-03-05 10:00Z', keyType: 'test' });
   await db.query(
-    `insert into app_public.ft_notification_status (bst_date, template_id, service_id, job_id, notification_type, key_type, notification_status, notification_count)
+    `insert into app_public.ft_notification_status (bst_date, template_id, service_id, job_id, notification_type,
+       key_type, notification_status, notification_count)
      values ('2024-02-10', $1, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'normal', 'delivered', 4),
             ('2024-02-20', $1, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'test', 'delivered', 4),
             ('2024-02-11', $2, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'normal', 'delivered', 1)`,
     [b, a, svc],
   );
   const last = await db.query(
-    `select to_char(app_public.template_last_used(x) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as t from unnest($1::uuid[]) with ordinality u(x, i) order by i`,
+    `select to_char(app_public.template_last_used(x) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as t
+     from unnest($1::uuid[]) with ordinality u(x, i) order by i`,
     [[a, b, c]],
   );
   t.same(
@@ -108,8 +112,10 @@ t.test('template usage over N days: facts for past days, live rows for today', a
     keyType: 'test',
   });
   await db.query(
-    `insert into app_public.ft_notification_status (bst_date, template_id, service_id, job_id, notification_type, key_type, notification_status, notification_count)
-     select app_public.london_date(now()) - d, t, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'normal', 'delivered', 10
+    `insert into app_public.ft_notification_status (bst_date, template_id, service_id, job_id, notification_type,
+       key_type, notification_status, notification_count)
+     select app_public.london_date(now()) - d, t, $3, '00000000-0000-0000-0000-000000000000', 'sms', 'normal',
+            'delivered', 10
      from (values (1, $1::uuid), (6, $1), (7, $1), (3, $2)) v(d, t)`,
     [a, b, svc],
   );
@@ -118,7 +124,8 @@ t.test('template usage over N days: facts for past days, live rows for today', a
     [svc],
   );
   t.same(rows, [
-    { template_name: 'A', template_type: 'sms', notification_count: 22 }, // today 2 + days 1 and 6 (day 7 is outside 7 days incl. today)
+    // today 2 + days 1 and 6 (day 7 is outside 7 days incl. today)
+    { template_name: 'A', template_type: 'sms', notification_count: 22 },
     { template_name: 'B', template_type: 'email', notification_count: 10 },
   ]);
 });

@@ -45,7 +45,8 @@ t.test('create_notifications stores the rows and refuses unknown references with
     ['created', 'created'],
   );
   const stored = await db.one(
-    `select app_private.decrypt(_personalisation) as p, api_key_id, template_version, notification_status from app_public.notifications where id = $1`,
+    `select app_private.decrypt(_personalisation) as p, api_key_id, template_version, notification_status
+     from app_public.notifications where id = $1`,
     [good.id],
   );
   t.same(JSON.parse(stored.p), good.personalisation, 'personalisation encrypted and decryptable');
@@ -53,7 +54,8 @@ t.test('create_notifications stores the rows and refuses unknown references with
   t.equal(stored.notification_status, 'created');
   const jobs = await count(
     db,
-    `graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id where k.identifier = 'deliver-sms' and j.payload::jsonb->'ids' ? $1`,
+    `graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+     where k.identifier = 'deliver-sms' and j.payload::jsonb->'ids' ? $1`,
     [good.id],
   );
   t.equal(jobs, 1, 'the delivery job names the row');

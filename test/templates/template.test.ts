@@ -146,7 +146,8 @@ t.test('SMS length limit (918, prefix excluded) and empty message', async (t) =>
   t.equal(long.isTooLong, true);
   t.equal(
     badRequest(() => assertSmsSendable(long)),
-    'Your message is too long. Text messages cannot be longer than 918 characters. Your message is 919 characters long.',
+    'Your message is too long. Text messages cannot be longer than 918 characters. ' +
+      'Your message is 919 characters long.',
   );
   const empty = renderSms({ content: '((x))  ' }, { x: '  ' });
   t.equal(empty.isEmpty, true);
@@ -198,7 +199,10 @@ t.test('markdown subset to HTML', async (t) => {
   t.match(html, /<h3[^>]*>Sub heading<\/h3>/);
   t.match(
     html,
-    /<p[^>]*>Para line 1<br \/>line 2 see <a [^>]*href="https:\/\/www.gov.uk\/help">https:\/\/www.gov.uk\/help<\/a>.<\/p>/,
+    new RegExp(
+      /<p[^>]*>Para line 1<br \/>line 2 see <a [^>]*href="https:\/\/www.gov.uk\/help">/.source +
+        /https:\/\/www.gov.uk\/help<\/a>.<\/p>/.source,
+    ),
   );
   t.match(html, /<ul[^>]*>(<li[^>]*>(one|two|three)<\/li>){3}<\/ul>/);
   t.match(html, /<ol[^>]*><li[^>]*>first<\/li><li[^>]*>second<\/li><\/ol>/);
@@ -206,7 +210,10 @@ t.test('markdown subset to HTML', async (t) => {
   t.match(html, /<hr /);
   t.match(
     html,
-    /A <a [^>]*href="https:\/\/example.com\/a\?b=1&amp;c=2">link<\/a> and <a [^>]*href="http:\/\/www.example.org">www.example.org<\/a>/,
+    new RegExp(
+      /A <a [^>]*href="https:\/\/example.com\/a\?b=1&amp;c=2">link<\/a> and /.source +
+        /<a [^>]*href="http:\/\/www.example.org">www.example.org<\/a>/.source,
+    ),
   );
   t.equal(markdownToHtml(''), '');
   t.match(

@@ -59,7 +59,8 @@ t.test(
       async () =>
         (
           await d.db.query(
-            `select identifier, priority, reason, version, created_by_id from app_public.provider_details_history where reason is not null order by version`,
+            `select identifier, priority, reason, version, created_by_id from app_public.provider_details_history
+             where reason is not null order by version`,
           )
         ).filter((r) => r.identifier === 'reach')[0],
     );

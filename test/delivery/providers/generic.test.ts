@@ -128,7 +128,9 @@ t.test('the worker records each message of a batch by its own result', async (t)
   // A second active provider that is never chosen (priority 0), neither changed in the last
   // minute: an error of the provider would move 10 points from sms-stub to reach.
   await d.db.query(
-    `update app_public.provider_details set active = true, priority = case identifier when 'reach' then 0 else 50 end, updated_at = now() - interval '2 hours'
+    `update app_public.provider_details
+     set active = true, priority = case identifier when 'reach' then 0 else 50 end,
+         updated_at = now() - interval '2 hours'
      where identifier in ('reach', 'sms-stub')`,
   );
   // Numbers ending 1: refused for good; ending 2: refused for now; the rest accepted.

@@ -112,7 +112,8 @@ t.test('CLI: set-delivery-callback and set-inbound-callback', async (t) => {
   t.equal(local.code, 0, local.stderr);
   t.match(local.json, { callback_type: 'inbound_sms', url: 'http://localhost:9999/inbound' });
   const stored = await d.db.one(
-    `select bearer_token from app_public.service_callback_api where service_id = $1 and callback_type = 'delivery_status'`,
+    `select bearer_token from app_public.service_callback_api where service_id = $1
+     and callback_type = 'delivery_status'`,
     [d.serviceId],
   );
   t.not(Buffer.from(stored.bearer_token).toString('utf8'), 'a-long-secret-token', 'token stored encrypted');

@@ -42,7 +42,8 @@ t.test('the twelve cases', async (t) => {
       'Bearer not-a-jwt',
       authError(
         403,
-        'Invalid token: make sure your API token matches the example at https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header',
+        'Invalid token: make sure your API token matches the example at ' +
+          'https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header',
       ),
     ],
     [

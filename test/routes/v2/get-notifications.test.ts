@@ -189,7 +189,9 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
   t.same(
     r.body.errors.map((e: { message: string }) => e.message),
     [
-      'status nope is not one of [cancelled, created, sending, sent, delivered, pending, failed, technical-failure, temporary-failure, permanent-failure, pending-virus-check, validation-failed, virus-scan-failed, returned-letter, accepted, received]',
+      'status nope is not one of [cancelled, created, sending, sent, delivered, pending, failed, technical-failure, ' +
+        'temporary-failure, permanent-failure, pending-virus-check, validation-failed, virus-scan-failed, ' +
+        'returned-letter, accepted, received]',
       'older_than is not a valid UUID',
       'Additional properties are not allowed (foo was unexpected)',
     ],

@@ -42,7 +42,8 @@ t.test('201 with the documented body; the row, its encrypted personalisation and
   t.equal(row.reply_to_text, 'GOVUK');
   t.same(JSON.parse(row.p), { Name: 'Jo' });
   const jobs = await db.query(
-    `select t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id`,
+    `select t.identifier, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t
+     on t.id = j.task_id`,
   );
   t.ok(jobs.some((j) => j.identifier === 'deliver-sms' && j.payload.ids.includes(r.body.id)));
 });
@@ -139,7 +140,8 @@ t.test('template errors', async (t) => {
     {
       error: 'BadRequestError',
       message:
-        'Your message is too long. Text messages cannot be longer than 918 characters. Your message is 926 characters long.',
+        'Your message is too long. Text messages cannot be longer than 918 characters. ' +
+        'Your message is 926 characters long.',
     },
   ]);
   const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'a', 'hi')`, [fx.serviceId])).id;
@@ -224,7 +226,8 @@ t.test('trial mode and team keys', async (t) => {
       {
         error: 'BadRequestError',
         message:
-          'Can’t send to this recipient when service is in trial mode – see https://www.notifications.service.gov.uk/trial-mode',
+          'Can’t send to this recipient when service is in trial mode – ' +
+          'see https://www.notifications.service.gov.uk/trial-mode',
       },
     ],
   });
@@ -237,7 +240,8 @@ t.test('trial mode and team keys', async (t) => {
     { error: 'BadRequestError', message: 'Can’t send to this recipient using a team-only API key' },
   ]);
   await db.query(
-    `insert into app_public.service_whitelist (service_id, recipient_type, recipient) values ($1, 'mobile', '+447700900456')`,
+    `insert into app_public.service_whitelist (service_id, recipient_type, recipient)
+     values ($1, 'mobile', '+447700900456')`,
     [trial.serviceId],
   );
   // The guest list change reaches the cache through LISTEN/NOTIFY.

@@ -125,7 +125,8 @@ t.test('rate limit per service and key type', async (t) => {
       template_id: svc.sms,
       personalisation: { name: 'x' },
     });
-  // The rate_limit change reaches the database function directly (no cache involved); concurrent requests share a batch.
+  // The rate_limit change reaches the database function directly (no cache involved); concurrent requests share a
+  // batch.
   const results = await Promise.all([send(), send(), send(), send(), send()]);
   t.same(results.map((r) => r.status).sort(), [201, 201, 201, 429, 429]);
   t.same(results.find((r) => r.status === 429)!.body, {
@@ -166,7 +167,8 @@ t.test(
     const putPrevious = (minutesBack: number, requests: number) =>
       db.query(
         `insert into app_private.rate_limit_counters (service_id, key_type, window_start, shard, requests)
-       values ($1, 'normal', to_timestamp(floor(extract(epoch from now()) / 60) * 60) - make_interval(mins => $2), 0, $3)
+       values ($1, 'normal', to_timestamp(floor(extract(epoch from now()) / 60) * 60) - make_interval(mins => $2),
+               0, $3)
        on conflict (service_id, key_type, window_start, shard) do update set requests = excluded.requests`,
         [svc.serviceId, minutesBack, requests],
       );

@@ -108,7 +108,8 @@ t.test('scheduled_for', async (t) => {
     t.same(
       at(bad),
       [
-        'scheduled_for datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601',
+        'scheduled_for datetime format is invalid. It must be a valid ISO8601 date time format, ' +
+          'https://en.wikipedia.org/wiki/ISO_8601',
       ],
       bad,
     );
