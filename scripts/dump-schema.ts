@@ -4,7 +4,7 @@
 // every function and view has exactly one fixture file of its name, and applying all of
 // them (migrations/fixtures/all.sql) to the migrated database changes nothing in its dump.
 //
-// The scratch server is the test server (same data directory and port: .pgdata-test,
+// The scratch server is the test server (src/db/scratch-server.ts: .pgdata-test,
 // NOTIFY_TEST_PG_PORT, or TEST_DATABASE_URL), so CI starts one server for both.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -16,7 +16,7 @@ import type { ParsedSettings } from 'graphile-migrate/dist/settings.js';
 import { compileIncludes } from 'graphile-migrate/dist/migration.js';
 import { projectRoot } from '../src/config.ts';
 import { migrateDatabase, withClient, withDatabase } from '../src/db/bootstrap.ts';
-import { startEmbedded, type EmbeddedServer } from '../src/db/embedded.ts';
+import { startScratchServer } from '../src/db/scratch-server.ts';
 import { makePreset } from '../src/graphql/preset.ts';
 
 const check = process.argv.includes('--check');
@@ -24,12 +24,7 @@ const migrationsFolder = path.join(projectRoot, 'migrations');
 const fixturesFolder = path.join(migrationsFolder, 'fixtures');
 const projectSchemas = ['app_public', 'app_hidden', 'app_private'];
 
-let server: EmbeddedServer | null = null;
-let rootUrl = process.env.TEST_DATABASE_URL;
-if (!rootUrl) {
-  server = await startEmbedded(path.join(projectRoot, '.pgdata-test'), Number(process.env.NOTIFY_TEST_PG_PORT ?? 5440));
-  rootUrl = server.url('postgres');
-}
+const { rootUrl, server } = await startScratchServer();
 const name = 'notify_schema_dump';
 const fixturesName = 'notify_schema_fixtures';
 const dropScratch = () =>
