@@ -10,7 +10,12 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const port = z.coerce.number().int().min(0).max(65535);
+/** A whole number from an environment string, within [min, max]. */
+const int = (min: number, max?: number) => {
+  const n = z.coerce.number().int().min(min);
+  return max === undefined ? n : n.max(max);
+};
+const port = int(0, 65535);
 const postgresUrl = z
   .string()
   .url()
@@ -80,24 +85,14 @@ const database = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
     .default('notify')
     .describe('Database created and used on the embedded Postgres.'),
-  DB_POOL_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
-    .default(20)
-    .describe('Connections of each pool (owner and authenticator).'),
+  DB_POOL_SIZE: int(1, 500).default(20).describe('Connections of each pool (owner and authenticator).'),
 });
 
 const worker = z.object({
   WORKER_IN_PROCESS: bool
     .default('true')
     .describe('Run graphile-worker inside the HTTP server process (`npm run worker` runs it alone).'),
-  WORKER_CONCURRENCY: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
+  WORKER_CONCURRENCY: int(1, 100)
     .default(8)
     .describe('Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing).'),
 });
@@ -210,43 +205,27 @@ const providers = z.object({
     .describe("SES access key (with SES_SECRET_ACCESS_KEY). Unset: the AWS SDK's default credentials."),
   SES_SECRET_ACCESS_KEY: z.string().optional().describe('SES secret key (with SES_ACCESS_KEY_ID).'),
   SES_CONFIGURATION_SET: z.string().optional().describe('SES configuration set named on each email sent.'),
-  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('Timeout of one provider call.'),
+  PROVIDER_TIMEOUT_MS: int(100).default(10_000).describe('Timeout of one provider call.'),
 });
 
 const delivery = z.object({
-  DELIVERY_SEND_CONCURRENCY: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
+  DELIVERY_SEND_CONCURRENCY: int(1, 500)
     .default(50)
     .describe('Messages of one chunk sent to providers that take one per request at the same time.'),
-  DELIVERY_CHUNK_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
+  DELIVERY_CHUNK_SIZE: int(1, 1000)
     .default(50)
     .describe(
       'Messages claimed, sent and recorded in one transaction (row locks held while providers answer). ' +
         'A worker killed mid-chunk re-sends that chunk (same reference) when the job runs again.',
     ),
-  DELIVERY_CHUNKS_IN_FLIGHT: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(100)
+  DELIVERY_CHUNKS_IN_FLIGHT: int(0, 100)
     .default(2)
     .describe(
       'Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that ' +
         'start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE ' +
         'messages). 0 = never merged (each job its own chunks).',
     ),
-  DELIVERY_PROVIDER_BATCH: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
+  DELIVERY_PROVIDER_BATCH: int(1, 1000)
     .default(50)
     .describe(
       'Messages per request to providers that take many at once (the generic HTTP format); 1 = one request each.',
@@ -254,13 +233,10 @@ const delivery = z.object({
 });
 
 const callbacks = z.object({
-  CALLBACK_SUSPEND_AFTER: z.coerce
-    .number()
-    .int()
-    .min(1)
+  CALLBACK_SUSPEND_AFTER: int(1)
     .default(5)
     .describe('Calls to a service that failed for good in a row before its callback URL is suspended.'),
-  CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000).describe('Timeout of one call to a service.'),
+  CALLBACK_TIMEOUT_MS: int(100).default(5000).describe('Timeout of one call to a service.'),
 });
 
 const simulators = z.object({
@@ -276,16 +252,8 @@ const simulators = z.object({
     .max(1)
     .default(0.05)
     .describe('Simulated providers: share of permanent-failure outcomes (what both ratios leave fails temporarily).'),
-  STUB_RECEIPT_DELAY_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(1000)
-    .describe('Simulated providers: delay before the receipt is sent back.'),
-  LETTER_PRINT_RESPONSE_DELAY_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
+  STUB_RECEIPT_DELAY_MS: int(0).default(1000).describe('Simulated providers: delay before the receipt is sent back.'),
+  LETTER_PRINT_RESPONSE_DELAY_MS: int(0)
     .default(60_000)
     .describe('Simulated printer (DVLA): delay before its response file marks collated letters delivered.'),
 });
