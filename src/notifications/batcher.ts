@@ -31,6 +31,8 @@ export interface CreateItem {
   one_click_unsubscribe_url?: string | null;
   created_at?: string;
   persist?: boolean;
+  /** The signed-in user who sent it (GraphQL); API keys and DBAs leave it out. */
+  created_by_id?: string | null;
 }
 
 export interface CreateResult {

@@ -1,13 +1,11 @@
 // What the v2 route groups share: the cache, the create batcher, S3, the authenticated caller.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app.ts';
 import type { CreateBatcher } from '../../notifications/batcher.ts';
 import type { ServiceSnapshot, V2Cache } from '../../notifications/cache.ts';
 import type { KeyType } from '../../auth/jwt-auth.ts';
 import { makeS3Client } from '../../lib/s3.ts';
-import { pdfFileName } from '../../letters/letters.ts';
 
 export interface V2State {
   ctx: AppContext;
@@ -43,21 +41,5 @@ export function lazyS3(ctx: AppContext): () => S3Client {
   };
 }
 
-/**
- * S3 key of a letter's PDF in the letters PDF bucket, from the one definition in SQL,
- * app_private.letter_pdf_key (archival deletes PDFs by it):
- * `{print date}/NOTIFY.{REFERENCE}.D.{postage code}.C.{YYYYMMDDHHMMSS}.PDF`. Precompiled letters
- * waiting for the virus scan are in the scan bucket under the file name alone (`folder` false).
- */
-export async function letterPdfKey(
-  pool: Pick<pg.Pool, 'query'>,
-  n: { reference: string; postage: string | null; createdAt: Date },
-  folder = true,
-): Promise<string> {
-  const { rows } = await pool.query<{ key: string }>('select app_private.letter_pdf_key($1, $2, $3) as key', [
-    n.reference,
-    n.postage,
-    n.createdAt,
-  ]);
-  return folder ? rows[0].key : pdfFileName(rows[0].key);
-}
+// Defined with the sending rules; the GET routes read letter PDFs by it too.
+export { letterPdfKey } from '../../sending/sending.ts';
