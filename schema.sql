@@ -4301,80 +4301,6 @@ COMMENT ON FUNCTION app_public.revoke_api_key(id uuid) IS 'Revoke an API key (ex
 
 
 --
--- Name: send_notification(uuid, uuid, text, jsonb, text); Type: FUNCTION; Schema: app_public; Owner: -
---
-
-CREATE FUNCTION app_public.send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb DEFAULT NULL::jsonb, reference text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-#variable_conflict use_column
-declare
-  v_template app_public.templates;
-  v_service app_public.services;
-  v_result record;
-  v_to text := btrim(send_notification.recipient);
-  v_missing text;
-begin
-  select * into v_service from app_public.services s where s.id = send_notification.service_id;
-  if not found or (app_hidden.in_user_request() and not app_hidden.user_has_service_permission(v_service.id)) then
-    raise exception 'Service % not found', send_notification.service_id using errcode = 'NTF04';
-  end if;
-  if not v_service.active then
-    raise exception 'Service % is archived', v_service.id using errcode = 'NTF01';
-  end if;
-  select * into v_template from app_public.templates t
-  where t.id = send_notification.template_id and t.service_id = v_service.id;
-  if not found then
-    raise exception 'Template not found' using errcode = 'NTF04';
-  end if;
-  if v_template.archived then
-    raise exception 'Template has been deleted' using errcode = 'NTF01';
-  end if;
-  perform app_hidden.assert_service_permission(v_service.id,
-    case v_template.template_type when 'sms' then 'send_texts' when 'email' then 'send_emails' else 'send_letters' end);
-  if not exists (select 1 from app_public.service_permissions p
-                 where p.service_id = v_service.id and p.permission = v_template.template_type) then
-    raise exception 'Service is not allowed to send %',
-      case v_template.template_type when 'sms' then 'text messages' when 'email' then 'emails' else 'letters' end
-      using errcode = 'NTF03';
-  end if;
-  select string_agg(distinct m[1], ', ') into v_missing
-  from regexp_matches(coalesce(v_template.subject, '') || ' ' || v_template.content, '\(\(([^()?]+)(?:\?\?[^()]*)?\)\)', 'g') m
-  where not exists (select 1 from jsonb_each(coalesce(send_notification.personalisation, '{}')) e
-                    where lower(regexp_replace(e.key, '[\s_-]', '', 'g')) = lower(regexp_replace(m[1], '[\s_-]', '', 'g'))
-                      and e.value <> 'null'::jsonb);
-  if v_missing is not null then
-    raise exception 'Missing personalisation: %', v_missing using errcode = 'NTF01';
-  end if;
-  if v_template.template_type <> 'letter' and (v_to is null or v_to = '') then
-    raise exception 'Recipient is required' using errcode = 'NTF01';
-  end if;
-  select * into v_result from app_hidden.create_notifications(jsonb_build_array(jsonb_build_object(
-    'service_id', v_service.id, 'key_type', 'normal', 'notification_type', v_template.template_type,
-    'template_id', v_template.id, 'template_version', v_template.version,
-    'to', coalesce(v_to, ''),
-    'normalised_to', case v_template.template_type when 'sms' then app_hidden.normalise_phone_digits(v_to)
-                                                   else lower(v_to) end,
-    'personalisation', send_notification.personalisation, 'client_reference', send_notification.reference,
-    'postage', case when v_template.template_type = 'letter' then v_template.postage end,
-    'created_by_id', app_public.current_user_id()))) r;
-  if v_result.outcome <> 'created' then
-    raise exception '%', v_result.message using errcode = 'NTF01';
-  end if;
-  return v_result.id;
-end
-$$;
-
-
---
--- Name: FUNCTION send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb, reference text); Type: COMMENT; Schema: app_public; Owner: -
---
-
-COMMENT ON FUNCTION app_public.send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb, reference text) IS 'Send one notification from a template (sms, email or letter) as the request user (needs send_texts / send_emails / send_letters on the service) or as a DBA: the same rules and app_hidden.create_notifications as the v2 API (rate and daily limits, delivery job). Returns the notification id.';
-
-
---
 -- Name: service_annual_usage_for_year(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -11412,14 +11338,6 @@ GRANT UPDATE(expiry_date) ON TABLE app_public.api_keys TO notify_user;
 
 REVOKE ALL ON FUNCTION app_public.revoke_api_key(id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.revoke_api_key(id uuid) TO notify_user;
-
-
---
--- Name: FUNCTION send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb, reference text); Type: ACL; Schema: app_public; Owner: -
---
-
-REVOKE ALL ON FUNCTION app_public.send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb, reference text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.send_notification(service_id uuid, template_id uuid, recipient text, personalisation jsonb, reference text) TO notify_user;
 
 
 --

@@ -6,7 +6,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { postgraphile } from 'postgraphile';
 import { grafserv } from 'postgraphile/grafserv/fastify/v5';
 import type { Config } from './config.ts';
-import type { CreateBatcher } from './notifications/batcher.ts';
+import { CreateBatcher } from './notifications/batcher.ts';
+import { V2Cache } from './notifications/cache.ts';
+import { lazyS3 } from './routes/v2/state.ts';
 import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
@@ -125,8 +127,22 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         throw e;
       }
     });
+    // sendNotification reads the service and template fresh each time (no TTL, so no LISTEN):
+    // a user may have changed them a moment before, and these sends are few.
+    const sending = {
+      cache: new V2Cache({ pool: ctx.ownerPool, listenUrl: null, ttlMs: 0 }),
+      batcher: ctx.v2Batcher ?? new CreateBatcher(ctx.ownerPool),
+      pool: ctx.ownerPool,
+      s3: lazyS3(ctx),
+      cfg: ctx.cfg,
+    };
     const pgl = postgraphile(
-      makePreset({ pool: ctx.authPool, ownerUrl: ctx.ownerUrl, graphiql: ctx.cfg.NODE_ENV !== 'production' }),
+      makePreset({
+        pool: ctx.authPool,
+        ownerUrl: ctx.ownerUrl,
+        graphiql: ctx.cfg.NODE_ENV !== 'production',
+        sending,
+      }),
     );
     const serv = pgl.createServ(grafserv);
     await serv.addTo(app);

@@ -5,6 +5,8 @@ import type pg from 'pg';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { makePgService } from 'postgraphile/adaptors/pg';
 import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
+import type { SendingDeps } from '../sending/from-template.ts';
+import { sendNotificationPlugin } from './send-notification.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,19 +19,25 @@ export interface PresetOptions {
   /** Owner connection used for introspection, so the schema does not depend on grants. */
   ownerUrl: string;
   graphiql: boolean;
+  /** What sendNotification sends with (src/sending); the schema dump passes none and never calls it. */
+  sending?: SendingDeps;
+}
+
+function requestOf(ctx: unknown): FastifyRequest | undefined {
+  return (ctx as { fastifyv5?: { request: FastifyRequest } }).fastifyv5?.request;
 }
 
 export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
+    plugins: [sendNotificationPlugin(opts.sending ?? null)],
     pgServices: [
       makePgService({
         pool: opts.pool,
         superuserConnectionString: opts.ownerUrl,
         schemas: ['app_public'],
         pgSettings(ctx) {
-          const request = (ctx as { fastifyv5?: { request: FastifyRequest } }).fastifyv5?.request;
-          return pgSettingsFor(request?.adminClaims ?? null);
+          return pgSettingsFor(requestOf(ctx)?.adminClaims ?? null);
         },
       }),
     ],
@@ -40,7 +48,10 @@ export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
       watch: false,
       maxRequestLength: 1_000_000,
     },
-    grafast: { explain: false },
+    grafast: {
+      explain: false,
+      context: (ctx) => ({ adminClaims: requestOf(ctx)?.adminClaims ?? null }),
+    },
     schema: {
       // Keep field names close to the SQL for DBAs reading both.
       pgForbidSetofFunctionsToReturnNull: false,

@@ -236,20 +236,3 @@ t.test('inactive service and a key of another service', async (t) => {
     errors: [{ error: 'AuthError', message: 'Invalid token: service is archived' }],
   });
 });
-
-t.test('send_notification: the same function for GraphQL users and DBAs', async (t) => {
-  const id = (
-    await db.one('select app_public.send_notification($1, $2, $3, $4) as id', [
-      fx.serviceId,
-      fx.sms,
-      '07700900123',
-      { name: 'DBA' },
-    ])
-  ).id;
-  const r = await get(app, fx.normal, `/v2/notifications/${id}`);
-  t.match(r.body, { body: 'Hi DBA, v2', type: 'sms', status: 'created' });
-  await t.rejects(
-    db.query('select app_public.send_notification($1, $2, $3, $4)', [fx.serviceId, fx.sms, '07700900123', {}]),
-    /Missing personalisation: name/,
-  );
-});
