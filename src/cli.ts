@@ -1,5 +1,5 @@
 // `npx notify <command>`: operator commands, each a thin wrapper over one SQL function
-// a DBA could call with psql. Works with or without `npm start` running: it uses the
+// a DBA could call with psql (send-notification: over the sending rules of src/sending). Works with or without `npm start` running: it uses the
 // same database, starting the embedded server for the command when nothing runs.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -8,6 +8,11 @@ import { type Config, config, ConfigError } from './config.ts';
 import { prepareDatabase } from './db/bootstrap.ts';
 import { issueAdminToken } from './auth/admin-auth.ts';
 import { runTask, UnknownTaskError } from './lib/run-task.ts';
+import { ApiError } from './lib/errors.ts';
+import { makeS3Client } from './lib/s3.ts';
+import { CreateBatcher } from './notifications/batcher.ts';
+import { V2Cache } from './notifications/cache.ts';
+import { sendFromTemplate } from './sending/from-template.ts';
 
 assertNodeVersion();
 
@@ -352,6 +357,59 @@ export const commands: Record<string, Command> = {
       }
     },
   },
+  'send-notification': {
+    summary: 'Send one notification from a template, as the platform (the v2 API’s rules; no API key)',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      template: { type: 'string', required: true, describe: 'template id (its type picks sms, email or letter)' },
+      to: { type: 'string', describe: 'phone number or email address (not for letters)' },
+      personalisation: { type: 'string', describe: 'JSON object of placeholder values (letters: the address too)' },
+      reference: { type: 'string', describe: 'your reference (client_reference)' },
+    },
+    async run(_db, o, _p, ctx) {
+      let personalisation: Record<string, unknown> | null = null;
+      if (o.personalisation !== undefined) {
+        try {
+          personalisation = JSON.parse(String(o.personalisation));
+        } catch {
+          throw new UsageError('--personalisation must be valid JSON');
+        }
+        if (!personalisation || typeof personalisation !== 'object' || Array.isArray(personalisation))
+          throw new UsageError('--personalisation must be a JSON object');
+      }
+      // The same path as the v2 API and GraphQL (src/sending, create_notifications), read fresh.
+      const pool = new pg.Pool({ connectionString: ctx.url, max: 2 });
+      let s3 = null as ReturnType<typeof makeS3Client> | null;
+      try {
+        const cfg = config();
+        const { id, type, prepared } = await sendFromTemplate(
+          {
+            cache: new V2Cache({ pool, listenUrl: null, ttlMs: 0 }),
+            batcher: new CreateBatcher(pool),
+            pool,
+            s3: () => {
+              s3 ??= makeS3Client(cfg);
+              return s3;
+            },
+            cfg,
+          },
+          { userId: null },
+          {
+            serviceId: String(o.service),
+            templateId: String(o.template),
+            to: str(o.to),
+            personalisation,
+            reference: str(o.reference),
+          },
+        );
+        const { item } = prepared;
+        return { id, notification_type: type, to: item.to, status: item.status ?? 'created', key_type: item.key_type };
+      } finally {
+        s3?.destroy();
+        await pool.end();
+      }
+    },
+  },
   'db-url': {
     summary: 'Print the connection string of the database in use',
     options: {},
@@ -454,6 +512,12 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`notify ${name}: ${e.message}\n${usage(name)}`);
       return 2;
+    }
+    // A refusal by the sending rules, with the v2 API's error name and message.
+    if (e instanceof ApiError) {
+      process.stderr.write(`notify ${name}: ${e.message} [${e.errorName}]\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ error: e.errorName, message: e.message })}\n`);
+      return 1;
     }
     const pe = e as { code?: string; message: string; detail?: string };
     if (pe.code) {
