@@ -1,6 +1,7 @@
-// `npx notify <command>`: operator commands, each a thin wrapper over one SQL function
-// a DBA could call with psql (send-notification: over the sending rules of src/sending). Works with or without `npm start` running: it uses the
-// same database, starting the embedded server for the command when nothing runs.
+// `npx notify <command>`: operator commands, each a thin wrapper over one SQL function a DBA
+// could call with psql (send-notification: over the sending rules of src/sending). Works with or
+// without `npm start` running: it uses the same database, starting the embedded server for the
+// command when nothing runs.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { assertNodeVersion } from './lib/node-version.ts';
