@@ -5,8 +5,8 @@ import crypto from 'node:crypto';
 import { recipientHash, sha256, toS3Metadata } from '../../documents/documents.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { ApiError, BadRequestError, RateLimitError, TooManyRequestsError, ValidationError } from '../../lib/errors.ts';
-import type { CreateItem } from '../../notifications/batcher.ts';
+import { ApiError, BadRequestError, ValidationError } from '../../lib/errors.ts';
+import { assertCreated, type CreateItem } from '../../notifications/batcher.ts';
 import type { CachedTemplate, ServiceSnapshot } from '../../notifications/cache.ts';
 import {
   InvalidAddressError,
@@ -94,8 +94,7 @@ function scheduledFor(value: string | null | undefined): string | null {
 
 async function create(state: V2State, item: CreateItem): Promise<void> {
   const result = await state.batcher.submit(item);
-  if (result.outcome === 'rate_limit') throw new RateLimitError(result.message!);
-  if (result.outcome === 'daily_limit') throw new TooManyRequestsError(result.message!);
+  assertCreated(result);
 }
 
 function templateRef(state: V2State, t: CachedTemplate) {
