@@ -1,2 +1,1 @@
---! include notifications/normalise_recipient.sql
---! include notifications/create_notifications.sql
+-- Enter migration here

@@ -63,7 +63,7 @@ async function create(items: Item[]): Promise<Row[]> {
   return db.query<Row>('select * from app_hidden.create_notifications($1::jsonb)', [JSON.stringify(items)]);
 }
 
-/** What a refused row must not have left behind: rows, jobs (naming the service's rows or `ids`), rate and daily counts. */
+/** What a refused row must not leave behind: rows, jobs (naming the service's rows or `ids`), rate and daily counts. */
 async function traces(serviceId: string, ids: unknown[] = []) {
   return db.one<{ rows: number; jobs: number; requests: number; sent: number }>(
     `select (select count(*)::int from app_public.notifications where service_id = $1) as rows,
@@ -196,10 +196,7 @@ t.test('trial mode and team keys: the team and the guest list, in any format; te
   const f = await createServiceWithKeys(db, { restricted: true });
   // The owner's mobile is 07700900123; a second member with another number and a mixed-case address.
   const member = await createUser(db, { email: `Member.${Date.now()}@Example.gov.uk`, mobile: '+44 7700 900 789' });
-  await db.query('insert into app_public.user_to_service (user_id, service_id) values ($1, $2)', [
-    member,
-    f.serviceId,
-  ]);
+  await db.query('insert into app_public.user_to_service (user_id, service_id) values ($1, $2)', [member, f.serviceId]);
   const memberEmail = (await db.one('select email_address from app_public.users where id = $1', [member]))
     .email_address as string;
   await db.query(
@@ -295,9 +292,7 @@ t.test('a mixed batch stores, queues and counts only the good rows, in order', a
 t.test('simulated recipients: counted toward the rate limit, not the daily limit, never stored', async (t) => {
   await awayFromMinuteBoundary();
   const f = await createServiceWithKeys(db);
-  await db.query('update app_public.services set sms_message_limit = 2, rate_limit = 6 where id = $1', [
-    f.serviceId,
-  ]);
+  await db.query('update app_public.services set sms_message_limit = 2, rate_limit = 6 where id = $1', [f.serviceId]);
   const simulated = (over: Item = {}) =>
     sms(f, { to: '07700900000', normalised_to: '447700900000', persist: false, ...over });
   const first = await create([simulated(), simulated(), sms(f), simulated(), sms(f)]);
