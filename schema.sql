@@ -373,51 +373,15 @@ begin
     -- a row needs them (the CASE below reaches this CTE for those rows alone).
     select a.service_id, a.kind, app_hidden.normalise_recipient(a.kind, a.recipient) as recipient
     from (
-      select uts.service_id, v.kind, v.recipient
-      from app_public.user_to_service uts join app_public.users u on u.id = uts.user_id
-      cross join lateral (values ('sms', u.mobile_number), ('email', u.email_address::text)) v(kind, recipient)
-      where uts.service_id in (select s.id from svc s)
-      union all
-      select g.service_id, case g.recipient_type when 'mobile' then 'sms' else g.recipient_type end, g.recipient
-      from app_public.service_whitelist g
-      where g.service_id in (select s.id from svc s)
+    select uts.service_id, v.kind, v.recipient
+    from app_public.user_to_service uts join app_public.users u on u.id = uts.user_id
+    cross join lateral (values ('sms', u.mobile_number), ('email', u.email_address::text)) v(kind, recipient)
+    where uts.service_id in (select s.id from svc s)
+    union all
+    select g.service_id, case g.recipient_type when 'mobile' then 'sms' else g.recipient_type end, g.recipient
+    from app_public.service_whitelist g
+    where g.service_id in (select s.id from svc s)
     ) a
-  ), guarded as materialized (
-    -- Who may send what to whom, in the v2 API's order; a refused row is neither counted nor stored.
-    -- refused: 400 BadRequestError; forbidden: 403 BadRequestError; invalid: 400 ValidationError;
-    -- inactive: 403 AuthError (the API's messages, from notifications-api app/notifications/validators.py,
-    -- app/v2/notifications/post_notifications.py and app/authentication/auth.py).
-    select b.*, s.rate_limit, s.restricted,
-           case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                          when 'letter' then s.letter_message_limit
-                          else s.international_sms_message_limit end as day_limit,
-           case
-             when not s.active then array['inactive', 'Invalid token: service is archived']
-             when not b.notification_type = any (s.permissions)
-               then array['refused', 'Service is not allowed to send '
-                    || case b.notification_type when 'sms' then 'text messages' when 'email' then 'emails'
-                       else 'letters' end]
-             when b.notification_type = 'letter' and b.key_type = 'team'
-               then array['forbidden', 'Cannot send letters with a team api key']
-             when b.notification_type = 'letter' and s.restricted and b.key_type <> 'test'
-               then array['forbidden', 'Cannot send letters when service is in trial mode']
-             -- A letter abroad fails the address check when the service may not send abroad.
-             when b.notification_type = 'letter' and b.postage in ('europe', 'rest-of-world')
-                  and not 'international_letters' = any (s.permissions)
-               then array['invalid', 'Must be a real UK postcode']
-             when b.channel = 'international_sms' and not 'international_sms' = any (s.permissions)
-               then array['refused', 'Cannot send to international mobile numbers']
-             when b.notification_type in ('sms', 'email')
-                  and (b.key_type = 'team' or (b.key_type = 'normal' and s.restricted))
-                  and not exists (select 1 from allowed a
-                                  where a.service_id = b.service_id and a.kind = b.notification_type
-                                    and a.recipient = app_hidden.normalise_recipient(b.notification_type, b."to"))
-               then case when b.key_type = 'team'
-                         then array['refused', 'Can’t send to this recipient using a team-only API key']
-                         else array['refused', 'Can’t send to this recipient when service is in trial mode – '
-                              'see https://www.notifications.service.gov.uk/trial-mode'] end
-           end as refusal
-    from b join svc s on s.id = b.service_id
   ), rate_used as materialized (
     -- (a) Rate limit per service and key type over the last 60 seconds (accepted requests, test
     -- keys and simulated recipients included, as Notify's token bucket is taken from before the
@@ -429,7 +393,7 @@ begin
                      from app_private.rate_limit_counters c
                      where c.service_id = g.service_id and c.key_type = g.key_type
                        and c.window_start in (v_window, v_window - interval '60 seconds')), 0)::integer as used
-    from (select distinct g.service_id, g.key_type from guarded g where g.refusal is null) g
+    from (select distinct b.service_id, b.key_type from b) g
   ), rated as materialized (
     select g.*,
            case when g.refusal is null
@@ -439,7 +403,45 @@ begin
                             -- Normal keys are "live" in Notify's documentation and messages (app/v2/errors.py).
                             case g.key_type when 'normal' then 'LIVE' else upper(g.key_type) end, g.rate_limit)
            end as rate_message
-    from guarded g
+    from (
+      -- Who may send what to whom, in the v2 API's order; a refused row is neither counted nor stored.
+      -- refused: 400 BadRequestError; forbidden: 403 BadRequestError; invalid: 400 ValidationError;
+      -- inactive: 403 AuthError (the API's messages, from notifications-api app/notifications/validators.py,
+      -- app/v2/notifications/post_notifications.py and app/authentication/auth.py).
+      select b.*, s.rate_limit, s.restricted,
+             case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+                            when 'letter' then s.letter_message_limit
+                            else s.international_sms_message_limit end as day_limit,
+             case
+               when not s.active then array['inactive', 'Invalid token: service is archived']
+               when not b.notification_type = any (s.permissions)
+                 then array['refused', 'Service is not allowed to send '
+                      || case b.notification_type when 'sms' then 'text messages' when 'email' then 'emails'
+                         else 'letters' end]
+               when b.notification_type = 'letter' and b.key_type = 'team'
+                 then array['forbidden', 'Cannot send letters with a team api key']
+               when b.notification_type = 'letter' and s.restricted and b.key_type <> 'test'
+                 then array['forbidden', 'Cannot send letters when service is in trial mode']
+               -- A letter abroad fails the address check when the service may not send abroad.
+               when b.notification_type = 'letter' and b.postage in ('europe', 'rest-of-world')
+                    and not 'international_letters' = any (s.permissions)
+                 then array['invalid', 'Must be a real UK postcode']
+               when b.channel = 'international_sms' and not 'international_sms' = any (s.permissions)
+                 then array['refused', 'Cannot send to international mobile numbers']
+               when b.notification_type in ('sms', 'email')
+                    and (b.key_type = 'team' or (b.key_type = 'normal' and s.restricted))
+                    and not exists (select 1 from allowed a
+                                    where a.service_id = b.service_id and a.kind = b.notification_type
+                                      and a.recipient = app_hidden.normalise_recipient(b.notification_type, b."to"))
+                 then case when b.key_type = 'team'
+                           then array['refused', 'Can’t send to this recipient using a team-only API key']
+                           else array['refused', 'Can’t send to this recipient when service is in trial mode – '
+                                'see https://www.notifications.service.gov.uk/trial-mode'] end
+             end as refusal
+      from b join svc s on s.id = b.service_id
+      -- Not flattened into the query above: the CASE is worked out once per row, not once per use.
+      offset 0
+    ) g
     left join rate_used u on u.service_id = g.service_id and u.key_type = g.key_type and g.refusal is null
   ), day_used as materialized (
     -- (b) Daily limits per channel; test keys are exempt.
@@ -448,15 +450,6 @@ begin
                      where c.service_id = g.service_id and c.day = v_day and c.channel = g.channel), 0) as used
     from (select distinct r.service_id, r.channel from rated r
           where r.refusal is null and r.rate_message is null and r.key_type <> 'test') g
-  ), day_ranked as materialized (
-    -- A simulated recipient is checked against the daily limit but not counted toward it (Notify
-    -- increments its daily count only for rows it persists): its position is the stored rows before it, plus one.
-    select r.*, d.used + count(*) filter (where r.persist)
-                           over (partition by r.service_id, r.channel, d.used is not null order by r.ord)
-                       + case when r.persist then 0 else 1 end as day_position
-    from rated r
-    left join day_used d on d.service_id = r.service_id and d.channel = r.channel
-                         and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
   ), decided as materialized (
     select r.*,
            case when r.refusal is not null then r.refusal[1]
@@ -466,7 +459,17 @@ begin
                 when r.rate_message is not null then r.rate_message
                 when r.day_position > r.day_limit
                   then format('Exceeded send limits (%s: %s) for today', r.channel, r.day_limit) end as message
-    from day_ranked r
+    from (
+      -- A simulated recipient is checked against the daily limit but not counted toward it (Notify
+      -- increments its daily count only for rows it persists): its position is the stored rows before
+      -- it, plus one.
+      select r.*, d.used + count(*) filter (where r.persist)
+                             over (partition by r.service_id, r.channel, d.used is not null order by r.ord)
+                         + case when r.persist then 0 else 1 end as day_position
+      from rated r
+      left join day_used d on d.service_id = r.service_id and d.channel = r.channel
+                           and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
+    ) r
   ), rate_counted as (
     insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
     select d.service_id, d.key_type, v_window, v_shard, count(*)
@@ -501,18 +504,18 @@ begin
     -- scan-letter (precompiled PDFs waiting in the scan bucket). Test-key letters are final already.
     select graphile_worker.add_jobs(x.jobs) as n
     from (
-      select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
-                           null, null, null, null)::graphile_worker.job_spec) as jobs
-      from (
-        select case when d.notification_type <> 'letter' then 'deliver-' || d.notification_type
-                    when d.status = 'pending-virus-check' then 'scan-letter'
-                    else 'create-letter-pdf' end as task,
-               d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
-        from decided d
-        where d.outcome is null and d.persist
-          and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
-        group by 1, 2
-      ) j
+    select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
+                         null, null, null, null)::graphile_worker.job_spec) as jobs
+    from (
+      select case when d.notification_type <> 'letter' then 'deliver-' || d.notification_type
+                  when d.status = 'pending-virus-check' then 'scan-letter'
+                  else 'create-letter-pdf' end as task,
+             d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
+      from decided d
+      where d.outcome is null and d.persist
+        and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
+      group by 1, 2
+    ) j
     ) x
     where x.jobs is not null
   ), queued_count as materialized (
