@@ -6,8 +6,10 @@ import crypto from 'node:crypto';
 import t from 'tap';
 import { createError, type CreateResult } from '../../src/notifications/batcher.ts';
 import { TEAM_KEY_MESSAGE, TRIAL_MODE_MESSAGE } from '../../src/routes/v2/post-notifications.ts';
+import { createTestApp } from '../helpers/app.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { createServiceWithKeys, createUser, type ServiceWithKeys } from '../helpers/factories.ts';
+import { post } from '../helpers/v2-requests.ts';
 
 const db = await createTestDb(t, 'guard');
 
@@ -365,4 +367,89 @@ t.test('createError: each outcome becomes the error the v2 route gives', async (
   t.same(of('inactive'), body(403, 'AuthError'));
   t.same(of('rate_limit'), body(429, 'RateLimitError'));
   t.same(of('daily_limit'), body(429, 'TooManyRequestsError'));
+});
+
+t.test('a cache that has not caught up: the database refuses and the v2 route answers as it would have', async (t) => {
+  const { app } = await createTestApp(t, { db });
+  // The app's batcher runs create_notifications on db.pool: count those calls, to show that each refusal
+  // below came from the database (the route's own checks, from the stale cache, let the request through).
+  let reached = 0;
+  const pool = db.pool as unknown as { query: (...args: unknown[]) => unknown };
+  const query = pool.query.bind(pool);
+  pool.query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('app_hidden.create_notifications(')) reached++;
+    return query(...args);
+  };
+  t.teardown(() => {
+    pool.query = query;
+  });
+  const reachedBy = async <T>(send: () => Promise<T>): Promise<T> => {
+    const before = reached;
+    const r = await send();
+    t.equal(reached, before + 1, 'the request reached create_notifications');
+    return r;
+  };
+  /** A change the API's cache is not told about (its notify trigger off), as if the notice were still on its way. */
+  const behindTheCache = async (sql: string, params: unknown[]) => {
+    const c = await db.pool.connect();
+    try {
+      await c.query('begin');
+      await c.query('set local session_replication_role = replica');
+      await c.query(sql, params);
+      await c.query('commit');
+    } finally {
+      c.release();
+    }
+  };
+  const text = (f: ServiceWithKeys) =>
+    post(app, f.normal, '/v2/notifications/sms', {
+      phone_number: '07700900456',
+      template_id: f.sms,
+      personalisation: { name: 'x' },
+    });
+  const letterTo = (f: ServiceWithKeys) =>
+    post(app, f.normal, '/v2/notifications/letter', {
+      template_id: f.letter,
+      personalisation: {
+        address_line_1: 'A Person',
+        address_line_2: '1 Street',
+        address_line_3: 'SW1A 1AA',
+        name: 'x',
+      },
+    });
+  const answer = (r: { status: number; body: { errors: unknown[] } }) => [r.status, r.body.errors];
+
+  const noSms = await createServiceWithKeys(db);
+  t.equal((await text(noSms)).status, 201, 'the service is cached');
+  await behindTheCache("delete from app_public.service_permissions where service_id = $1 and permission = 'sms'", [
+    noSms.serviceId,
+  ]);
+  t.same(answer(await reachedBy(() => text(noSms))), [
+    400,
+    [{ error: 'BadRequestError', message: 'Service is not allowed to send text messages' }],
+  ]);
+
+  const trial = await createServiceWithKeys(db);
+  t.equal((await text(trial)).status, 201);
+  t.equal((await letterTo(trial)).status, 201);
+  await behindTheCache('update app_public.services set restricted = true where id = $1', [trial.serviceId]);
+  t.same(answer(await reachedBy(() => text(trial))), [
+    400,
+    [{ error: 'BadRequestError', message: TRIAL_MODE_MESSAGE }],
+  ]);
+  t.same(answer(await reachedBy(() => letterTo(trial))), [
+    403,
+    [{ error: 'BadRequestError', message: 'Cannot send letters when service is in trial mode' }],
+  ]);
+
+  const archived = await createServiceWithKeys(db);
+  t.equal((await text(archived)).status, 201);
+  await behindTheCache('update app_public.services set active = false where id = $1', [archived.serviceId]);
+  t.same(answer(await reachedBy(() => text(archived))), [
+    403,
+    [{ error: 'AuthError', message: 'Invalid token: service is archived' }],
+  ]);
+  for (const f of [noSms, trial, archived]) {
+    t.equal((await traces(f.serviceId)).rows, f === trial ? 2 : 1, 'only the sends made before the change stored');
+  }
 });
