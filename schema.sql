@@ -363,13 +363,30 @@ begin
       reply_to_text, postage, status, reference, scheduled_for,
       one_click_unsubscribe_url, created_by_id, persist, created_at, n)
   ), svc as materialized (
-    select s.id, s.rate_limit, s.sms_message_limit, s.email_message_limit, s.letter_message_limit,
-           s.international_sms_message_limit
+    select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
+           s.letter_message_limit, s.international_sms_message_limit,
+           array(select p.permission from app_public.service_permissions p where p.service_id = s.id) as permissions
     from app_public.services s where s.id in (select distinct b.service_id from b)
+  ), allowed as materialized (
+    -- Trial mode's recipients (a restricted service's normal key, or any team key): the team's mobile
+    -- numbers and email addresses and the guest list, normalised as normalised_to is. Read only when
+    -- a row needs them (the CASE below reaches this CTE for those rows alone).
+    select a.service_id, a.kind, app_hidden.normalise_recipient(a.kind, a.recipient) as recipient
+    from (
+    select uts.service_id, v.kind, v.recipient
+    from app_public.user_to_service uts join app_public.users u on u.id = uts.user_id
+    cross join lateral (values ('sms', u.mobile_number), ('email', u.email_address::text)) v(kind, recipient)
+    where uts.service_id in (select s.id from svc s)
+    union all
+    select g.service_id, case g.recipient_type when 'mobile' then 'sms' else g.recipient_type end, g.recipient
+    from app_public.service_whitelist g
+    where g.service_id in (select s.id from svc s)
+    ) a
   ), rate_used as materialized (
     -- (a) Rate limit per service and key type over the last 60 seconds (accepted requests, test
-    -- keys included): this window's count plus the previous window's, weighted by how much of it
-    -- is still within 60 s (fixed windows alone let twice the limit through across a boundary).
+    -- keys and simulated recipients included, as Notify's token bucket is taken from before the
+    -- recipient is looked at): this window's count plus the previous window's, weighted by how much
+    -- of it is still within 60 s (fixed windows alone let twice the limit through across a boundary).
     select g.service_id, g.key_type,
            coalesce((select coalesce(sum(c.requests) filter (where c.window_start = v_window), 0)
                             + floor(coalesce(sum(c.requests) filter (where c.window_start = v_window - interval '60 seconds'), 0) * (1 - v_elapsed))
@@ -378,33 +395,81 @@ begin
                        and c.window_start in (v_window, v_window - interval '60 seconds')), 0)::integer as used
     from (select distinct b.service_id, b.key_type from b) g
   ), rated as materialized (
-    select b.*, s.rate_limit,
-           case when u.used + row_number() over (partition by b.service_id, b.key_type order by b.ord) > s.rate_limit
-                then format('Exceeded rate limit for key type %s of %s requests per 60 seconds', upper(b.key_type), s.rate_limit)
-           end as rate_message,
-           case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                          when 'letter' then s.letter_message_limit else s.international_sms_message_limit end as day_limit
-    from b join svc s on s.id = b.service_id
-    join rate_used u on u.service_id = b.service_id and u.key_type = b.key_type
+    select g.*,
+           case when g.refusal is null
+                     and u.used + row_number() over (partition by g.service_id, g.key_type, g.refusal is null
+                                                     order by g.ord) > g.rate_limit
+                then format('Exceeded rate limit for key type %s of %s requests per 60 seconds',
+                            -- Normal keys are "live" in Notify's documentation and messages (app/v2/errors.py).
+                            case g.key_type when 'normal' then 'LIVE' else upper(g.key_type) end, g.rate_limit)
+           end as rate_message
+    from (
+      -- Who may send what to whom, in the v2 API's order; a refused row is neither counted nor stored.
+      -- refused: 400 BadRequestError; forbidden: 403 BadRequestError; invalid: 400 ValidationError;
+      -- inactive: 403 AuthError (the API's messages, from notifications-api app/notifications/validators.py,
+      -- app/v2/notifications/post_notifications.py and app/authentication/auth.py).
+      select b.*, s.rate_limit, s.restricted,
+             case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+                            when 'letter' then s.letter_message_limit
+                            else s.international_sms_message_limit end as day_limit,
+             case
+               when not s.active then array['inactive', 'Invalid token: service is archived']
+               when not b.notification_type = any (s.permissions)
+                 then array['refused', 'Service is not allowed to send '
+                      || case b.notification_type when 'sms' then 'text messages' when 'email' then 'emails'
+                         else 'letters' end]
+               when b.notification_type = 'letter' and b.key_type = 'team'
+                 then array['forbidden', 'Cannot send letters with a team api key']
+               when b.notification_type = 'letter' and s.restricted and b.key_type <> 'test'
+                 then array['forbidden', 'Cannot send letters when service is in trial mode']
+               -- A letter abroad fails the address check when the service may not send abroad.
+               when b.notification_type = 'letter' and b.postage in ('europe', 'rest-of-world')
+                    and not 'international_letters' = any (s.permissions)
+                 then array['invalid', 'Must be a real UK postcode']
+               when b.channel = 'international_sms' and not 'international_sms' = any (s.permissions)
+                 then array['refused', 'Cannot send to international mobile numbers']
+               when b.notification_type in ('sms', 'email')
+                    and (b.key_type = 'team' or (b.key_type = 'normal' and s.restricted))
+                    and not exists (select 1 from allowed a
+                                    where a.service_id = b.service_id and a.kind = b.notification_type
+                                      and a.recipient = app_hidden.normalise_recipient(b.notification_type, b."to"))
+                 then case when b.key_type = 'team'
+                           then array['refused', 'Can’t send to this recipient using a team-only API key']
+                           else array['refused', 'Can’t send to this recipient when service is in trial mode – '
+                                'see https://www.notifications.service.gov.uk/trial-mode'] end
+             end as refusal
+      from b join svc s on s.id = b.service_id
+      -- Not flattened into the query above: the CASE is worked out once per row, not once per use.
+      offset 0
+    ) g
+    left join rate_used u on u.service_id = g.service_id and u.key_type = g.key_type and g.refusal is null
   ), day_used as materialized (
     -- (b) Daily limits per channel; test keys are exempt.
     select g.service_id, g.channel,
            coalesce((select sum(c.sent) from app_private.daily_limit_counters c
                      where c.service_id = g.service_id and c.day = v_day and c.channel = g.channel), 0) as used
-    from (select distinct r.service_id, r.channel from rated r where r.rate_message is null and r.key_type <> 'test') g
+    from (select distinct r.service_id, r.channel from rated r
+          where r.refusal is null and r.rate_message is null and r.key_type <> 'test') g
   ), decided as materialized (
     select r.*,
-           case when r.rate_message is not null then 'rate_limit'
-                when d.used is not null
-                     and d.used + row_number() over (partition by r.service_id, r.channel, (r.rate_message is null and r.key_type <> 'test') order by r.ord) > r.day_limit
-                  then 'daily_limit' end as outcome,
-           case when r.rate_message is not null then r.rate_message
-                when d.used is not null
-                     and d.used + row_number() over (partition by r.service_id, r.channel, (r.rate_message is null and r.key_type <> 'test') order by r.ord) > r.day_limit
+           case when r.refusal is not null then r.refusal[1]
+                when r.rate_message is not null then 'rate_limit'
+                when r.day_position > r.day_limit then 'daily_limit' end as outcome,
+           case when r.refusal is not null then r.refusal[2]
+                when r.rate_message is not null then r.rate_message
+                when r.day_position > r.day_limit
                   then format('Exceeded send limits (%s: %s) for today', r.channel, r.day_limit) end as message
-    from rated r
-    left join day_used d on d.service_id = r.service_id and d.channel = r.channel
-                         and r.rate_message is null and r.key_type <> 'test'
+    from (
+      -- A simulated recipient is checked against the daily limit but not counted toward it (Notify
+      -- increments its daily count only for rows it persists): its position is the stored rows before
+      -- it, plus one.
+      select r.*, d.used + count(*) filter (where r.persist)
+                             over (partition by r.service_id, r.channel, d.used is not null order by r.ord)
+                         + case when r.persist then 0 else 1 end as day_position
+      from rated r
+      left join day_used d on d.service_id = r.service_id and d.channel = r.channel
+                           and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
+    ) r
   ), rate_counted as (
     insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
     select d.service_id, d.key_type, v_window, v_shard, count(*)
@@ -414,7 +479,7 @@ begin
   ), day_counted as (
     insert into app_private.daily_limit_counters as c (service_id, day, channel, shard, sent)
     select d.service_id, v_day, d.channel, v_shard, count(*)
-    from decided d where d.outcome is null and d.key_type <> 'test'
+    from decided d where d.outcome is null and d.key_type <> 'test' and d.persist
     group by 1, 3
     on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent
   ), stored as (
@@ -439,18 +504,18 @@ begin
     -- scan-letter (precompiled PDFs waiting in the scan bucket). Test-key letters are final already.
     select graphile_worker.add_jobs(x.jobs) as n
     from (
-      select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
-                           null, null, null, null)::graphile_worker.job_spec) as jobs
-      from (
-        select case when d.notification_type <> 'letter' then 'deliver-' || d.notification_type
-                    when d.status = 'pending-virus-check' then 'scan-letter'
-                    else 'create-letter-pdf' end as task,
-               d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
-        from decided d
-        where d.outcome is null and d.persist
-          and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
-        group by 1, 2
-      ) j
+    select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
+                         null, null, null, null)::graphile_worker.job_spec) as jobs
+    from (
+      select case when d.notification_type <> 'letter' then 'deliver-' || d.notification_type
+                  when d.status = 'pending-virus-check' then 'scan-letter'
+                  else 'create-letter-pdf' end as task,
+             d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
+      from decided d
+      where d.outcome is null and d.persist
+        and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
+      group by 1, 2
+    ) j
     ) x
     where x.jobs is not null
   ), queued_count as materialized (
@@ -473,7 +538,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (live template letters), scan-letter (live precompiled letters). Returns one row per item: outcome created | rate_limit | daily_limit with the API''s 429 message. persist = false (simulated recipients) counts toward the limits but stores nothing. An unknown service, API key or template version raises foreign_key_violation (23503).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (live template letters), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503).';
 
 
 --
@@ -809,6 +874,33 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.normalise_phone_digits(number text) IS 'Digits of a phone number in international form (07.. -> 447.., 00 prefix dropped) so inbound numbers match whatever format a provider or operator uses.';
+
+
+--
+-- Name: normalise_recipient(text, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.normalise_recipient(recipient_type text, recipient text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  select case
+    when recipient_type = 'email' then lower(btrim(recipient))
+    when recipient_type in ('sms', 'mobile') then
+      case when ltrim(recipient, E' \t(') ~ '^0([^0]|$)'
+                  or ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') like '44%'
+                  or (ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') like '7%'
+                      and length(ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0')) < 11)
+           then '44' || ltrim(regexp_replace(ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0'), '^44', ''), '0')
+           else ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') end
+  end
+$_$;
+
+
+--
+-- Name: FUNCTION normalise_recipient(recipient_type text, recipient text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.normalise_recipient(recipient_type text, recipient text) IS 'A recipient normalised as notifications.normalised_to is: for email, trimmed and lower case; for sms (or mobile, the guest list''s type), the phone number''s digits in international form (07700 900123 -> 447700900123).';
 
 
 --
@@ -10636,6 +10728,13 @@ GRANT ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with tim
 REVOKE ALL ON FUNCTION app_hidden.normalise_phone_digits(number text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.normalise_phone_digits(number text) TO notify_user;
 GRANT ALL ON FUNCTION app_hidden.normalise_phone_digits(number text) TO notify_authenticator;
+
+
+--
+-- Name: FUNCTION normalise_recipient(recipient_type text, recipient text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.normalise_recipient(recipient_type text, recipient text) FROM PUBLIC;
 
 
 --

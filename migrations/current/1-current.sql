@@ -1,1 +1,2 @@
--- Enter migration here
+--! include notifications/normalise_recipient.sql
+--! include notifications/create_notifications.sql

@@ -6,6 +6,14 @@
 // waits for nothing), and while `maxInFlight` batches are running, new requests queue and leave
 // together in the next one (at most `maxBatch`, or after `maxWaitMs` at the latest).
 import type pg from 'pg';
+import {
+  ApiError,
+  AuthError,
+  BadRequestError,
+  RateLimitError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../lib/errors.ts';
 
 export interface CreateItem {
   id: string;
@@ -35,10 +43,45 @@ export interface CreateItem {
   created_by_id?: string | null;
 }
 
+/**
+ * create_notifications' outcome for one item: created, or why not. The refusals (who may send what
+ * to whom) are checked there as well as in the route, so a stale cache or another caller cannot get
+ * round them; each carries the message the API gives.
+ */
+export type CreateOutcome = 'created' | 'rate_limit' | 'daily_limit' | 'refused' | 'forbidden' | 'invalid' | 'inactive';
+
 export interface CreateResult {
   id: string;
-  outcome: 'created' | 'rate_limit' | 'daily_limit';
+  outcome: CreateOutcome;
   message: string | null;
+}
+
+/** The API error for an item that was not created (null when it was): the one place outcomes become responses. */
+export function createError(result: CreateResult): ApiError | null {
+  const message = result.message ?? result.outcome;
+  switch (result.outcome) {
+    case 'created':
+      return null;
+    case 'rate_limit':
+      return new RateLimitError(message);
+    case 'daily_limit':
+      return new TooManyRequestsError(message);
+    case 'refused':
+      return new BadRequestError(message);
+    // Letters with a team key or from a trial service: Notify answers 403 with a BadRequestError body.
+    case 'forbidden':
+      return new ApiError(403, 'BadRequestError', message);
+    case 'invalid':
+      return new ValidationError(message);
+    case 'inactive':
+      return new AuthError(403, message);
+  }
+}
+
+/** Throws the API error for an item that was not created. */
+export function assertCreated(result: CreateResult): void {
+  const error = createError(result);
+  if (error) throw error;
 }
 
 interface Pending {

@@ -12,8 +12,8 @@ import type { KeyType } from '../auth/jwt-auth.ts';
 import type { Config } from '../config.ts';
 import { recipientHash, sha256, toS3Metadata } from '../documents/documents.ts';
 import { pdfFileName, pdfPageCount, sheetsFor } from '../letters/letters.ts';
-import { ApiError, BadRequestError, RateLimitError, TooManyRequestsError, ValidationError } from '../lib/errors.ts';
-import type { CreateBatcher, CreateItem } from '../notifications/batcher.ts';
+import { ApiError, BadRequestError, ValidationError } from '../lib/errors.ts';
+import { assertCreated, type CreateBatcher, type CreateItem } from '../notifications/batcher.ts';
 import type { CachedTemplate, ServiceSnapshot } from '../notifications/cache.ts';
 import {
   InvalidAddressError,
@@ -445,12 +445,10 @@ async function documentLink(
 
 /**
  * Stores the row through the create batcher (app_hidden.create_notifications); resolves after
- * COMMIT with the id. The rate and daily limits come back as Notify's 429 errors.
+ * COMMIT with the id. Limits and the SQL's own refusals become the API's errors (assertCreated).
  */
 export async function submit(batcher: Pick<CreateBatcher, 'submit'>, item: CreateItem): Promise<string> {
   const result = await batcher.submit(item);
-  if (result.outcome === 'rate_limit') throw new RateLimitError(result.message!);
-  if (result.outcome === 'daily_limit') throw new TooManyRequestsError(result.message!);
-  if (result.outcome !== 'created') throw new BadRequestError(result.message ?? `Notification not created`);
+  assertCreated(result);
   return result.id;
 }

@@ -251,7 +251,7 @@ t.test('errors surface as the client expects', async (t) => {
   t.same(limited.data, {
     status_code: 429,
     errors: [
-      { error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 0 requests per 60 seconds' },
+      { error: 'RateLimitError', message: 'Exceeded rate limit for key type LIVE of 0 requests per 60 seconds' },
     ],
   });
 });

@@ -121,7 +121,7 @@ t.test('create_notifications stores the rows and refuses unknown references with
   );
 });
 
-t.test('a team-key letter is refused by the table as by the API (23514), with the rest of its batch', async (t) => {
+t.test('a team-key letter is refused by create_notifications as by the API, and by the table (23514)', async (t) => {
   const db = await createTestDb(t, 'teamletter');
   const f = await createServiceWithKeys(db);
   const letter = (keyType: string, key: { id: string }) =>
@@ -135,14 +135,27 @@ t.test('a team-key letter is refused by the table as by the API (23514), with th
       postage: 'second',
     });
   const before = await count(db, 'app_public.notifications where service_id = $1', [f.serviceId]);
-  await t.rejects(create(db, [item(f), letter('team', f.team)]), {
-    code: '23514',
-    constraint: 'ck_notifications_letter_not_team_key',
-  });
+  const refused = letter('team', f.team);
+  const [ok, teamLetter] = await create(db, [item(f), refused]);
+  t.same(
+    [ok.outcome, teamLetter.outcome, teamLetter.message],
+    ['created', 'forbidden', 'Cannot send letters with a team api key'],
+    'the row is refused, the rest of its batch goes on',
+  );
   t.equal(
     await count(db, 'app_public.notifications where service_id = $1', [f.serviceId]),
-    before,
-    'nothing stored from the batch',
+    before + 1,
+    'only the good row stored',
+  );
+  await t.rejects(
+    db.query(
+      `insert into app_public.notifications (id, "to", service_id, template_id, template_version, api_key_id, key_type,
+         notification_type, notification_status)
+       values ($1, 'A Person', $2, $3, 1, $4, 'team', 'letter', 'created')`,
+      [refused.id, f.serviceId, f.letter, f.team.id],
+    ),
+    { code: '23514', constraint: 'ck_notifications_letter_not_team_key' },
+    'an insert that goes round the function meets the table constraint',
   );
   const made = await create(db, [
     letter('normal', f.normal),

@@ -132,7 +132,7 @@ t.test('rate limit per service and key type', async (t) => {
   t.same(results.find((r) => r.status === 429)!.body, {
     status_code: 429,
     errors: [
-      { error: 'RateLimitError', message: 'Exceeded rate limit for key type NORMAL of 3 requests per 60 seconds' },
+      { error: 'RateLimitError', message: 'Exceeded rate limit for key type LIVE of 3 requests per 60 seconds' },
     ],
   });
   t.equal(
@@ -177,7 +177,7 @@ t.test(
     await putPrevious(1, 1000);
     const r = await send();
     t.equal(r.status, 429, 'a burst at the end of the previous minute still counts');
-    t.equal(r.body.errors[0].message, 'Exceeded rate limit for key type NORMAL of 10 requests per 60 seconds');
+    t.equal(r.body.errors[0].message, 'Exceeded rate limit for key type LIVE of 10 requests per 60 seconds');
     // The same burst two minutes ago is outside the last 60 seconds.
     await db.query('delete from app_private.rate_limit_counters where service_id = $1', [svc.serviceId]);
     await putPrevious(2, 1000);
