@@ -15,7 +15,7 @@ import {
   postageFor,
   validateEmailAddress,
   validateLetterAddress,
-  validatePhoneNumber,
+  validateServicePhoneNumber,
 } from '../../recipients/recipients.ts';
 import * as schemas from './schemas.ts';
 import {
@@ -121,10 +121,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       if (body.sms_sender_id !== undefined) {
         sender = (await senderOf(state, c, 'sms_sender_id', body.sms_sender_id, (s) => s.smsSenders)).sender;
       }
-      const phone = validatePhoneNumber(body.phone_number);
-      if (phone.international && !c.service.permissions.has('international_sms')) {
-        throw new BadRequestError('Cannot send to international mobile numbers');
-      }
+      const phone = validateServicePhoneNumber(body.phone_number, c.service.permissions);
       assertRecipientAllowed(c, 'sms', phone.normalised);
       const id = crypto.randomUUID();
       await create(state, {
