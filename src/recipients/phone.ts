@@ -177,9 +177,36 @@ function isTvNumber(number: PhoneNumber): boolean {
   return /^7700\d/.test(number.nationalNumber);
 }
 
-function isAllowedType(number: PhoneNumber): boolean {
-  const type = number.getType();
+/** A parsed number and its type (undefined when in no range in use), worked out once: it costs a few regexes. */
+interface Parsed {
+  number: PhoneNumber;
+  type: PhoneNumberType | undefined;
+}
+
+// With full metadata, a number is valid exactly when it has a type (that is how libphonenumber-js's isValid
+// decides), so Notify's "valid and an allowed type" is one test.
+function isAllowedType(type: PhoneNumberType | undefined): boolean {
   return type !== undefined && !DENIED_TYPES.has(type) && ALLOWED_TYPES.has(type);
+}
+
+/**
+ * What libphonenumber reads of the input (phonenumbers' _extract_possible_number): from the first '+' or digit
+ * to the last digit. Cut here so the parser is told not to search the text itself, which is several times slower.
+ */
+function possibleNumber(value: string): string {
+  const start = value.search(/[+0-9]/);
+  return start < 0 ? '' : value.slice(start).replace(/[^0-9]+$/, '');
+}
+
+/** Parses with libphonenumber; numbers without a country code are read as `country`'s. */
+function parse(value: string, country?: 'GB'): PhoneNumber {
+  return parsePhoneNumberWithError(possibleNumber(value), { defaultCountry: country, extract: false });
+}
+
+/** Why a parsed number has the wrong length for its country, or undefined when the length is possible. */
+function lengthProblem(number: PhoneNumber): string | undefined {
+  // isPossible is cheap; the reason needs another parse, so only when there is one.
+  return number.isPossible() ? undefined : validatePhoneNumberLength(number.number);
 }
 
 /**
@@ -188,15 +215,15 @@ function isAllowedType(number: PhoneNumber): boolean {
  */
 function forcedInternational(value: string): PhoneNumber | null {
   try {
-    const number = parsePhoneNumberWithError(`+${value}`);
-    return validatePhoneNumberLength(number.number) === undefined ? number : null;
+    const number = parse(`+${value}`);
+    return lengthProblem(number) === undefined ? number : null;
   } catch (e) {
     if (e instanceof ParseError) return null;
     throw e;
   }
 }
 
-function parseOnce(value: string, serviceContactNumber: boolean): PhoneNumber {
+function parseOnce(value: string, serviceContactNumber: boolean): Parsed {
   for (const c of value) {
     if (!ALLOWED_CHARACTERS.has(c)) throw new InvalidPhoneError('unknown_character');
   }
@@ -205,7 +232,7 @@ function parseOnce(value: string, serviceContactNumber: boolean): PhoneNumber {
   let number: PhoneNumber;
   try {
     // Without a country code a number is read as a UK one.
-    number = parsePhoneNumberWithError(value, 'GB');
+    number = parse(value, 'GB');
   } catch (e) {
     if (e instanceof ParseError) throw new InvalidPhoneError('invalid_number');
     throw e;
@@ -215,27 +242,26 @@ function parseOnce(value: string, serviceContactNumber: boolean): PhoneNumber {
     if (EMERGENCY_THREE_DIGIT_NUMBERS.has(number.nationalNumber)) {
       throw new InvalidPhoneError('unsupported_emergency_number');
     }
-    return number;
+    return { number, type: number.getType() };
   }
 
-  const reason = validatePhoneNumberLength(number.number);
+  const reason = lengthProblem(number);
   if (reason !== undefined) {
     const forced = forcedInternational(value);
     if (forced === null) throw new InvalidPhoneError(lengthError(reason));
     number = forced;
   }
   // Possible is only the right length; valid is a range in use (UK numbers cannot start 06, for example).
-  if (!(number.isValid() && isAllowedType(number)) && !isTvNumber(number)) {
-    throw new InvalidPhoneError('invalid_number');
-  }
-  return number;
+  const type = number.getType();
+  if (!isAllowedType(type) && !isTvNumber(number)) throw new InvalidPhoneError('invalid_number');
+  return { number, type };
 }
 
 /**
  * Reads a phone number without any service's permissions: throws InvalidPhoneError when it is not a number
  * Notify could send to. A number that fails is tried once more with stray '+' and leading zeros removed.
  */
-function parseNumber(raw: string, serviceContactNumber = false): PhoneNumber {
+function parseNumber(raw: string, serviceContactNumber = false): Parsed {
   const value = String(raw ?? '');
   try {
     return parseOnce(value, serviceContactNumber);
@@ -243,6 +269,27 @@ function parseNumber(raw: string, serviceContactNumber = false): PhoneNumber {
     if (!(e instanceof InvalidPhoneError)) throw e;
     return parseOnce(thoroughlyNormalise(value), serviceContactNumber);
   }
+}
+
+// Parsing with full metadata takes tens of microseconds and the v2 API reads each number twice (the schema
+// check, then the service's permissions), so recent answers are kept: first in, first out.
+const RECENT_LIMIT = 1000;
+const recent = new Map<string, Parsed | PhoneErrorCode>();
+
+function parseRecipient(raw: string): Parsed {
+  let answer = recent.get(raw);
+  if (answer === undefined) {
+    try {
+      answer = parseNumber(raw);
+    } catch (e) {
+      if (!(e instanceof InvalidPhoneError)) throw e;
+      answer = e.code;
+    }
+    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+    recent.set(raw, answer);
+  }
+  if (typeof answer === 'string') throw new InvalidPhoneError(answer);
+  return answer;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,8 +322,7 @@ function isUkNumber(number: PhoneNumber): boolean {
   return number.countryCallingCode === UK_PREFIX;
 }
 
-function isUkLandline(number: PhoneNumber): boolean {
-  const type = number.getType();
+function isUkLandline({ number, type }: Parsed): boolean {
   return isUkNumber(number) && type !== undefined && LANDLINE_TYPES.has(type);
 }
 
@@ -289,7 +335,8 @@ function billingPrefix(number: PhoneNumber): string {
   return number.countryCallingCode;
 }
 
-function infoOf(number: PhoneNumber): PhoneNumberInfo {
+function infoOf(parsed: Parsed): PhoneNumberInfo {
+  const { number } = parsed;
   const tv = isTvNumber(number);
   // libphonenumber tells Great Britain from the crown dependencies by the number ranges of each region.
   const international = !(number.country === 'GB' || tv);
@@ -305,7 +352,7 @@ function infoOf(number: PhoneNumber): PhoneNumberInfo {
     international,
     phonePrefix,
     rateMultiplier,
-    isUkLandline: isUkLandline(number),
+    isUkLandline: isUkLandline(parsed),
     crownDependency: !tv && isUkNumber(number) && number.country !== 'GB',
   };
 }
@@ -327,15 +374,16 @@ export class InternationalPhoneNotAllowedError extends InvalidPhoneError {
  * Throws InvalidPhoneError (its message is the v2 API's).
  */
 export function validatePhoneNumber(raw: string, options: PhoneOptions = {}): PhoneNumberInfo {
-  const number = parseNumber(raw);
+  const parsed = parseRecipient(raw);
+  const { number } = parsed;
   if (!(options.allowInternational ?? false) && !isUkNumber(number)) {
     // Notify's "international and not a crown dependency" test, which for a non-+44 number leaves only the
     // TV-range quirk out.
     throw isTvNumber(number) ? new InvalidPhoneError('not_a_uk_mobile') : new InternationalPhoneNotAllowedError();
   }
-  if (!(options.allowLandline ?? false) && isUkLandline(number)) throw new InvalidPhoneError('not_a_uk_mobile');
+  if (!(options.allowLandline ?? false) && isUkLandline(parsed)) throw new InvalidPhoneError('not_a_uk_mobile');
   if (!internationalBillingRate(number.countryCallingCode)) throw new InvalidPhoneError('unsupported_country_code');
-  return infoOf(number);
+  return infoOf(parsed);
 }
 
 /**
@@ -360,7 +408,7 @@ export function validateServicePhoneNumber(raw: string, permissions: ReadonlySet
 
 /** Validates a service's own contact number: as any number, but three-digit ones are allowed (not 999 or 112). */
 export function validateServiceContactNumber(raw: string): string {
-  return parseNumber(raw, true).number.slice(1);
+  return parseNumber(raw, true).number.number.slice(1);
 }
 
 /**
@@ -369,7 +417,7 @@ export function validateServiceContactNumber(raw: string): string {
  */
 export function normalisePhoneNumber(raw: string): string | null {
   try {
-    return parseNumber(raw).number.slice(1);
+    return parseRecipient(raw).number.number.slice(1);
   } catch (e) {
     if (e instanceof InvalidPhoneError) return null;
     throw e;
