@@ -12,6 +12,7 @@ import {
   InvalidAddressError,
   isSimulatedEmailAddress,
   isSimulatedPhoneNumber,
+  normalisePhoneNumber,
   postageFor,
   validateEmailAddress,
   validateLetterAddress,
@@ -121,8 +122,9 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       if (body.sms_sender_id !== undefined) {
         sender = (await senderOf(state, c, 'sms_sender_id', body.sms_sender_id, (s) => s.smsSenders)).sender;
       }
+      // Trial mode and team keys first, then the service's permissions, in Notify's order.
+      assertRecipientAllowed(c, 'sms', normalisePhoneNumber(body.phone_number) ?? body.phone_number);
       const phone = validateServicePhoneNumber(body.phone_number, c.service.permissions);
-      assertRecipientAllowed(c, 'sms', phone.normalised);
       const id = crypto.randomUUID();
       await create(state, {
         id,

@@ -297,6 +297,13 @@ t.test('trial mode and team keys', async (t) => {
       },
     ],
   });
+  // Notify checks trial mode before the service's permissions: a landline gets the trial-mode answer.
+  const landline = await post(app, trial.normal, URL, {
+    phone_number: '020 7946 0991',
+    template_id: trial.sms,
+    personalisation: { name: 'x' },
+  });
+  t.same(landline.body, no.body);
   const team = await post(app, fx.team, URL, {
     phone_number: '07700900456',
     template_id: fx.sms,
