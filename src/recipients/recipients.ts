@@ -2,10 +2,13 @@
 // addresses, plus the simulated recipients and the test-key outcomes.
 // The messages are bare; the v2 routes prefix them with the field (`phone_number Not enough digits`).
 import { domainToASCII } from 'node:url';
-import { getCountries, getCountryCallingCode, isValidPhoneNumber } from 'libphonenumber-js';
+import { InvalidRecipientError } from './errors.ts';
+import { normalisePhoneNumber } from './phone.ts';
 
-export class InvalidRecipientError extends Error {}
-export class InvalidPhoneError extends InvalidRecipientError {}
+// Phone numbers have their own file; re-exported so callers keep one import.
+export * from './phone.ts';
+export { InvalidRecipientError } from './errors.ts';
+
 export class InvalidEmailError extends InvalidRecipientError {
   constructor(message = 'Not a valid email address') {
     super(message);
@@ -13,200 +16,12 @@ export class InvalidEmailError extends InvalidRecipientError {
 }
 export class InvalidAddressError extends InvalidRecipientError {}
 
-export const PHONE_MESSAGES = {
-  tooShort: 'Not enough digits',
-  tooLong: 'Too many digits',
-  badCharacters: 'Must not contain letters or symbols',
-  badPrefix: 'Not a valid country prefix',
-  notUkMobile: 'Not a UK mobile number',
-} as const;
-
 // Zero-width and other invisible characters people paste from spreadsheets and documents.
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: each character is stripped alone, joiner included
 const OBSCURE_WHITESPACE = /[\u180E\u200B\u200C\u200D\u2060\uFEFF]/g;
 
 function stripObscure(value: string): string {
   return value.replace(OBSCURE_WHITESPACE, '').trim();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Phone numbers
-// ---------------------------------------------------------------------------------------------
-
-const UK_PREFIX = '44';
-
-/** Every country calling code libphonenumber-js knows ('1', '44', '353', …). */
-const CALLING_CODES: ReadonlySet<string> = new Set(getCountries().map((c) => getCountryCallingCode(c)));
-
-/**
- * SMS rate multiplier per country calling code (how many UK-priced units one fragment costs).
- * NOTE: these values are plausible but UNVERIFIED against Notify's international_billing_rates;
- * every prefix not listed costs 1. Longest prefix wins ('1' covers the US and Canada).
- */
-export const INTERNATIONAL_RATE_MULTIPLIERS: Readonly<Record<string, number>> = {
-  '1': 1, // United States, Canada (NANP)
-  '7': 6, // Russia, Kazakhstan
-  '20': 6, // Egypt
-  '27': 3, // South Africa
-  '30': 2, // Greece
-  '31': 2, // Netherlands
-  '32': 2, // Belgium
-  '33': 2, // France
-  '34': 2, // Spain
-  '36': 2, // Hungary
-  '39': 2, // Italy
-  '40': 2, // Romania
-  '41': 2, // Switzerland
-  '43': 2, // Austria
-  '45': 1, // Denmark
-  '46': 1, // Sweden
-  '47': 2, // Norway
-  '48': 1, // Poland
-  '49': 2, // Germany
-  '52': 3, // Mexico
-  '55': 2, // Brazil
-  '61': 2, // Australia
-  '62': 4, // Indonesia
-  '63': 3, // Philippines
-  '64': 2, // New Zealand
-  '81': 2, // Japan
-  '86': 2, // China
-  '90': 1, // Turkey
-  '91': 1, // India
-  '92': 4, // Pakistan
-  '234': 6, // Nigeria
-  '254': 4, // Kenya
-  '351': 1, // Portugal
-  '353': 1, // Ireland
-  '880': 12, // Bangladesh
-  '971': 3, // United Arab Emirates
-};
-
-// Jersey, Guernsey and the Isle of Man have +44 7 numbers but are billed and treated as
-// international (Notify's crown-dependency ranges), except the drama/TV range 07700 900xxx.
-const CROWN_DEPENDENCY_RANGES = new Set([
-  '7781',
-  '7839',
-  '7911',
-  '7509',
-  '7797',
-  '7937',
-  '7700',
-  '7829',
-  '7624',
-  '7524',
-  '7924',
-]);
-
-export interface PhoneNumberInfo {
-  /** E.164 digits without '+', e.g. '447700900123'. */
-  normalised: string;
-  /** True for non-UK numbers and for crown-dependency mobiles. */
-  international: boolean;
-  /** Country calling code, e.g. '44', '1', '353'. */
-  phonePrefix: string;
-  rateMultiplier: number;
-  isUkLandline: boolean;
-  crownDependency: boolean;
-}
-
-export interface PhoneOptions {
-  /** When false every number is treated as a UK number (so a foreign one is "Not a UK mobile number"). Default true. */
-  allowInternational?: boolean;
-  /** Accept UK landlines (01, 02, 03). Default true. */
-  allowLandline?: boolean;
-}
-
-/** Removes spaces, brackets, dashes and '+'; rejects anything else that is not a digit. */
-function digitsOnly(raw: string): string {
-  const stripped = stripObscure(raw).replace(/[\s()\-+]/g, '');
-  if (!/^\d*$/.test(stripped)) throw new InvalidPhoneError(PHONE_MESSAGES.badCharacters);
-  return stripped;
-}
-
-function isUkNumber(raw: string): boolean {
-  const trimmed = stripObscure(raw).replace(/^[\s(]+/, '');
-  if (trimmed.startsWith('0') && !trimmed.startsWith('00')) return true;
-  const digits = digitsOnly(raw).replace(/^0+/, '');
-  return digits.startsWith(UK_PREFIX) || (digits.startsWith('7') && digits.length < 11);
-}
-
-/** Longest known calling code at the start of the digits, or null. */
-export function countryPrefixOf(digits: string): string | null {
-  for (let length = 3; length >= 1; length--) {
-    const candidate = digits.slice(0, length);
-    if (candidate.length === length && CALLING_CODES.has(candidate)) return candidate;
-  }
-  return null;
-}
-
-export function rateMultiplierFor(prefix: string): number {
-  for (let length = prefix.length; length >= 1; length--) {
-    const rate = INTERNATIONAL_RATE_MULTIPLIERS[prefix.slice(0, length)];
-    if (rate !== undefined) return rate;
-  }
-  return 1;
-}
-
-function validateUkNumber(raw: string, allowLandline: boolean): PhoneNumberInfo {
-  let digits = digitsOnly(raw).replace(/^0+/, '');
-  if (digits.startsWith(UK_PREFIX)) digits = digits.slice(UK_PREFIX.length);
-  digits = digits.replace(/^0+/, ''); // "+44 (0)7700 …"
-  const mobile = digits.startsWith('7');
-  const landline = !mobile && /^[123]/.test(digits);
-  if (!mobile && !(allowLandline && landline)) throw new InvalidPhoneError(PHONE_MESSAGES.notUkMobile);
-  if (digits.length > 10) throw new InvalidPhoneError(PHONE_MESSAGES.tooLong);
-  // Some geographic numbers (e.g. 016977 xxxx) have 9 national digits.
-  const minimum = landline && isValidPhoneNumber(`+44${digits}`) ? 9 : 10;
-  if (digits.length < minimum) throw new InvalidPhoneError(PHONE_MESSAGES.tooShort);
-  const normalised = UK_PREFIX + digits;
-  const inTvRange = digits.startsWith('7700900');
-  const crownDependency = mobile && CROWN_DEPENDENCY_RANGES.has(digits.slice(0, 4)) && !inTvRange;
-  return {
-    normalised,
-    international: crownDependency,
-    phonePrefix: UK_PREFIX,
-    rateMultiplier: 1,
-    isUkLandline: landline,
-    crownDependency,
-  };
-}
-
-/**
- * Validates and normalises a phone number. UK numbers in any common format
- * (07700900123, +44 7700 900123, +44 (0)7700 900123, 447700900123, 7700900123); international
- * numbers with '+' or '00' and a known country prefix (8–15 digits).
- * Throws InvalidPhoneError with Notify's (legacy) message.
- */
-export function validatePhoneNumber(raw: string, options: PhoneOptions = {}): PhoneNumberInfo {
-  const allowInternational = options.allowInternational ?? true;
-  const allowLandline = options.allowLandline ?? true;
-  const uk = isUkNumber(raw);
-  if (!allowInternational && !uk) throw new InvalidPhoneError(PHONE_MESSAGES.notUkMobile);
-  if (uk) return validateUkNumber(raw, allowLandline);
-  const digits = digitsOnly(raw).replace(/^0+/, '');
-  if (digits.length < 8) throw new InvalidPhoneError(PHONE_MESSAGES.tooShort);
-  if (digits.length > 15) throw new InvalidPhoneError(PHONE_MESSAGES.tooLong);
-  const prefix = countryPrefixOf(digits);
-  if (prefix === null) throw new InvalidPhoneError(PHONE_MESSAGES.badPrefix);
-  return {
-    normalised: digits,
-    international: true,
-    phonePrefix: prefix,
-    rateMultiplier: rateMultiplierFor(prefix),
-    isUkLandline: false,
-    crownDependency: false,
-  };
-}
-
-/** Normalised digits or null, for comparisons (guest list, simulated numbers). */
-export function normalisePhoneNumber(raw: string): string | null {
-  try {
-    return validatePhoneNumber(raw).normalised;
-  } catch (e) {
-    if (e instanceof InvalidPhoneError) return null;
-    throw e;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ import {
   postageFor,
   validateEmailAddress,
   validateLetterAddress,
-  validatePhoneNumber,
+  normalisePhoneNumber,
+  validateServicePhoneNumber,
 } from '../recipients/recipients.ts';
 import {
   assertEmailSendable,
@@ -208,11 +209,9 @@ export async function prepareSms(ctx: SendingContext, body: SmsRequest): Promise
   if (body.sms_sender_id !== undefined) {
     sender = (await senderOf(ctx, 'sms_sender_id', body.sms_sender_id, (s) => s.smsSenders)).sender;
   }
-  const phone = recipient('phone_number', () => validatePhoneNumber(body.phone_number));
-  if (phone.international && !ctx.service.permissions.has('international_sms')) {
-    throw new BadRequestError('Cannot send to international mobile numbers');
-  }
-  assertRecipientAllowed(ctx, 'sms', phone.normalised);
+  // Trial mode and team keys first, then the service's permissions, in Notify's order.
+  assertRecipientAllowed(ctx, 'sms', normalisePhoneNumber(body.phone_number) ?? body.phone_number);
+  const phone = validateServicePhoneNumber(body.phone_number, ctx.service.permissions);
   const item: CreateItem = {
     id: crypto.randomUUID(),
     ...origin(ctx),

@@ -218,7 +218,7 @@ t.test('PDF of a live precompiled letter once scanned', async (t) => {
 });
 
 t.test('errors surface as the client expects', async (t) => {
-  const bad = await failure(client.sendSms(sms.id, '0770090012', { personalisation: { name: 'x' } }));
+  const bad = await failure(client.sendSms(sms.id, '0772345', { personalisation: { name: 'x' } }));
   t.same(bad, {
     ...bad,
     status: 400,

@@ -13,6 +13,7 @@ import {
   stubReceipts,
   type Receipt,
 } from '../../delivery/receipts.ts';
+import { normalisePhoneNumber } from '../../recipients/recipients.ts';
 
 type Body = Record<string, unknown>;
 
@@ -149,7 +150,15 @@ const providers: FastifyPluginAsync = async (app) => {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
         `select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3,
            provider => $4, provider_reference => $5, provider_date => $6)`,
-        [to, from, msg.content, provider, msg.reference == null ? null : String(msg.reference), date],
+        // The sender's number is stored normalised when it reads as a number, as it came otherwise (as Notify).
+        [
+          to,
+          normalisePhoneNumber(from) ?? from,
+          msg.content,
+          provider,
+          msg.reference == null ? null : String(msg.reference),
+          date,
+        ],
       );
       return reply.send({ result: 'success', id: rows[0].id });
     } catch (e) {

@@ -159,7 +159,8 @@ function checkFormat(format: string, notify: boolean, value: string, options: Va
     case 'phone_number':
     case 'email_address':
       try {
-        if (format === 'phone_number') validatePhoneNumber(value);
+        // As Notify's schema check: any number it could send to; the service's permissions come later.
+        if (format === 'phone_number') validatePhoneNumber(value, { allowInternational: true, allowLandline: true });
         else validateEmailAddress(value);
         return null;
       } catch (e) {

@@ -48,7 +48,7 @@ t.test('a text received on an inbound number is stored and forwarded to the serv
   t.same(
     rows.map((r) => [r.user_number, r.provider, r.content]),
     [
-      ['07700900111', 'sms-stub', 'STOP please'],
+      ['447700900111', 'sms-stub', 'STOP please'],
       ['447700900222', 'mmg', 'Hello there!'],
       ['447700900333', 'firetext', 'Yes'],
     ],
@@ -60,7 +60,7 @@ t.test('a text received on an inbound number is stored and forwarded to the serv
   t.equal(fwd.authorization, 'Bearer inbound-token-1');
   t.match(fwd.body, {
     id: rows[0].id,
-    source_number: '07700900111',
+    source_number: '447700900111',
     destination_number: '07700900500',
     message: 'STOP please',
   });

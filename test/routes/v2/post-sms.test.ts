@@ -75,6 +75,70 @@ t.test('international numbers: permission, rate multiplier and prefix', async (t
   });
 });
 
+const stored = async (id: string) => {
+  const row = await db.one(
+    'select normalised_to, international, phone_prefix, rate_multiplier from app_public.notifications where id = $1',
+    [id],
+  );
+  return { ...row, rate_multiplier: Number(row.rate_multiplier) };
+};
+
+t.test('international numbers are billed at Notify’s rate for their prefix', async (t) => {
+  for (const [number, expected] of [
+    ['+20 12 1234 1234', { normalised_to: '201212341234', phone_prefix: '20', rate_multiplier: 7 }],
+    ['16644913789', { normalised_to: '16644913789', phone_prefix: '1664', rate_multiplier: 6 }],
+  ] as const) {
+    const r = await post(app, fx.normal, URL, {
+      phone_number: number,
+      template_id: fx.sms,
+      personalisation: { name: 'x' },
+    });
+    t.equal(r.status, 201, number);
+    t.same(await stored(r.body.id), { ...expected, international: true }, number);
+  }
+});
+
+t.test('UK landlines only with the sms_to_uk_landlines permission', async (t) => {
+  const body = (template_id: string) => ({
+    phone_number: '020 7946 0991',
+    template_id,
+    personalisation: { name: 'x' },
+  });
+  let r = await post(app, fx.normal, URL, body(fx.sms));
+  t.same(r.body, { status_code: 400, errors: [{ error: 'InvalidPhoneError', message: 'Not a UK mobile number' }] });
+  const landlines = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter', 'sms_to_uk_landlines'] });
+  r = await post(app, landlines.normal, URL, body(landlines.sms));
+  t.equal(r.status, 201);
+  t.same(await stored(r.body.id), {
+    normalised_to: '442079460991',
+    international: false,
+    phone_prefix: '44',
+    rate_multiplier: 1,
+  });
+});
+
+t.test('Jersey, Guernsey and Isle of Man numbers need no international permission', async (t) => {
+  const noIntl = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter'] });
+  for (const [number, normalised] of [
+    ['07797 800123', '447797800123'], // Jersey
+    ['+44 7781 123456', '447781123456'], // Guernsey
+    ['+44 7624 123456', '447624123456'], // Isle of Man
+  ]) {
+    const r = await post(app, noIntl.normal, URL, {
+      phone_number: number,
+      template_id: noIntl.sms,
+      personalisation: { name: 'x' },
+    });
+    t.equal(r.status, 201, number);
+    // As Notify stores them: international, under the UK prefix, at the crown dependencies' rate.
+    t.same(
+      await stored(r.body.id),
+      { normalised_to: normalised, international: true, phone_prefix: '44', rate_multiplier: 2 },
+      number,
+    );
+  }
+});
+
 t.test('schema errors', async (t) => {
   let r = await post(app, fx.normal, URL, {});
   t.equal(r.status, 400);
@@ -98,10 +162,12 @@ t.test('schema errors', async (t) => {
     [/^reference r+ is too long$/, 'personalisation x is not of type object'],
   );
   for (const [number, message] of [
-    ['0770090012', 'phone_number Not enough digits'],
-    ['077009001234', 'phone_number Too many digits'],
+    ['0772345', 'phone_number Not enough digits'],
+    ['0772345678910', 'phone_number Too many digits'],
     ['0770090012a', 'phone_number Must not contain letters or symbols'],
-    ['+8079 1234 5678', 'phone_number Not a valid country prefix'],
+    ['0772345678', 'phone_number Number is not valid – double check the phone number you entered'],
+    ['0900 123 4567', 'phone_number Number is not valid – double check the phone number you entered'],
+    ['24741111', 'phone_number Not a valid country prefix'],
   ]) {
     r = await post(app, fx.normal, URL, { phone_number: number, template_id: fx.sms });
     t.same(errors(r.body), [{ error: 'ValidationError', message }], number);
@@ -231,6 +297,13 @@ t.test('trial mode and team keys', async (t) => {
       },
     ],
   });
+  // Notify checks trial mode before the service's permissions: a landline gets the trial-mode answer.
+  const landline = await post(app, trial.normal, URL, {
+    phone_number: '020 7946 0991',
+    template_id: trial.sms,
+    personalisation: { name: 'x' },
+  });
+  t.same(landline.body, no.body);
   const team = await post(app, fx.team, URL, {
     phone_number: '07700900456',
     template_id: fx.sms,

@@ -209,6 +209,10 @@ t.test('daily limits per channel; test keys exempt', async (t) => {
   t.same(errors((await send(svc.normal, '+33 6 12 34 56 78')).body), [
     { error: 'TooManyRequestsError', message: 'Exceeded send limits (international_sms: 1) for today' },
   ]);
+  // Jersey is +44: it counts against the text message limit, as Notify's, not the international one.
+  t.same(errors((await send(svc.normal, '07797 800123')).body), [
+    { error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 2) for today' },
+  ]);
   const email = await post(app, svc.normal, '/v2/notifications/email', {
     email_address: 'a@b.com',
     template_id: svc.email,

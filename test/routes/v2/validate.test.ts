@@ -70,21 +70,23 @@ t.test('sms request errors in Notify wording and order', async (t) => {
   t.same(errs(postSmsRequest, { phone_number: 7700900123, template_id: TEMPLATE }), [
     'phone_number 7700900123 is not of type string',
   ]);
-  t.same(errs(postSmsRequest, { phone_number: '0770090012', template_id: TEMPLATE }), [
-    'phone_number Not enough digits',
-  ]);
-  t.same(errs(postSmsRequest, { phone_number: '077009001234', template_id: TEMPLATE }), [
+  t.same(errs(postSmsRequest, { phone_number: '0772345', template_id: TEMPLATE }), ['phone_number Not enough digits']);
+  t.same(errs(postSmsRequest, { phone_number: '0772345678910', template_id: TEMPLATE }), [
     'phone_number Too many digits',
   ]);
   t.same(errs(postSmsRequest, { phone_number: '0770090012a', template_id: TEMPLATE }), [
     'phone_number Must not contain letters or symbols',
   ]);
-  t.same(errs(postSmsRequest, { phone_number: '+999 1234 5678', template_id: TEMPLATE }), [
+  t.same(errs(postSmsRequest, { phone_number: '24741111', template_id: TEMPLATE }), [
     'phone_number Not a valid country prefix',
   ]);
+  // As Notify's schema check: toll-free and premium numbers are not valid; landlines and foreign numbers are
+  // (the service's permissions are checked later).
   t.same(errs(postSmsRequest, { phone_number: '0800 123 4567', template_id: TEMPLATE }), [
-    'phone_number Not a UK mobile number',
+    'phone_number Number is not valid – double check the phone number you entered',
   ]);
+  t.same(errs(postSmsRequest, { phone_number: '020 7946 0991', template_id: TEMPLATE }), []);
+  t.same(errs(postSmsRequest, { phone_number: '+1 202 555 0104', template_id: TEMPLATE }), []);
   t.same(errs(postSmsRequest, { phone_number: '07700900123', template_id: TEMPLATE, sms_sender_id: 'x' }), [
     'sms_sender_id is not a valid UUID',
   ]);
