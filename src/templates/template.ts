@@ -6,7 +6,7 @@
 //   ((First name)) is filled by `first_name`, `FIRSTNAME` or `first-name`.
 // - A personalisation value of null counts as missing.
 // - Optional text ((name??text)) is shown when the value is `true` or its text is, ignoring case,
-//   one of yes / y / true / t / 1 (Notify's str2bool); any other value hides it.
+//   one of yes / y / true / t / 1 / include / show (Notify's str2bool); any other value hides it.
 // - A list value becomes a markdown bullet list in emails and letters, "a, b and c" in SMS.
 import { BadRequestError } from '../lib/errors.ts';
 import { addressLinesFromPersonalisation } from '../recipients/recipients.ts';
@@ -80,11 +80,11 @@ export function assertNoMissingPersonalisation(
   if (missing.length) throw new BadRequestError(`Missing personalisation: ${missing.join(', ')}`);
 }
 
-/** Notify's str2bool for optional content. */
+/** Notify's str2bool for optional content (notifications-utils, notifications_utils/field.py). */
 export function showsOptionalContent(value: unknown): boolean {
   if (value === true) return true;
   if (value === null || value === undefined || value === false) return false;
-  return ['yes', 'y', 'true', 't', '1'].includes(String(value).trim().toLowerCase());
+  return ['yes', 'y', 'true', 't', '1', 'include', 'show'].includes(String(value).toLowerCase());
 }
 
 function valueToText(value: unknown): string {

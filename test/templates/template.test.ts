@@ -53,9 +53,10 @@ t.test('keys match ignoring case, spaces, underscores and dashes', async (t) => 
 });
 
 t.test('optional content ((name??text))', async (t) => {
-  for (const yes of [true, 'yes', 'YES', 'Yes ', 'true', 'True', 'y', 't', '1', 1])
+  for (const yes of [true, 'yes', 'YES', 'true', 'True', 'y', 't', '1', 1, 'include', 'Show'])
     t.ok(showsOptionalContent(yes), String(yes));
-  for (const no of [false, 'no', 'false', '', 'maybe', 0, '0', null, undefined])
+  // As Notify's str2bool: the text is not trimmed.
+  for (const no of [false, 'no', 'false', '', 'maybe', 0, '0', null, undefined, 'Yes ', ' 1'])
     t.notOk(showsOptionalContent(no), String(no));
   const content = 'Start((show??, with extra text)) end ((other??, other))';
   t.equal(fillPlaceholders(content, { show: 'yes', other: 'no' }), 'Start, with extra text end ');
