@@ -73,7 +73,7 @@ export const REPLACEMENT_CHARACTERS: ReadonlyMap<string, string> = new Map([
 
 /**
  * Characters outside SMS_ALLOWED_CHARACTERS whose canonical decomposition starts with an allowed character,
- * mapped to that character (é̃ → e, Ầ → Â, Å → Å). Generated from Python's unicodedata by
+ * mapped to that character (ç → c, ǖ → ü, Ầ → Â, U+212B ANGSTROM SIGN → Å). Generated from Python's unicodedata by
  * scripts/sms-decompositions.py: Notify uses the one-level decomposition, which JavaScript does not expose.
  */
 const DECOMPOSITIONS: ReadonlyMap<string, string> = new Map(
@@ -95,6 +95,7 @@ const DECOMPOSITIONS: ReadonlyMap<string, string> = new Map(
 export function downgradeSmsCharacter(c: string): string | null {
   const decomposed = DECOMPOSITIONS.get(c);
   if (decomposed !== undefined) return decomposed;
+  // Any other canonical decomposition starts with a character that is not allowed.
   if (c.normalize('NFD') !== c) return null;
   return REPLACEMENT_CHARACTERS.get(c) ?? null;
 }

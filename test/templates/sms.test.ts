@@ -1,4 +1,5 @@
 // Cases from notifications-utils tests/test_sanitise_text.py and tests/test_template_types.py.
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { BadRequestError } from '../../src/lib/errors.ts';
 import {
@@ -265,5 +266,17 @@ t.test('918 characters, prefix excluded; empty message', async (t) => {
         badRequest(() => assertSmsSendable(r)),
         'Your message is empty.',
       );
+  }
+});
+
+t.test('the decomposition table agrees with Unicode normalisation', async (t) => {
+  const { decompositions } = JSON.parse(
+    readFileSync(new URL('../../src/templates/data/sms-decompositions.json', import.meta.url), 'utf8'),
+  ) as { decompositions: Record<string, string> };
+  const entries = Object.entries(decompositions);
+  t.ok(entries.length > 300);
+  for (const [c, base] of entries) {
+    if (!c.normalize('NFD').startsWith(base.normalize('NFD'))) t.fail(`${c} does not decompose to ${base}`);
+    if (smsEncode(c) !== base) t.fail(`${c} is not downgraded to ${base}`);
   }
 });
