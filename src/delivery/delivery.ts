@@ -265,12 +265,13 @@ async function sendClaimed(
       }
       provider = chooseProvider(providers, channel === 'sms' && row.international);
       if (row.key_type === 'test') {
-        // Test keys never reach a provider: the outcome is simulated.
+        // Test keys never reach a provider: the outcome is simulated, and nothing is billed (Notify's
+        // send_to_providers sets a text's billable units only when it goes to a provider).
         outcomes.push({
           id: row.id,
           outcome: 'simulated',
           provider: provider ?? `${channel}-stub`,
-          billable_units: billableUnits,
+          billable_units: 0,
           status: simulatedStatus(channel, row.to),
         });
         continue;

@@ -1,12 +1,12 @@
-// Notify template rendering: placeholders, SMS content and fragment counting, email subject /
-// plain body / HTML, letters, and file-attachment personalisation.
+// Notify template rendering: placeholders, email subject / plain body / HTML, letters, and file-attachment
+// personalisation. Text messages are in sms.ts, re-exported here.
 //
 // Choices (Notify's notifications-utils behaviour where known):
 // - Placeholder keys match ignoring case, whitespace, '_' and '-' (Notify's InsensitiveDict), so
 //   ((First name)) is filled by `first_name`, `FIRSTNAME` or `first-name`.
 // - A personalisation value of null counts as missing.
 // - Optional text ((name??text)) is shown when the value is `true` or its text is, ignoring case,
-//   one of yes / y / true / t / 1 (Notify's str2bool); any other value hides it.
+//   one of yes / y / true / t / 1 / include / show (Notify's str2bool); any other value hides it.
 // - A list value becomes a markdown bullet list in emails and letters, "a, b and c" in SMS.
 import { BadRequestError } from '../lib/errors.ts';
 import { addressLinesFromPersonalisation } from '../recipients/recipients.ts';
@@ -80,11 +80,11 @@ export function assertNoMissingPersonalisation(
   if (missing.length) throw new BadRequestError(`Missing personalisation: ${missing.join(', ')}`);
 }
 
-/** Notify's str2bool for optional content. */
+/** Notify's str2bool for optional content (notifications-utils, notifications_utils/field.py). */
 export function showsOptionalContent(value: unknown): boolean {
   if (value === true) return true;
   if (value === null || value === undefined || value === false) return false;
-  return ['yes', 'y', 'true', 't', '1'].includes(String(value).trim().toLowerCase());
+  return ['yes', 'y', 'true', 't', '1', 'include', 'show'].includes(String(value).toLowerCase());
 }
 
 function valueToText(value: unknown): string {
@@ -138,132 +138,12 @@ export function fillPlaceholders(
 }
 
 // ---------------------------------------------------------------------------------------------
-// SMS
+// SMS: encoding, counting and rendering live in sms.ts.
 // ---------------------------------------------------------------------------------------------
 
-export const SMS_CHAR_COUNT_LIMIT = 918;
-
-// GSM 03.38 basic character set, and the extension table (each costs two characters).
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENDED = '^{}\\[~]|€';
-const GSM_CHARACTERS: ReadonlySet<string> = new Set([...GSM_BASIC, ...GSM_EXTENDED]);
-const GSM_EXTENDED_SET: ReadonlySet<string> = new Set([...GSM_EXTENDED]);
-
-// Welsh accented letters (Notify's WELSH_DIACRITICS). Those not in GSM-7 are counted as their
-// unaccented letter, so a Welsh message is not priced as unicode.
-const WELSH_DIACRITICS = [...'âêîôûŵŷÂÊÎÔÛŴŶáéíóúẃýÁÉÍÓÚẂÝëïẅÿËÏẄŸàèìòùẁỳÀÈÌÒÙẀỲäöüÄÖÜ'];
-const SMS_REPLACEMENTS: ReadonlyMap<string, string> = new Map<string, string>([
-  ...WELSH_DIACRITICS.filter((c) => !GSM_CHARACTERS.has(c)).map(
-    (c) => [c, c.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] as [string, string],
-  ),
-  // Typography Notify downgrades before sending.
-  ['\u2013', '-'],
-  ['\u2014', '-'],
-  ['\u2026', '...'],
-  ['\u2018', "'"],
-  ['\u2019', "'"],
-  ['\u201C', '"'],
-  ['\u201D', '"'],
-  ['\u00A0', ' '],
-  ['\t', ' '],
-  ['\u180E', ''],
-  ['\u200B', ''],
-  ['\u200C', ''],
-  ['\u200D', ''],
-  ['\u2060', ''],
-  ['\uFEFF', ''],
-]);
-
-/** The text as counted for GSM purposes: Welsh letters and typography mapped. */
-export function smsEncode(text: string): string {
-  let out = '';
-  for (const c of text) out += SMS_REPLACEMENTS.get(c) ?? c;
-  return out;
-}
-
-export function isUnicodeSms(text: string): boolean {
-  for (const c of smsEncode(text)) if (!GSM_CHARACTERS.has(c)) return true;
-  return false;
-}
-
-/**
- * Characters as billed: code points of the encoded text, with each GSM extension character
- * (^ { } \ [ ~ ] | €) counted twice. As in notifications-utils the extension characters count
- * twice even when the message is unicode.
- */
-export function smsCharacterCount(text: string): number {
-  let n = 0;
-  for (const c of smsEncode(text)) n += GSM_EXTENDED_SET.has(c) ? 2 : 1;
-  return n;
-}
-
-export function fragmentCountFor(characterCount: number, unicode: boolean): number {
-  if (unicode) return characterCount <= 70 ? 1 : Math.ceil(characterCount / 67);
-  return characterCount <= 160 ? 1 : Math.ceil(characterCount / 153);
-}
-
-export function smsFragmentCount(text: string): number {
-  return fragmentCountFor(smsCharacterCount(text), isUnicodeSms(text));
-}
-
-export interface RenderedSms {
-  /** Substituted and trimmed; what the API returns as content.body. */
-  body: string;
-  /** What is sent: `"<service name>: " + body` when prefixed, else body. */
-  bodyWithPrefix: string;
-  /** Code points of body (the prefix is not counted against the 918 limit). */
-  contentCount: number;
-  /** Billed characters of bodyWithPrefix (extension characters twice). */
-  characterCount: number;
-  isUnicode: boolean;
-  fragmentCount: number;
-  isEmpty: boolean;
-  isTooLong: boolean;
-}
-
-export interface SmsTemplate {
-  content: string;
-}
-
-export function renderSms(
-  template: SmsTemplate,
-  personalisation: Personalisation | null | undefined,
-  options: { prefix?: string | null } = {},
-): RenderedSms {
-  const normalised = template.content.replace(/\r\n?/g, '\n');
-  const body = substitute(normalised, new Values(personalisation), 'inline').trim();
-  const bodyWithPrefix = options.prefix ? `${options.prefix}: ${body}` : body;
-  const contentCount = [...body].length;
-  const characterCount = smsCharacterCount(bodyWithPrefix);
-  const isUnicode = isUnicodeSms(bodyWithPrefix);
-  return {
-    body,
-    bodyWithPrefix,
-    contentCount,
-    characterCount,
-    isUnicode,
-    fragmentCount: fragmentCountFor(characterCount, isUnicode),
-    isEmpty: body === '',
-    isTooLong: contentCount > SMS_CHAR_COUNT_LIMIT,
-  };
-}
-
-export function smsTooLongMessage(contentCount: number): string {
-  return (
-    `Your message is too long. Text messages cannot be longer than ${SMS_CHAR_COUNT_LIMIT} characters. ` +
-    `Your message is ${contentCount} characters long.`
-  );
-}
+export * from './sms.ts';
 
 export const EMPTY_MESSAGE = 'Your message is empty.';
-
-/** Throws BadRequestError for an empty or too-long text message. */
-export function assertSmsSendable(rendered: RenderedSms): void {
-  if (rendered.isEmpty) throw new BadRequestError(EMPTY_MESSAGE);
-  if (rendered.isTooLong) throw new BadRequestError(smsTooLongMessage(rendered.contentCount));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Email

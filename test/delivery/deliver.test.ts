@@ -145,6 +145,7 @@ t.test('test-key notifications get simulated outcomes and never reach a provider
   ]);
   t.ok(r.sent_at);
   t.equal(r.sent_by, 'sms-stub');
+  t.equal(r.billable_units, 0, 'a test-key text is not billed');
 });
 
 t.test('receipts: duplicates, unknown references, every provider format', async (t) => {

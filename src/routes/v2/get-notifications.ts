@@ -89,8 +89,6 @@ export function publicStatus(type: string, status: string): string {
   return status;
 }
 
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
 function serialise(state: V2State, r: Row) {
   const personalisation = r.personalisation ? (JSON.parse(r.personalisation) as Record<string, unknown>) : {};
   let body = '';
@@ -121,7 +119,9 @@ function serialise(state: V2State, r: Row) {
     if (costReady) {
       const rate = Number(r.sms_rate ?? 0);
       const multiplier = Number(r.rate_multiplier ?? 1);
-      cost = round(r.billable_units * multiplier * rate);
+      // Notify's Notification._add_cost_data_for_sms: the float product, not rounded (3 × 0.024 is
+      // 0.07200000000000001), in this order.
+      cost = r.billable_units * multiplier * rate;
       costDetails = {
         billable_sms_fragments: r.billable_units,
         international_rate_multiplier: multiplier,
@@ -135,7 +135,7 @@ function serialise(state: V2State, r: Row) {
         r.notification_status,
       );
     if (costReady) {
-      cost = round(Number(r.letter_rate ?? 0));
+      cost = Number(r.letter_rate ?? 0);
       costDetails = { billable_sheets_of_paper: r.billable_units, postage: r.postage };
     }
   } else {

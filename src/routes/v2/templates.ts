@@ -1,6 +1,6 @@
 // GET /v2/template/{id}, /v2/template/{id}/version/{n}, GET /v2/templates?type=, POST /v2/template/{id}/preview.
 import type { FastifyPluginAsync } from 'fastify';
-import { BadRequestError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { NotFoundError, ValidationError } from '../../lib/errors.ts';
 import * as schemas from './schemas.ts';
 import { assertNoMissingPersonalisation, renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
 import { isUuid } from '../../lib/uuid.ts';
@@ -85,6 +85,7 @@ export default function templates(state: V2State): FastifyPluginAsync {
       assertNoMissingPersonalisation([t.subject, t.body], personalisation);
       let rendered: { body: string; subject: string | null; html: string | null };
       if (t.type === 'sms') {
+        // As Notify's API: the message as sent (downgraded, no prefix); an empty one is shown, not refused.
         rendered = { body: renderSms({ content: t.body }, personalisation).body, subject: null, html: null };
       } else if (t.type === 'email') {
         const e = renderEmail({ subject: t.subject ?? '', content: t.body }, personalisation);
@@ -93,7 +94,6 @@ export default function templates(state: V2State): FastifyPluginAsync {
         const l = renderLetter({ subject: t.subject ?? '', content: t.body }, personalisation);
         rendered = { body: l.body, subject: l.subject, html: null };
       }
-      if (t.type === 'sms' && rendered.body.length === 0) throw new BadRequestError('Your message is empty.');
       return { id: t.id, type: t.type, version: t.version, ...rendered, postage: t.postage };
     });
   };

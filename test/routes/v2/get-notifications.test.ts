@@ -58,7 +58,12 @@ t.test('an sms by id, every key present', async (t) => {
   t.match(d.body.completed_at, TS);
   t.equal(d.body.is_cost_data_ready, true);
   t.same(Object.keys(d.body.cost_details), ['billable_sms_fragments', 'international_rate_multiplier', 'sms_rate']);
-  t.equal(d.body.cost_in_pounds, Math.round(d.body.cost_details.sms_rate * 1e6) / 1e6);
+  const {
+    billable_sms_fragments: units,
+    international_rate_multiplier: multiplier,
+    sms_rate: rate,
+  } = d.body.cost_details;
+  t.equal(d.body.cost_in_pounds, units * multiplier * rate, 'not rounded');
 });
 
 t.test('errors by id', async (t) => {
