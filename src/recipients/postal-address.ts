@@ -396,13 +396,14 @@ export function validateLetterAddress(
 }
 
 /**
- * The address lines of a letter's personalisation as Notify reads them for a template (keys matched
- * ignoring case, spaces, '_' and '-'): non-empty, whitespace normalised, otherwise as written, unvalidated.
+ * The address block of a letter, as Notify prints it: keys matched ignoring case, spaces, '_' and '-';
+ * the normalised lines (postcode formatted, country by its English name, BFPO number last) when the address
+ * has 3 to 7 lines, else the non-empty lines as written.
  */
 export function addressLinesFromPersonalisation(personalisation: Readonly<Record<string, unknown>>): string[] {
-  return PostalAddress.fromPersonalisation(personalisation, { insensitiveKeys: true }).lines.filter(
-    (line) => line !== '',
-  );
+  const address = PostalAddress.fromPersonalisation(personalisation, { insensitiveKeys: true });
+  if (address.hasEnoughLines && !address.hasTooManyLines) return address.normalisedLines;
+  return address.lines.filter((line) => line !== '');
 }
 
 /**

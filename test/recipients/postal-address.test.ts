@@ -289,8 +289,18 @@ t.test('from personalisation: the postcode key, address_line_7 and key spellings
       postcode: 'sw1a 1aa',
       other: 'x',
     }),
-    ['A', 'B', '42', 'sw1a 1aa'],
-    'template lines: any key spelling, unvalidated',
+    ['A', 'B', '42', 'SW1A 1AA'],
+    'printed lines: any key spelling, normalised',
+  );
+  t.same(addressLinesFromPersonalisation({ 'Address line 1': 'Jean', address_line_2: '1 Rue', postcode: 'france' }), [
+    'Jean',
+    '1 Rue',
+    'France',
+  ]);
+  t.same(
+    addressLinesFromPersonalisation({ address_line_1: 'A', postcode: 'sw1a 1aa' }),
+    ['A', 'sw1a 1aa'],
+    'too few lines: as written',
   );
   t.same(addressLinesFromPersonalisation({}), []);
 });
