@@ -288,8 +288,8 @@ export class PostalAddress {
     lines.slice(0, -(bfpoWithPostcode ? 2 : 1)).forEach((line, i) => {
       if (i < 6) result[`address_line_${i + 1}`] = line;
     });
-    result.postcode = lines[lines.length - 1];
-    result.address_line_7 = lines[lines.length - 1];
+    result.postcode = lines[lines.length - 1] ?? '';
+    result.address_line_7 = result.postcode;
     if (bfpoWithPostcode) {
       result.postcode = this.postcode ?? '';
       result.address_line_6 = this.postcode ?? '';

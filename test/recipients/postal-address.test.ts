@@ -1,7 +1,10 @@
 // Postal addresses and countries. Most cases are ported from notifications-utils,
 // tests/recipient_validation/test_postal_address.py and tests/test_countries.py; data/country-synonyms.json
-// is that repository's tests/country_synonyms.py (ALL and CROWDSOURCED_MISTAKES) as JSON.
+// is that repository's tests/country_synonyms.py (ALL and CROWDSOURCED_MISTAKES) as JSON, and
+// data/notify-postal-addresses.jsonl is what Notify's own code makes of random addresses
+// (data/notify-postal-addresses.py).
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
 import {
   CountryNotFoundError,
@@ -359,6 +362,7 @@ t.test('as personalisation', async (t) => {
     ],
   ];
   for (const [raw, expected] of cases) t.same(address(raw).asPersonalisation, expected, raw);
+  t.equal(address('U.K.').asPersonalisation.postcode, '', 'no lines left once the UK line goes');
 });
 
 t.test('valid, with and without international letters', async (t) => {
@@ -632,4 +636,39 @@ t.test('countries: every synonym in Notify’s test data', async (t) => {
     if (!canonical && !zone) continue;
     t.same([findCountry(name).canonicalName, findCountry(name).postageZone], [canonical, zone], name);
   }
+});
+
+t.test('a thousand random addresses: the same as Notify’s own code', async (t) => {
+  const text = readFileSync(new URL('./data/notify-postal-addresses.jsonl', import.meta.url), 'utf8');
+  const cases = text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          raw?: string;
+          personalisation?: Record<string, unknown>;
+          allowInternational: boolean;
+          expected: Record<string, unknown>;
+        },
+    );
+  t.ok(cases.length > 900);
+  const different = cases.filter(({ raw, personalisation, allowInternational, expected }) => {
+    const a =
+      raw === undefined
+        ? PostalAddress.fromPersonalisation(personalisation ?? {}, { allowInternational })
+        : new PostalAddress(raw, allowInternational);
+    const actual = {
+      normalisedLines: a.normalisedLines,
+      postcode: a.postcode,
+      country: a.country.canonicalName,
+      postage: a.postage,
+      international: a.international,
+      bfpoNumber: a.bfpoNumber,
+      valid: a.valid,
+      error: a.error,
+    };
+    return !isDeepStrictEqual(actual, expected);
+  });
+  t.same(different, []);
 });
