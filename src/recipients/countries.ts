@@ -166,11 +166,11 @@ function lookUp(name: string): string | undefined {
 export class CountryNotFoundError extends Error {}
 
 export interface Country {
-  canonicalName: string;
-  postageZone: PostageZone;
+  readonly canonicalName: string;
+  readonly postageZone: PostageZone;
 }
 
-export function postageZoneOf(canonicalName: string): PostageZone {
+function postageZoneOf(canonicalName: string): PostageZone {
   if (canonicalName === UK) return 'united-kingdom';
   if (ROYAL_MAIL_EUROPEAN.has(canonicalName)) return 'europe';
   return 'rest-of-world';
@@ -183,20 +183,26 @@ export function postageZoneOf(canonicalName: string): PostageZone {
 export function findCountry(name: string): Country {
   for (const candidate of [name, `the ${name}`, `yr ${name}`, `y ${name}`]) {
     const canonicalName = lookUp(candidate);
-    if (canonicalName !== undefined) return { canonicalName, postageZone: postageZoneOf(canonicalName) };
+    if (canonicalName !== undefined) return Object.freeze({ canonicalName, postageZone: postageZoneOf(canonicalName) });
   }
   throw new CountryNotFoundError(`Not a known country or territory (${name})`);
 }
 
+// Every line of an address is looked up (a trailing 'Scotland / UK' is dropped), so recent answers are kept.
+const recent = new Map<string, Country | null>();
+
 /** findCountry, or null for a name that is not a known country or territory. */
 export function countryFor(name: string): Country | null {
+  const known = recent.get(name);
+  if (known !== undefined) return known;
+  let country: Country | null;
   try {
-    return findCountry(name);
+    country = findCountry(name);
   } catch (e) {
-    if (e instanceof CountryNotFoundError) return null;
-    throw e;
+    if (!(e instanceof CountryNotFoundError)) throw e;
+    country = null;
   }
+  if (recent.size >= 4096) recent.clear();
+  recent.set(name, country);
+  return country;
 }
-
-/** How many names (synonyms included) are recognised. */
-export const COUNTRY_NAME_COUNT = COUNTRIES.size;

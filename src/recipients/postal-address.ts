@@ -124,7 +124,10 @@ export class PostalAddress {
   readonly bfpoNumber: number | null;
   /** Non-empty lines, whitespace normalised, trailing commas removed. */
   readonly lines: readonly string[];
-  readonly #linesWithoutCountryOrBfpo: string[];
+  /** The UK postcode formatted for printing, or null (international, or no real postcode on the last line). */
+  readonly postcode: string | null;
+  readonly #linesWithoutCountryOrBfpo: readonly string[];
+  readonly #normalisedLines: readonly string[];
 
   constructor(rawAddress: string, allowInternational = false) {
     this.rawAddress = rawAddress;
@@ -147,6 +150,29 @@ export class PostalAddress {
       this.country = COUNTRY_UK;
       this.#linesWithoutCountryOrBfpo = rest;
     }
+    this.postcode = this.#findPostcode();
+    this.#normalisedLines = this.#normalise();
+  }
+
+  #findPostcode(): string | null {
+    if (this.international) return null;
+    const lines = this.#linesWithoutCountryOrBfpo;
+    if (lines.length === 0) return null;
+    return normaliseUkPostcode(lines[lines.length - 1]);
+  }
+
+  #normalise(): readonly string[] {
+    const lines = this.#linesWithoutCountryOrBfpo;
+    const postcode = this.postcode;
+    if (this.isBfpoAddress) {
+      const bfpo = `BFPO ${this.bfpoNumber}`;
+      if (this.international) return [...lines, bfpo, this.country.canonicalName];
+      if (postcode) return [...lines.slice(0, -1), postcode, bfpo];
+      return [...lines, bfpo];
+    }
+    if (this.international) return [...lines, this.country.canonicalName];
+    if (postcode) return [...lines.slice(0, -1), postcode];
+    return lines;
   }
 
   /**
@@ -182,39 +208,21 @@ export class PostalAddress {
     return this.bfpoNumber !== null;
   }
 
-  /** The UK postcode formatted for printing, or null (international, or no real postcode on the last line). */
-  get postcode(): string | null {
-    if (this.international) return null;
-    const lines = this.#linesWithoutCountryOrBfpo;
-    if (lines.length === 0) return null;
-    return normaliseUkPostcode(lines[lines.length - 1]);
-  }
-
   /** The lines as printed: postcode formatted, a country by its canonical name, the BFPO number last. */
   get normalisedLines(): string[] {
-    const lines = this.#linesWithoutCountryOrBfpo;
-    const postcode = this.postcode;
-    if (this.isBfpoAddress) {
-      const bfpo = `BFPO ${this.bfpoNumber}`;
-      if (this.international) return [...lines, bfpo, this.country.canonicalName];
-      if (postcode) return [...lines.slice(0, -1), postcode, bfpo];
-      return [...lines, bfpo];
-    }
-    if (this.international) return [...lines, this.country.canonicalName];
-    if (postcode) return [...lines.slice(0, -1), postcode];
-    return [...lines];
+    return [...this.#normalisedLines];
   }
 
   get normalised(): string {
-    return this.normalisedLines.join('\n');
+    return this.#normalisedLines.join('\n');
   }
 
   get asSingleLine(): string {
-    return this.normalisedLines.join(', ');
+    return this.#normalisedLines.join(', ');
   }
 
   get lineCount(): number {
-    return this.normalised === '' ? 0 : this.normalisedLines.length;
+    return this.normalised === '' ? 0 : this.#normalisedLines.length;
   }
 
   get hasEnoughLines(): boolean {
@@ -243,17 +251,17 @@ export class PostalAddress {
   }
 
   get hasInvalidCharacters(): boolean {
-    return this.normalisedLines.some((line) => INVALID_FIRST_CHARACTERS.some((c) => line.startsWith(c)));
+    return this.#normalisedLines.some((line) => INVALID_FIRST_CHARACTERS.some((c) => line.startsWith(c)));
   }
 
   /** A line that is just 'NFA', or 'no fixed abode' / 'no fixed address' anywhere. */
   get hasNoFixedAbodeAddress(): boolean {
-    if (this.normalisedLines.some((line) => line.toLowerCase() === 'nfa')) return true;
+    if (this.#normalisedLines.some((line) => line.toLowerCase() === 'nfa')) return true;
     return /no fixed (abode|address)/i.test(this.normalised);
   }
 
   get hasAlphanumericCharacterInAddressLines1And2(): boolean {
-    const lines = this.normalisedLines;
+    const lines = this.#normalisedLines;
     if (lines.length < 2) return false;
     return lines.slice(0, 2).every((line) => /[a-zA-Z0-9]/.test(line));
   }
@@ -273,7 +281,7 @@ export class PostalAddress {
   /** A BFPO address without its postcode and BFPO lines. */
   get bfpoAddressLines(): string[] {
     if (!this.isBfpoAddress) throw new Error('Cannot be used for non-BFPO addresses');
-    return this.normalisedLines.slice(0, this.postcode ? -2 : -1);
+    return this.#normalisedLines.slice(0, this.postcode ? -2 : -1);
   }
 
   /**
@@ -281,7 +289,7 @@ export class PostalAddress {
    * both address_line_7 and postcode (a BFPO address's postcode as address_line_6 and postcode).
    */
   get asPersonalisation(): Record<string, string> {
-    const lines = this.normalisedLines;
+    const lines = this.#normalisedLines;
     const bfpoWithPostcode = Boolean(this.postcode) && this.isBfpoAddress;
     const result: Record<string, string> = {};
     for (const key of ADDRESS_LINE_KEYS.slice(0, 6)) result[key] = '';
