@@ -183,12 +183,9 @@ export class PostalAddress {
     personalisation: Readonly<Record<string, unknown>>,
     options: FromPersonalisationOptions = {},
   ): PostalAddress {
-    const values = new Map<string, unknown>();
-    for (const [key, value] of Object.entries(personalisation)) {
-      const mapped = options.insensitiveKeys ? insensitiveKey(key) : key;
-      if (!values.has(mapped)) values.set(mapped, value);
-    }
     const keyOf = (key: string) => (options.insensitiveKeys ? insensitiveKey(key) : key);
+    // Two spellings of one key ('Postcode', 'postcode'): the later one wins, as in Notify's InsensitiveDict.
+    const values = new Map(Object.entries(personalisation).map(([key, value]) => [keyOf(key), value]));
     const lastKey = values.has(keyOf('address_line_7')) ? 'address_line_7' : 'postcode';
     const keys = [...ADDRESS_LINE_KEYS.slice(0, 6), lastKey];
     // Python's `str(value or "")`: null, undefined, 0, false and '' are all an empty line.
@@ -338,7 +335,8 @@ function extractBfpo(lines: readonly string[]): { bfpoNumber: number | null; res
 
 /**
  * How many lines, from the end, name the UK ('Scotland', 'United Kingdom'). As in Notify, a line that is
- * not a country at all (a postcode) is passed over and the count stops at the first other country.
+ * not a country at all (a postcode) is passed over, so a UK name higher up counts too, and the count stops
+ * at the first other country.
  */
 function trailingUkCountryCount(lines: readonly string[]): number {
   let count = 0;
@@ -387,7 +385,7 @@ export function assertValidPostalAddress(address: PostalAddress): ValidPostalAdd
   };
 }
 
-/** Validates an address given as lines; each is one line (null and '' are skipped, as Notify does). */
+/** Validates an address given as lines (null and '' are skipped; a value with line breaks is several lines). */
 export function validatePostalAddress(rawLines: readonly unknown[], options: AddressOptions = {}): ValidPostalAddress {
   const raw = rawLines.map((line) => String(line || '')).join('\n');
   return assertValidPostalAddress(new PostalAddress(raw, options.allowInternational ?? false));
