@@ -428,7 +428,7 @@ export interface LetterTemplate {
 export interface RenderedLetter {
   subject: string;
   body: string;
-  /** Non-empty address lines from address_line_1 … address_line_7 (+ legacy postcode), unvalidated. */
+  /** The address block as printed: Notify's normalised lines when there are 3 to 7 (see postal-address.ts). */
   addressLines: string[];
 }
 

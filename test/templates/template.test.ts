@@ -173,7 +173,7 @@ t.test('letters: subject, body and address lines', async (t) => {
   );
   t.equal(r.subject, 'Your licence renewal');
   t.equal(r.body, 'Dear Sam,\n\nItems:\n\n* x\n* y');
-  t.same(r.addressLines, ['Sam', '1 Road', 'sw1a1aa']);
+  t.same(r.addressLines, ['Sam', '1 Road', 'SW1A 1AA']);
 });
 
 t.test('file attachments are validated and replaced by links', async (t) => {
