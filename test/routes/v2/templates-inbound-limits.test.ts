@@ -105,12 +105,25 @@ t.test('received text messages', async (t) => {
   const m = r.body.received_text_messages[0];
   t.same(Object.keys(m), ['id', 'user_number', 'notify_number', 'created_at', 'service_id', 'content']);
   t.match(m, { user_number: '447700900111', service_id: fx.serviceId, created_at: TS });
-  t.same(r.body.links, { current: 'http://localhost:6011/v2/received-text-messages' });
+  // next whenever the page has rows, as Notify (the client iterators stop at an empty page).
+  t.same(r.body.links, {
+    current: 'http://localhost:6011/v2/received-text-messages',
+    next: `http://localhost:6011/v2/received-text-messages?older_than=${ids[0]}`,
+  });
   const older = await get(app, fx.normal, `/v2/received-text-messages?older_than=${ids[2]}`);
   t.same(
     older.body.received_text_messages.map((x: { content: string }) => x.content),
     ['msg 1', 'msg 0'],
   );
+  t.same(older.body.links, {
+    current: 'http://localhost:6011/v2/received-text-messages',
+    next: `http://localhost:6011/v2/received-text-messages?older_than=${ids[0]}`,
+  });
+  const last = await get(app, fx.normal, `/v2/received-text-messages?older_than=${ids[0]}`);
+  t.same(last.body, {
+    received_text_messages: [],
+    links: { current: 'http://localhost:6011/v2/received-text-messages' },
+  });
   t.same(errors((await get(app, fx.normal, '/v2/received-text-messages?older_than=x')).body), [
     { error: 'ValidationError', message: 'older_than is not a valid UUID' },
   ]);
