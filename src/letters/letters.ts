@@ -171,7 +171,8 @@ export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
 
 export interface LetterRow {
   id: string;
-  notification_status: 'created' | 'pending-virus-check';
+  /** created or pending-virus-check; a test-key letter's final status (it is never printed). */
+  notification_status: string;
   reference: string;
   postage: string | null;
   created_at: Date;
@@ -183,6 +184,7 @@ export interface LetterRow {
   service_name: string;
   /** Key in the letters PDF bucket (app_private.letter_pdf_key). */
   pdf_key: string;
+  key_type: 'normal' | 'team' | 'test';
 }
 
 export interface LetterPdfResult {
@@ -192,7 +194,7 @@ export interface LetterPdfResult {
   status: 'created' | 'virus-scan-failed' | 'validation-failed' | null;
 }
 
-/** Live letters of `ids` still waiting for a PDF or a scan (app_private.letters_for_pdf). */
+/** Live letters of `ids` still waiting for a PDF or a scan, and test-key template letters (letters_for_pdf). */
 export async function lettersToMake(helpers: JobHelpers, ids: string[]): Promise<LetterRow[]> {
   if (ids.length === 0) return [];
   return (await helpers.query<LetterRow>('select * from app_private.letters_for_pdf($1::uuid[])', [ids])).rows;

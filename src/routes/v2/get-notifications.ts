@@ -5,6 +5,7 @@ import { objectBytes } from '../../lib/s3.ts';
 import * as schemas from './schemas.ts';
 import { placeholderKey, renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
 import { isUuid } from '../../lib/uuid.ts';
+import { pdfFileName } from '../../letters/letters.ts';
 import { queryToObject, validate } from './validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 
@@ -270,7 +271,8 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
       const n = await findOne(state, c.service.id, request.params.id);
       if (n.notification_type !== 'letter') throw new BadRequestError('Notification is not a letter');
       if (n.notification_status === 'virus-scan-failed') throw new BadRequestError('File did not pass the virus scan');
-      if (n.notification_status === 'technical-failure' || n.notification_status === 'validation-failed') {
+      // As notifications-api's get_pdf_for_notification: a letter that failed validation still has its PDF.
+      if (n.notification_status === 'technical-failure') {
         throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
       }
       if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
@@ -279,7 +281,12 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         postage: n.postage,
         createdAt: n.created_at,
       });
-      const bytes = await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
+      // A precompiled PDF that failed the checks stays where it was scanned (Notify keeps it in its invalid-PDF
+      // bucket); a template letter too long to print has none, and is "not available yet" as in Notify.
+      const bytes =
+        n.notification_status === 'validation-failed'
+          ? await objectBytes(state.s3(), state.ctx.cfg.LETTERS_SCAN_BUCKET, pdfFileName(key))
+          : await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
       if (!bytes) throw new PDFNotReadyError();
       return reply.type('application/pdf').send(Buffer.from(bytes));
     });
