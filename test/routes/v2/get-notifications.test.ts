@@ -291,7 +291,8 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
     ],
   );
 
-  // Paging: 250 per page, next whenever the page has rows, older_than continues (rows created in one batch share created_at).
+  // Paging: 250 per page, next whenever the page has rows, older_than continues (rows created in one batch share
+  // created_at).
   const many = await createServiceWithKeys(db);
   const items = Array.from({ length: 260 }, (_, i) => ({
     service_id: many.serviceId,
