@@ -110,7 +110,8 @@ export default function templates(state: V2State): FastifyPluginAsync {
         rendered = { body: renderSms({ content: t.body }, personalisation).body, subject: null, html: null };
       } else if (t.type === 'email') {
         const e = renderEmail({ subject: t.subject ?? '', content: t.body }, personalisation);
-        rendered = { body: e.body, subject: e.subject, html: e.html };
+        // As notifications-api's preview: the body's HTML (html_body), not the whole email document.
+        rendered = { body: e.body, subject: e.subject, html: e.bodyHtml };
       } else {
         const l = renderLetter({ subject: t.subject ?? '', content: t.body }, personalisation);
         rendered = { body: l.body, subject: l.subject, html: null };

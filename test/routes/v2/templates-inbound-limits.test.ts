@@ -105,7 +105,9 @@ t.test('preview', async (t) => {
     subject: 'Hello Jo',
     postage: null,
   });
-  t.match(r.body.html, /<p style=.*>Dear Jo,<\/p>/);
+  // The body's HTML alone, as Notify's html_body: no document around it.
+  t.match(r.body.html, /^<p style=.*>Dear Jo,<\/p>/);
+  t.notMatch(r.body.html, /<html|<body|<title/);
   r = await post(app, fx.normal, `/v2/template/${fx.letter}/preview`, { personalisation: { name: 'Jo' } });
   t.match(r.body, { type: 'letter', body: 'Dear Jo', subject: 'Your letter', html: null, postage: 'second' });
   r = await post(app, fx.normal, `/v2/template/${fx.sms}/preview`, {});
