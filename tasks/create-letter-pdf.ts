@@ -41,7 +41,8 @@ const createLetterPdf: Task = async (payload, helpers) => {
     });
     if (pages > MAX_LETTER_PAGES) {
       helpers.logger.warn(`letter ${row.id}: ${pages} pages, more than ${MAX_LETTER_PAGES}: validation-failed`);
-      results.push({ id: row.id, sheets: sheetsFor(pages), status: 'validation-failed' });
+      const sheets = row.key_type === 'test' ? null : sheetsFor(pages);
+      results.push({ id: row.id, sheets, status: 'validation-failed' });
       continue;
     }
     await processS3().send(
@@ -52,7 +53,7 @@ const createLetterPdf: Task = async (payload, helpers) => {
         ContentType: 'application/pdf',
       }),
     );
-    results.push({ id: row.id, sheets: sheetsFor(pages), status: null });
+    results.push({ id: row.id, sheets: row.key_type === 'test' ? null : sheetsFor(pages), status: null });
   }
   await recordLetterPdfs(helpers, results);
 };

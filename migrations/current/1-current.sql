@@ -1,1 +1,1 @@
--- Enter migration here
+--! include letters/record_letter_pdfs.sql

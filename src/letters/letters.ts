@@ -189,7 +189,8 @@ export interface LetterRow {
 
 export interface LetterPdfResult {
   id: string;
-  sheets: number;
+  /** null: billable units left as they are (test-key letters). */
+  sheets: number | null;
   /** null: a template letter's PDF was made; else the new status (scan outcome or validation-failed). */
   status: 'created' | 'virus-scan-failed' | 'validation-failed' | null;
 }

@@ -132,6 +132,19 @@ t.test(`a letter longer than ${MAX_LETTER_PAGES} pages is validation-failed, wit
   t.ok(after.billable_units > MAX_LETTER_PAGES / 2, `sheets recorded (${after.billable_units})`);
   // As Notify, which looks for it among the invalid PDFs: there is none.
   t.same(await pdfError(r.body.id), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
+
+  // Sent with a test key: validation-failed too, as Notify, with no sheets recorded.
+  const tr = await post(app, fx.test, '/v2/notifications/letter', {
+    template_id: long.id,
+    personalisation: { ...ADDRESS, name: 'x' },
+  });
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [tr.body.id] })).status, 'completed');
+  t.match(await row(tr.body.id), { notification_status: 'validation-failed', billable_units: 0 });
+  t.match((await get(app, fx.test, `/v2/notifications/${tr.body.id}`)).body, {
+    status: 'validation-failed',
+    cost_in_pounds: 0,
+    cost_details: { billable_sheets_of_paper: 0 },
+  });
 });
 
 t.test('precompiled letters are scanned: clean ones move to the PDF bucket, others fail', async (t) => {
