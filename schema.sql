@@ -2184,6 +2184,7 @@ begin
           when 'created' then n.notification_status = 'pending-virus-check'
           when 'virus-scan-failed' then n.notification_status = 'pending-virus-check'
           when 'validation-failed' then n.notification_status in ('created', 'pending-virus-check')
+                                        or n.key_type = 'test'
           else false
         end;
   get diagnostics v_count = row_count;
@@ -2196,7 +2197,7 @@ $$;
 -- Name: FUNCTION record_letter_pdfs(results jsonb); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check). Returns the rows changed.';
+COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check; a test-key letter from any status). sheets null leaves billable_units. Returns the rows changed.';
 
 
 --

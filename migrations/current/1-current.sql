@@ -1,1 +1,1 @@
---! include letters/record_letter_pdfs.sql
+-- Enter migration here
