@@ -168,7 +168,8 @@ function serialise(state: V2State, r: Row) {
     template: {
       id: r.template_id,
       version: r.template_version,
-      uri: `${state.baseUrl}/services/${r.service_id}/templates/${r.template_id}`,
+      // The template version's own v2 route, as Notify (a notification's template is a TemplateHistory there).
+      uri: `${state.baseUrl}/v2/template/${r.template_id}/version/${r.template_version}`,
     },
     body,
     subject,

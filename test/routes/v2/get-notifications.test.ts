@@ -34,7 +34,7 @@ t.test('an sms by id, every key present', async (t) => {
     postage: null,
     type: 'sms',
     status: 'created',
-    template: { id: fx.sms, version: 1, uri: `${base}/services/${fx.serviceId}/templates/${fx.sms}` },
+    template: { id: fx.sms, version: 1, uri: `${base}/v2/template/${fx.sms}/version/1` },
     body: 'Hello Jo',
     subject: null,
     created_at: r.body.created_at,
