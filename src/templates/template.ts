@@ -343,9 +343,10 @@ export function renderEmail(
   const subject = oneLine(
     substitute(template.subject, values, 'inline', (text, name) => (isSanitised(name) ? oneLine(text) : text)),
   );
+  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
   const body = substitute(template.content, values, 'markdown', (text, name) =>
     isSanitised(name) ? sanitiseValue(text) : text,
-  );
+  ).trim();
 
   const protectedValues: string[] = [];
   const markdown = substitute(template.content, values, 'markdown', (text, name) => {

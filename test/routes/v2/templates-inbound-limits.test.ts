@@ -153,6 +153,14 @@ t.test('preview', async (t) => {
     html: null,
     postage: 'first',
   });
+  // Body trimmed, as Notify's content_with_placeholders_filled_in.
+  const spaced = (
+    await db.one(`select id from app_public.create_template($1, 'email', 'spaced', E'\n\nHi ((name))\n\n ', 'S')`, [
+      fx.serviceId,
+    ])
+  ).id;
+  r = await post(app, fx.normal, `/v2/template/${spaced}/preview`, { personalisation: { name: 'Jo' } });
+  t.equal(r.body.body, 'Hi Jo');
   // An SMS whose only placeholder is given empty previews as empty (Notify checks emptiness when sending).
   const bare = (await db.one(`select id from app_public.create_template($1, 'sms', 'bare', '((x))')`, [fx.serviceId]))
     .id;
