@@ -17,11 +17,13 @@ import { renderLetter, type Personalisation } from '../src/templates/template.ts
  * Template letters' PDFs ({"ids": [...]}, queued by create_notifications): rendered with pdf-lib
  * into the letters PDF bucket under app_private.letter_pdf_key (GET /v2/notifications/{id}/pdf
  * serves it), billable sheets recorded. Longer than MAX_LETTER_PAGES: validation-failed, no PDF.
+ * Test-key letters get their PDF too, as Notify makes them, but keep their status and no sheets
+ * (Notify bills nothing for them; record_letter_pdfs changes only created letters).
  * Idempotent: run again, a letter's PDF is rendered again to the same key.
  */
 const createLetterPdf: Task = async (payload, helpers) => {
   const rows = (await lettersToMake(helpers, payloadIds(payload, helpers.logger))).filter(
-    (r) => !r.precompiled && r.notification_status === 'created',
+    (r) => !r.precompiled && (r.notification_status === 'created' || r.key_type === 'test'),
   );
   const results: LetterPdfResult[] = [];
   for (const row of rows) {
@@ -39,7 +41,8 @@ const createLetterPdf: Task = async (payload, helpers) => {
     });
     if (pages > MAX_LETTER_PAGES) {
       helpers.logger.warn(`letter ${row.id}: ${pages} pages, more than ${MAX_LETTER_PAGES}: validation-failed`);
-      results.push({ id: row.id, sheets: sheetsFor(pages), status: 'validation-failed' });
+      const sheets = row.key_type === 'test' ? null : sheetsFor(pages);
+      results.push({ id: row.id, sheets, status: 'validation-failed' });
       continue;
     }
     await processS3().send(
@@ -50,7 +53,7 @@ const createLetterPdf: Task = async (payload, helpers) => {
         ContentType: 'application/pdf',
       }),
     );
-    results.push({ id: row.id, sheets: sheetsFor(pages), status: null });
+    results.push({ id: row.id, sheets: row.key_type === 'test' ? null : sheetsFor(pages), status: null });
   }
   await recordLetterPdfs(helpers, results);
 };

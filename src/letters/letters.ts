@@ -171,7 +171,8 @@ export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
 
 export interface LetterRow {
   id: string;
-  notification_status: 'created' | 'pending-virus-check';
+  /** created or pending-virus-check; a test-key letter's final status (it is never printed). */
+  notification_status: string;
   reference: string;
   postage: string | null;
   created_at: Date;
@@ -183,16 +184,18 @@ export interface LetterRow {
   service_name: string;
   /** Key in the letters PDF bucket (app_private.letter_pdf_key). */
   pdf_key: string;
+  key_type: 'normal' | 'team' | 'test';
 }
 
 export interface LetterPdfResult {
   id: string;
-  sheets: number;
+  /** null: billable units left as they are (test-key letters). */
+  sheets: number | null;
   /** null: a template letter's PDF was made; else the new status (scan outcome or validation-failed). */
   status: 'created' | 'virus-scan-failed' | 'validation-failed' | null;
 }
 
-/** Live letters of `ids` still waiting for a PDF or a scan (app_private.letters_for_pdf). */
+/** Live letters of `ids` still waiting for a PDF or a scan, and test-key template letters (letters_for_pdf). */
 export async function lettersToMake(helpers: JobHelpers, ids: string[]): Promise<LetterRow[]> {
   if (ids.length === 0) return [];
   return (await helpers.query<LetterRow>('select * from app_private.letters_for_pdf($1::uuid[])', [ids])).rows;

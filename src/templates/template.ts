@@ -186,6 +186,8 @@ export interface RenderedEmail {
   /** Plain body (markdown source with values filled in); keeps \r\n. */
   body: string;
   html: string;
+  /** The body's HTML alone, without the document around it (Notify's html_body, what a preview returns). */
+  bodyHtml: string;
   /** key → {sanitised, unsanitised} for each `sanitise_content_for` key that had a value. */
   sanitisedContent: Record<string, { sanitised: string; unsanitised: string }>;
 }
@@ -221,9 +223,10 @@ export function renderEmail(
   const subject = oneLine(
     substitute(template.subject, values, 'inline', (text, name) => (isSanitised(name) ? oneLine(text) : text)),
   );
+  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
   const body = substitute(template.content, values, 'markdown', (text, name) =>
     isSanitised(name) ? sanitiseValue(text) : text,
-  );
+  ).trim();
 
   const protectedValues: string[] = [];
   const markdown = substitute(template.content, values, 'markdown', (text, name) => {
@@ -233,7 +236,7 @@ export function renderEmail(
   });
   const bodyHtml = markdownToHtml(markdown).replace(TOKEN_RE, (_, i: string) => escapeHtml(protectedValues[Number(i)]));
   const html = emailHtmlDocument(subject, bodyHtml + (options.htmlFooter ?? ''));
-  return { subject, body, html, sanitisedContent };
+  return { subject, body, html, bodyHtml, sanitisedContent };
 }
 
 export function assertEmailSendable(rendered: RenderedEmail): void {

@@ -9,6 +9,7 @@ import { cli } from '../helpers/spawn.ts';
 import { ADDRESS, PDF } from '../helpers/factories.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 import { letterPdfKey } from '../../src/routes/v2/state.ts';
+import { runTask } from '../../src/lib/run-task.ts';
 
 const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'compat');
@@ -147,6 +148,13 @@ t.test('get by id, list with filters and paging', async (t) => {
   t.ok(all.data.notifications.length >= 3);
   const older = await client.getNotifications(undefined, undefined, undefined, all.data.notifications[0].id);
   t.equal(older.data.notifications.length, all.data.notifications.length - 1);
+  // links.next on every page with rows, as the client iterators expect; the page after the last is empty.
+  const lastId = all.data.notifications[all.data.notifications.length - 1].id;
+  t.ok(all.data.links.next?.endsWith(`/v2/notifications?older_than=${lastId}`), all.data.links.next);
+  const after = await client.getNotifications(undefined, undefined, undefined, lastId);
+  t.same(after.data.notifications, []);
+  t.same(Object.keys(after.data.links), ['current']);
+  t.match(list.data.links.next, /\?template_type=sms&status=created&reference=find-me&older_than=[0-9a-f-]{36}$/);
   const letters = await client.getNotifications('letter', 'accepted');
   t.equal(letters.data.notifications[0].status, 'accepted');
   const testList = await testClient.getNotifications();
@@ -166,11 +174,16 @@ t.test('templates, versions, preview', async (t) => {
     body: 'Hello ((name)), version 2',
     name: 'Hello',
     created_by: 'ops@example.gov.uk',
+    personalisation: { name: { required: true } },
   });
   const v1 = await client.getTemplateByIdAndVersion(sms.id, 1);
   t.equal(v1.data.body, 'Hello ((name))');
   const all = await client.getAllTemplates();
-  t.equal(all.data.templates.length, 3);
+  t.same(
+    all.data.templates.map((x: { name: string }) => x.name),
+    ['Hello', 'Letter', 'Mail'],
+    'by name, as Notify',
+  );
   const emails = await client.getAllTemplates('email');
   t.same(
     emails.data.templates.map((x: { id: string }) => x.id),
@@ -191,8 +204,11 @@ t.test('received texts', async (t) => {
   const r = await client.getReceivedTexts();
   t.equal(r.data.received_text_messages.length, 1);
   t.match(r.data.received_text_messages[0], { content: 'A reply', service_id: service.id, user_number: '07700900111' });
+  const lastText = r.data.received_text_messages[0].id;
+  t.ok(r.data.links.next?.endsWith(`/v2/received-text-messages?older_than=${lastText}`), r.data.links.next);
   const older = await client.getReceivedTexts(r.data.received_text_messages[0].id);
   t.same(older.data.received_text_messages, []);
+  t.notOk(older.data.links.next);
 });
 
 t.test('PDF of a live precompiled letter once scanned', async (t) => {
@@ -215,6 +231,17 @@ t.test('PDF of a live precompiled letter once scanned', async (t) => {
     }),
   );
   t.same(Buffer.from(await client.getPdfForLetterNotification(p.data.id)), PDF);
+});
+
+t.test('PDF of a test-key template letter once made', async (t) => {
+  const l = await testClient.sendLetter(letter.id, { personalisation: { ...ADDRESS, name: 'Test' } });
+  const notReady = await failure(testClient.getPdfForLetterNotification(l.data.id));
+  t.equal(notReady.data.errors[0].error, 'PDFNotReadyError');
+  // The task reads the process configuration: point it at this S3.
+  process.env.S3_ENDPOINT = s3Endpoint;
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [l.data.id] })).status, 'completed');
+  const pdf = Buffer.from(await testClient.getPdfForLetterNotification(l.data.id));
+  t.equal(pdf.subarray(0, 5).toString(), '%PDF-');
 });
 
 t.test('errors surface as the client expects', async (t) => {

@@ -79,12 +79,32 @@ t.test('a template letter gets its PDF from create-letter-pdf', async (t) => {
     'in the letters PDF bucket under its key',
   );
 
-  // Test keys never print: no job, the simulated letter PDF is not made either.
+  // Test keys never print, but their letter's PDF is made as Notify makes it; no sheets are recorded and the
+  // status stays the simulated final one.
   const tr = await post(app, fx.test, '/v2/notifications/letter', {
     template_id: fx.letter,
-    personalisation: { ...ADDRESS, name: 'x' },
+    personalisation: { ...ADDRESS, name: 'Test Person' },
   });
-  t.equal(await queued('create-letter-pdf', tr.body.id), 0);
+  t.equal(await queued('create-letter-pdf', tr.body.id), 1);
+  const testPdf = async () => (await get(app, fx.test, `/v2/notifications/${tr.body.id}/pdf`)).body.errors?.[0];
+  t.same(await testPdf(), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [tr.body.id] })).status, 'completed');
+  const testServed = await get(app, fx.test, `/v2/notifications/${tr.body.id}/pdf`);
+  t.equal(testServed.status, 200);
+  t.equal(testServed.headers['content-type'], 'application/pdf');
+  t.equal((await PDFDocument.load(testServed.raw)).getTitle(), 'Your letter');
+  t.match(await row(tr.body.id), { notification_status: 'delivered', billable_units: 0 });
+  t.match((await get(app, fx.test, `/v2/notifications/${tr.body.id}`)).body, {
+    status: 'received',
+    is_cost_data_ready: true,
+    cost_in_pounds: 0,
+    cost_details: { billable_sheets_of_paper: 0, postage: 'second' },
+  });
+  // A test-key precompiled letter's PDF is stored by the API: no job for it.
+  const tp = await post(app, fx.test, '/v2/notifications/letter', { reference: 'tp', content: PDF.toString('base64') });
+  t.equal(tp.status, 201);
+  t.equal(await queued('create-letter-pdf', tp.body.id), 0);
+  t.same((await get(app, fx.test, `/v2/notifications/${tp.body.id}/pdf`)).raw, PDF);
 
   // A bad payload is logged, not retried for ever.
   t.equal((await runTask(db.url, 'create-letter-pdf', { ids: ['not-a-uuid'] })).status, 'completed');
@@ -110,9 +130,20 @@ t.test(`a letter longer than ${MAX_LETTER_PAGES} pages is validation-failed, wit
   const after = await row(r.body.id);
   t.equal(after.notification_status, 'validation-failed');
   t.ok(after.billable_units > MAX_LETTER_PAGES / 2, `sheets recorded (${after.billable_units})`);
-  t.same(await pdfError(r.body.id), {
-    error: 'BadRequestError',
-    message: 'PDF not available for letters in status validation-failed',
+  // As Notify, which looks for it among the invalid PDFs: there is none.
+  t.same(await pdfError(r.body.id), { error: 'PDFNotReadyError', message: 'PDF not available yet, try again later' });
+
+  // Sent with a test key: validation-failed too, as Notify, with no sheets recorded.
+  const tr = await post(app, fx.test, '/v2/notifications/letter', {
+    template_id: long.id,
+    personalisation: { ...ADDRESS, name: 'x' },
+  });
+  t.equal((await runTask(db.url, 'create-letter-pdf', { ids: [tr.body.id] })).status, 'completed');
+  t.match(await row(tr.body.id), { notification_status: 'validation-failed', billable_units: 0 });
+  t.match((await get(app, fx.test, `/v2/notifications/${tr.body.id}`)).body, {
+    status: 'validation-failed',
+    cost_in_pounds: 0,
+    cost_details: { billable_sheets_of_paper: 0 },
   });
 });
 
@@ -153,6 +184,22 @@ t.test('precompiled letters are scanned: clean ones move to the PDF bucket, othe
   t.match(await row(infected), { notification_status: 'virus-scan-failed', billable_units: 0 });
   t.same(await pdfError(infected), { error: 'BadRequestError', message: 'File did not pass the virus scan' });
   t.match(await row(broken), { notification_status: 'validation-failed', billable_units: 0 });
+  // As Notify serves a precompiled letter that failed validation: the PDF that was sent.
+  const brokenPdf = await get(app, fx.normal, `/v2/notifications/${broken}/pdf`);
+  t.equal(brokenPdf.status, 200);
+  t.equal(brokenPdf.headers['content-type'], 'application/pdf');
+  t.same(brokenPdf.raw, Buffer.from('%PDF-1.4\nthis is not really a PDF\n'));
+  // technical-failure: Notify's own message.
+  await db.query(`update app_public.notifications set notification_status = 'technical-failure' where id = $1`, [
+    broken,
+  ]);
+  t.same(await pdfError(broken), {
+    error: 'BadRequestError',
+    message: 'PDF not available for letters in status technical-failure',
+  });
+  await db.query(`update app_public.notifications set notification_status = 'validation-failed' where id = $1`, [
+    broken,
+  ]);
 
   // A second scan finds nothing to do (statuses moved on).
   t.equal((await runTask(db.url, 'scan-letter', { ids: [clean, infected, broken] })).status, 'completed');

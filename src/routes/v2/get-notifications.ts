@@ -3,8 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BadRequestError, NotFoundError, PDFNotReadyError, ValidationError } from '../../lib/errors.ts';
 import { objectBytes } from '../../lib/s3.ts';
 import * as schemas from './schemas.ts';
-import { renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
+import { placeholderKey, renderEmail, renderLetter, renderSms } from '../../templates/template.ts';
 import { isUuid } from '../../lib/uuid.ts';
+import { pdfFileName } from '../../letters/letters.ts';
 import { queryToObject, validate } from './validate.ts';
 import { caller, letterPdfKey, type V2State } from './state.ts';
 
@@ -28,7 +29,11 @@ const COMPLETED_STATUSES = new Set([
   'permanent-failure',
   'returned-letter',
   'cancelled',
+  'validation-failed',
 ]);
+// Letters that never went to print (from notifications-api, app/constants.py
+// NOTIFICATION_STATUS_TYPES_LETTERS_NEVER_SENT): their cost is known, and it is nothing.
+const LETTERS_NEVER_SENT = new Set(['cancelled', 'technical-failure', 'validation-failed', 'virus-scan-failed']);
 
 const SELECT = `
 select n.id, n.client_reference, n.notification_type, n.notification_status, n."to", n.service_id,
@@ -44,11 +49,10 @@ select n.id, n.client_reference, n.notification_type, n.notification_status, n."
         order by r.valid_from desc limit 1) as sms_rate,
        (select lr.rate from app_public.letter_rates lr
         where lr.sheet_count = n.billable_units and lr.post_class = n.postage
-          and lr.crown = coalesce(s.crown, true) and lr.start_date <= n.created_at
+          and lr.crown and lr.start_date <= n.created_at
           and (lr.end_date is null or lr.end_date > n.created_at)
         order by lr.start_date desc limit 1) as letter_rate
 from app_public.notifications n
-join app_public.services s on s.id = n.service_id
 join app_public.templates_history th on th.id = n.template_id and th.version = n.template_version
 left join app_public.users u on u.id = n.created_by_id`;
 
@@ -104,19 +108,27 @@ function serialise(state: V2State, r: Row) {
     subject = l.subject;
   }
   const letter = r.notification_type === 'letter';
-  const line = (n: number) => {
-    if (!letter) return null;
-    const v = personalisation[`address_line_${n}`];
+  // Address keys match as placeholders do (case, spaces, '_' and '-' ignored), as Notify's InsensitiveDict.
+  const byKey = new Map<string, unknown>();
+  if (letter) for (const [k, v] of Object.entries(personalisation)) byKey.set(placeholderKey(k), v);
+  const field = (key: string) => {
+    const v = byKey.get(placeholderKey(key));
     return v === undefined || v === null ? null : String(v);
   };
-  const postcodeValue = letter ? (personalisation.postcode ?? personalisation.address_line_7 ?? null) : null;
+  const line = (n: number) => field(`address_line_${n}`);
 
-  let costReady: boolean;
-  let cost: number | null = null;
+  // As notifications-api's Notification.serialize_with_cost_data: the arithmetic is Notify's, unrounded.
+  let costReady = true;
+  let cost: number | null = 0;
   let costDetails: Record<string, unknown> = {};
+  const notBilledYet = r.notification_status === 'created' && !r.billable_units;
   if (r.notification_type === 'sms') {
-    costReady = !['created', 'cancelled', 'technical-failure'].includes(r.notification_status);
-    if (costReady) {
+    // Notify records an SMS's fragments when it sends it, so a created one has none and no cost yet; ours are
+    // counted on creation, and a created SMS says the same as Notify's.
+    if (r.notification_status === 'created') {
+      costReady = false;
+      cost = null;
+    } else {
       const rate = Number(r.sms_rate ?? 0);
       const multiplier = Number(r.rate_multiplier ?? 1);
       // Notify's Notification._add_cost_data_for_sms: the float product, not rounded (3 × 0.024 is
@@ -129,18 +141,15 @@ function serialise(state: V2State, r: Row) {
       };
     }
   } else if (letter) {
-    costReady =
-      r.billable_units > 0 &&
-      !['pending-virus-check', 'validation-failed', 'virus-scan-failed', 'technical-failure', 'cancelled'].includes(
-        r.notification_status,
-      );
-    if (costReady) {
-      cost = Number(r.letter_rate ?? 0);
+    if (notBilledYet || r.notification_status === 'pending-virus-check') {
+      costReady = false;
+      cost = null;
+    } else if (LETTERS_NEVER_SENT.has(r.notification_status)) {
+      costDetails = { billable_sheets_of_paper: 0, postage: r.postage };
+    } else {
       costDetails = { billable_sheets_of_paper: r.billable_units, postage: r.postage };
+      cost = r.billable_units === 0 ? 0 : Number(r.letter_rate ?? 0);
     }
-  } else {
-    costReady = true;
-    cost = 0;
   }
 
   return {
@@ -154,14 +163,15 @@ function serialise(state: V2State, r: Row) {
     line_4: line(4),
     line_5: line(5),
     line_6: line(6),
-    postcode: postcodeValue === null ? null : String(postcodeValue),
+    postcode: field('postcode'),
     postage: r.postage,
     type: r.notification_type,
     status: publicStatus(r.notification_type, r.notification_status),
     template: {
       id: r.template_id,
       version: r.template_version,
-      uri: `${state.baseUrl}/services/${r.service_id}/templates/${r.template_id}`,
+      // The template version's own v2 route, as Notify (a notification's template is a TemplateHistory there).
+      uri: `${state.baseUrl}/v2/template/${r.template_id}/version/${r.template_version}`,
     },
     body,
     subject,
@@ -188,12 +198,21 @@ async function findOne(state: V2State, serviceId: string, id: string): Promise<R
   return rows[0];
 }
 
-/** Query string as the client sent it, with one parameter replaced/added (for links). */
-function pageUrl(state: V2State, path: string, rawQuery: string, olderThan?: string): string {
-  const params = new URLSearchParams(rawQuery);
-  if (olderThan !== undefined) params.set('older_than', olderThan);
-  const qs = params.toString();
-  return `${state.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+/**
+ * A query string as Notify's links have it (Flask's url_for: Python's urlencode, so spaces as '+' and
+ * `!$'()*,/:;?@` left as they are), from the validated parameters in the order the client gave them.
+ */
+export function notifyQueryString(query: object): string {
+  const encode = (v: string) =>
+    encodeURIComponent(v)
+      .replace(/%20/g, '+')
+      .replace(/%(24|2C|2F|3A|3B|3F|40)/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(query) as Array<[string, unknown]>) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) pairs.push(`${encode(key)}=${encode(String(v))}`);
+  }
+  return pairs.length ? `?${pairs.join('&')}` : '';
 }
 
 export default function getNotifications(state: V2State): FastifyPluginAsync {
@@ -217,19 +236,16 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
       };
       if (query.template_type?.length) add((p) => `n.notification_type = any(${p}::text[])`, query.template_type);
       if (query.status?.length) {
-        const plain = new Set<string>();
-        const letterOnly = new Set<string>();
+        // As notifications-api's Notification.substitute_status: the names clients use for groups of statuses
+        // stand for those statuses, whatever the notification type.
+        const statuses = new Set<string>();
         for (const s of query.status) {
-          if (s === 'failed') for (const x of FAILURE_STATUSES) plain.add(x);
-          else if (s === 'accepted') for (const x of ['created', 'sending']) letterOnly.add(x);
-          else if (s === 'received') for (const x of ['delivered', 'returned-letter']) letterOnly.add(x);
-          else plain.add(s);
+          if (s === 'failed') for (const x of FAILURE_STATUSES) statuses.add(x);
+          else if (s === 'accepted') for (const x of ['created', 'sending']) statuses.add(x);
+          else if (s === 'received') statuses.add('delivered');
+          else statuses.add(s);
         }
-        params.push([...plain], [...letterOnly]);
-        where.push(
-          `(n.notification_status = any($${params.length - 1}::text[])
-            or (n.notification_type = 'letter' and n.notification_status = any($${params.length}::text[])))`,
-        );
+        add((p) => `n.notification_status = any(${p}::text[])`, [...statuses]);
       }
       if (query.reference !== undefined) add((p) => `n.client_reference = ${p}`, query.reference);
       if (!query.include_jobs) where.push('n.job_id is null');
@@ -245,10 +261,11 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         `${SELECT} where ${where.join(' and ')} order by n.created_at desc, n.id desc limit ${PAGE_SIZE}`,
         params,
       );
-      const rawQuery = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
-      const links: { current: string; next?: string } = { current: pageUrl(state, '/v2/notifications', rawQuery) };
-      if (rows.length === PAGE_SIZE)
-        links.next = pageUrl(state, '/v2/notifications', rawQuery, rows[rows.length - 1].id);
+      // Notify gives `next` whenever the page has rows (the client iterators stop at an empty page): the same
+      // parameters, older_than the last row (replacing the client's in place, else added at the end).
+      const base = `${state.baseUrl}/v2/notifications`;
+      const links: { current: string; next?: string } = { current: base + notifyQueryString(query) };
+      if (rows.length > 0) links.next = base + notifyQueryString({ ...query, older_than: rows[rows.length - 1].id });
       return { notifications: rows.map((r) => serialise(state, r)), links };
     });
 
@@ -257,7 +274,8 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
       const n = await findOne(state, c.service.id, request.params.id);
       if (n.notification_type !== 'letter') throw new BadRequestError('Notification is not a letter');
       if (n.notification_status === 'virus-scan-failed') throw new BadRequestError('File did not pass the virus scan');
-      if (n.notification_status === 'technical-failure' || n.notification_status === 'validation-failed') {
+      // As notifications-api's get_pdf_for_notification: a letter that failed validation still has its PDF.
+      if (n.notification_status === 'technical-failure') {
         throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
       }
       if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
@@ -266,7 +284,12 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         postage: n.postage,
         createdAt: n.created_at,
       });
-      const bytes = await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
+      // A precompiled PDF that failed the checks stays where it was scanned (Notify keeps it in its invalid-PDF
+      // bucket); a template letter too long to print has none, and is "not available yet" as in Notify.
+      const bytes =
+        n.notification_status === 'validation-failed'
+          ? await objectBytes(state.s3(), state.ctx.cfg.LETTERS_SCAN_BUCKET, pdfFileName(key))
+          : await objectBytes(state.s3(), state.ctx.cfg.LETTERS_PDF_BUCKET, key);
       if (!bytes) throw new PDFNotReadyError();
       return reply.type('application/pdf').send(Buffer.from(bytes));
     });

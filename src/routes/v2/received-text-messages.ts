@@ -22,7 +22,9 @@ export default function receivedTextMessages(state: V2State): FastifyPluginAsync
       );
       const base = `${state.baseUrl}/v2/received-text-messages`;
       const links: { current: string; next?: string } = { current: base };
-      if (rows.length === PAGE_SIZE) links.next = `${base}?older_than=${rows[rows.length - 1].id}`;
+      // As Notify: `next` whenever the page has rows (the client iterators stop at an empty page); `current`
+      // never carries older_than.
+      if (rows.length > 0) links.next = `${base}?older_than=${rows[rows.length - 1].id}`;
       return { received_text_messages: rows, links };
     });
   };

@@ -337,7 +337,14 @@ export const notification = {
 
 const pageLinks = {
   type: 'object',
-  properties: { current: { type: 'string', format: 'uri' }, next: { type: 'string', format: 'uri' } },
+  properties: {
+    current: { type: 'string', format: 'uri' },
+    next: {
+      type: 'string',
+      format: 'uri',
+      description: 'The next (older) page: present whenever this page has rows; the page after the last is empty.',
+    },
+  },
   required: ['current'],
 } as const satisfies JsonSchema;
 
@@ -359,8 +366,18 @@ export const template = {
     body: { type: 'string' },
     subject: nullableString,
     name: { type: 'string' },
-    letter_contact_block: nullableString,
+    personalisation: {
+      type: 'object',
+      description:
+        'Every placeholder the template needs (for a letter those of its contact block too), each {"required": true}.',
+      additionalProperties: {
+        type: 'object',
+        properties: { required: { type: 'boolean', const: true } },
+        required: ['required'],
+      },
+    },
     postage: nullableString,
+    letter_contact_block: nullableString,
   },
   required: [
     'id',
@@ -372,8 +389,9 @@ export const template = {
     'body',
     'subject',
     'name',
-    'letter_contact_block',
+    'personalisation',
     'postage',
+    'letter_contact_block',
   ],
 } as const satisfies JsonSchema;
 

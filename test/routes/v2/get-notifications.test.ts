@@ -1,7 +1,7 @@
 // GET /v2/notifications/{id} and GET /v2/notifications: body field by field, filters, paging, key-type scoping.
 import t from 'tap';
 import { createTestApp } from '../../helpers/app.ts';
-import { ADDRESS, createServiceWithKeys } from '../../helpers/factories.ts';
+import { ADDRESS, createServiceWithKeys, insertNotification } from '../../helpers/factories.ts';
 import { get, post } from '../../helpers/v2-requests.ts';
 
 const { app, db } = await createTestApp(t);
@@ -34,7 +34,7 @@ t.test('an sms by id, every key present', async (t) => {
     postage: null,
     type: 'sms',
     status: 'created',
-    template: { id: fx.sms, version: 1, uri: `${base}/services/${fx.serviceId}/templates/${fx.sms}` },
+    template: { id: fx.sms, version: 1, uri: `${base}/v2/template/${fx.sms}/version/1` },
     body: 'Hello Jo',
     subject: null,
     created_at: r.body.created_at,
@@ -58,12 +58,74 @@ t.test('an sms by id, every key present', async (t) => {
   t.match(d.body.completed_at, TS);
   t.equal(d.body.is_cost_data_ready, true);
   t.same(Object.keys(d.body.cost_details), ['billable_sms_fragments', 'international_rate_multiplier', 'sms_rate']);
-  const {
-    billable_sms_fragments: units,
-    international_rate_multiplier: multiplier,
-    sms_rate: rate,
-  } = d.body.cost_details;
-  t.equal(d.body.cost_in_pounds, units * multiplier * rate, 'not rounded');
+  t.equal(
+    d.body.cost_in_pounds,
+    d.body.cost_details.billable_sms_fragments *
+      d.body.cost_details.international_rate_multiplier *
+      d.body.cost_details.sms_rate,
+  );
+});
+
+t.test('cost fields as Notify computes them', async (t) => {
+  const svc = await createServiceWithKeys(db);
+  const cost = async (type: 'sms' | 'email' | 'letter', status: string, units: number, extra = {}) => {
+    const template = type === 'sms' ? svc.sms : type === 'email' ? svc.email : svc.letter;
+    const id = await insertNotification(db, {
+      serviceId: svc.serviceId,
+      templateId: template,
+      type,
+      createdAt: '2022-04-15 12:00:00+00', // SMS rate 0.0161 from 1 April 2022
+      status,
+      units,
+      postage: type === 'letter' ? 'second' : null,
+      ...extra,
+    });
+    const r = await get(app, svc.normal, `/v2/notifications/${id}`);
+    t.equal(r.status, 200);
+    const { is_cost_data_ready, cost_in_pounds, cost_details } = r.body;
+    return { is_cost_data_ready, cost_in_pounds, cost_details };
+  };
+  // 3 × 1 × 0.0161 in floating point, unrounded, as Notify's billable_units * rate_multiplier * sms_rate.
+  t.same(await cost('sms', 'delivered', 3, { multiplier: 1 }), {
+    is_cost_data_ready: true,
+    cost_in_pounds: 0.048299999999999996,
+    cost_details: { billable_sms_fragments: 3, international_rate_multiplier: 1, sms_rate: 0.0161 },
+  });
+  t.same((await cost('sms', 'sending', 2, { multiplier: 3 })).cost_in_pounds, 2 * 3 * 0.0161);
+  t.same(await cost('sms', 'created', 0), { is_cost_data_ready: false, cost_in_pounds: null, cost_details: {} });
+  // Fragments counted on creation, but not billed before sending (Notify counts them when it sends).
+  t.same(await cost('sms', 'created', 1, { multiplier: 1 }), {
+    is_cost_data_ready: false,
+    cost_in_pounds: null,
+    cost_details: {},
+  });
+  // After that, whatever the status.
+  t.same(await cost('sms', 'technical-failure', 0, { multiplier: 1 }), {
+    is_cost_data_ready: true,
+    cost_in_pounds: 0,
+    cost_details: { billable_sms_fragments: 0, international_rate_multiplier: 1, sms_rate: 0.0161 },
+  });
+  t.same(await cost('email', 'delivered', 0), { is_cost_data_ready: true, cost_in_pounds: 0, cost_details: {} });
+
+  // Letters: second class 2 sheets from the rate card (0.36 + 2 × 0.05).
+  t.same(await cost('letter', 'sending', 2), {
+    is_cost_data_ready: true,
+    cost_in_pounds: 0.46,
+    cost_details: { billable_sheets_of_paper: 2, postage: 'second' },
+  });
+  t.same(await cost('letter', 'created', 0), { is_cost_data_ready: false, cost_in_pounds: null, cost_details: {} });
+  t.same(await cost('letter', 'pending-virus-check', 1), {
+    is_cost_data_ready: false,
+    cost_in_pounds: null,
+    cost_details: {},
+  });
+  for (const status of ['cancelled', 'technical-failure', 'validation-failed', 'virus-scan-failed']) {
+    t.same(
+      await cost('letter', status, 3),
+      { is_cost_data_ready: true, cost_in_pounds: 0, cost_details: { billable_sheets_of_paper: 0, postage: 'second' } },
+      `${status}: never sent, not billed`,
+    );
+  }
 });
 
 t.test('errors by id', async (t) => {
@@ -159,7 +221,10 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
   let r = await get(app, svc.normal, '/v2/notifications');
   t.equal(r.status, 200);
   t.same(r.body.notifications.map((n: { id: string }) => n.id).sort(), [...ids, email.body.id, letter.body.id].sort());
-  t.same(r.body.links, { current: `${base}/v2/notifications` });
+  t.same(r.body.links, {
+    current: `${base}/v2/notifications`,
+    next: `${base}/v2/notifications?older_than=${r.body.notifications[4].id}`,
+  });
   r = await get(app, svc.test, '/v2/notifications');
   t.same(
     r.body.notifications.map((n: { id: string }) => n.id),
@@ -172,13 +237,37 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
     r.body.notifications.map((n: { id: string }) => n.id),
     [ids[1]],
   );
-  t.same(r.body.links, { current: `${base}/v2/notifications?template_type=sms&reference=ref-1` });
-  r = await get(app, svc.normal, '/v2/notifications?status=accepted');
+  t.same(r.body.links, {
+    current: `${base}/v2/notifications?template_type=sms&reference=ref-1`,
+    next: `${base}/v2/notifications?template_type=sms&reference=ref-1&older_than=${ids[1]}`,
+  });
+  // Links keep the parameters in the client's order, each list value repeated, one value for the others, with
+  // Python's urlencode escaping; older_than is replaced where it stood.
+  r = await get(
+    app,
+    svc.normal,
+    `/v2/notifications?older_than=${testId}&status=created&reference=a%20b/c:d%26e&status=sending&reference=z`,
+  );
+  t.same(r.body, {
+    notifications: [],
+    links: {
+      current: `${base}/v2/notifications?older_than=${testId}&status=created&status=sending&reference=a+b/c:d%26e`,
+    },
+  });
+  r = await get(app, svc.normal, `/v2/notifications?older_than=${ids[2]}&include_jobs=true&template_type=sms`);
+  t.same(
+    r.body.notifications.map((n: { id: string }) => n.id),
+    [ids[1], ids[0]],
+  );
+  t.equal(r.body.links.next, `${base}/v2/notifications?older_than=${ids[0]}&include_jobs=true&template_type=sms`);
+  // As Notify: accepted stands for created and sending, received for delivered, whatever the type.
+  r = await get(app, svc.normal, '/v2/notifications?status=accepted&template_type=letter');
   t.same(
     r.body.notifications.map((n: { id: string }) => n.id),
     [letter.body.id],
-    'accepted = letters created/sending',
   );
+  r = await get(app, svc.normal, '/v2/notifications?status=accepted');
+  t.equal(r.body.notifications.length, 5);
   r = await get(app, svc.normal, '/v2/notifications?status=created&template_type=sms&template_type=email');
   t.equal(r.body.notifications.length, 4);
   await db.query(`update app_public.notifications set notification_status = 'permanent-failure' where id = $1`, [
@@ -202,7 +291,8 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
     ],
   );
 
-  // Paging: 250 per page, next only when full, older_than continues (rows created in one batch share created_at).
+  // Paging: 250 per page, next whenever the page has rows, older_than continues (rows created in one batch share
+  // created_at).
   const many = await createServiceWithKeys(db);
   const items = Array.from({ length: 260 }, (_, i) => ({
     service_id: many.serviceId,
@@ -222,7 +312,13 @@ t.test('list: filters, key-type scoping, paging and links', async (t) => {
   t.equal(page1.body.links.next, `${base}/v2/notifications?template_type=sms&older_than=${last}`);
   const page2 = await get(app, many.normal, `/v2/notifications?template_type=sms&older_than=${last}`);
   t.equal(page2.body.notifications.length, 10);
-  t.notOk(page2.body.links.next);
+  const last2 = page2.body.notifications[9].id;
+  t.equal(page2.body.links.next, `${base}/v2/notifications?template_type=sms&older_than=${last2}`);
+  const page3 = await get(app, many.normal, `/v2/notifications?template_type=sms&older_than=${last2}`);
+  t.same(page3.body, {
+    notifications: [],
+    links: { current: `${base}/v2/notifications?template_type=sms&older_than=${last2}` },
+  });
   const all = new Set([...page1.body.notifications, ...page2.body.notifications].map((n: { id: string }) => n.id));
   t.equal(all.size, 260);
 });

@@ -399,7 +399,6 @@ t.test('precompiled letters and the PDF endpoint', async (t) => {
   t.same(served.raw, PDF);
   for (const [status, message] of [
     ['virus-scan-failed', 'File did not pass the virus scan'],
-    ['validation-failed', 'PDF not available for letters in status validation-failed'],
     ['technical-failure', 'PDF not available for letters in status technical-failure'],
   ]) {
     await db.query(`update app_public.notifications set notification_status = $2 where id = $1`, [r.body.id, status]);
@@ -408,6 +407,12 @@ t.test('precompiled letters and the PDF endpoint', async (t) => {
       errors: [{ error: 'BadRequestError', message }],
     });
   }
+  // validation-failed: the PDF as sent, from the scan bucket where a PDF that failed the checks stays (as Notify
+  // serves it from its invalid-PDF bucket).
+  await db.query(`update app_public.notifications set notification_status = 'validation-failed' where id = $1`, [
+    r.body.id,
+  ]);
+  t.same((await get(app, fx.normal, `/v2/notifications/${r.body.id}/pdf`)).raw, PDF);
   const sms = await post(app, fx.normal, '/v2/notifications/sms', {
     phone_number: '07700900123',
     template_id: fx.sms,

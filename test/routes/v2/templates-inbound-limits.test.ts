@@ -25,11 +25,14 @@ t.test('template by id and by version', async (t) => {
     body: 'Hi ((name)), v2',
     subject: null,
     name: 'sms template',
-    letter_contact_block: null,
+    personalisation: { name: { required: true } },
     postage: null,
+    letter_contact_block: null,
   });
   const v1 = await get(app, fx.normal, `/v2/template/${fx.sms}/version/1`);
   t.match(v1.body, { version: 1, body: 'Hello ((name))' });
+  // Notify's route treats version 0 as no version: the current template.
+  t.match((await get(app, fx.normal, `/v2/template/${fx.sms}/version/0`)).body, { version: 2 });
   const letter = await get(app, fx.normal, `/v2/template/${fx.letter}`);
   t.match(letter.body, { type: 'letter', subject: 'Your letter', postage: 'second', letter_contact_block: null });
   t.same((await get(app, fx.normal, `/v2/template/${fx.sms}/version/9`)).body, {
@@ -38,6 +41,7 @@ t.test('template by id and by version', async (t) => {
   });
   const other = await createServiceWithKeys(db);
   t.equal((await get(app, fx.normal, `/v2/template/${other.sms}`)).status, 404);
+  t.equal((await get(app, fx.normal, `/v2/template/${fx.sms}/version/x`)).status, 404);
   t.same(errors((await get(app, fx.normal, '/v2/template/abc')).body), [
     { error: 'ValidationError', message: 'id is not a valid UUID' },
   ]);
@@ -48,12 +52,39 @@ t.test('templates list', async (t) => {
   const archived = (await db.one(`select id from app_public.create_template($1, 'sms', 'gone', 'x')`, [svc.serviceId]))
     .id;
   await db.query('select app_public.update_template($1, archived => true)', [archived]);
+  // The precompiled letter template is hidden: not listed, and "No result found" by id or version.
+  const hidden = await db.one<{ id: string }>(
+    `insert into app_public.templates (service_id, template_type, name, content, subject, postage, hidden,
+       created_by_id)
+     select $1, 'letter', 'Pre-compiled PDF', '', 'Pre-compiled PDF', 'second', true, created_by_id
+     from app_public.templates where id = $2
+     returning id`,
+    [svc.serviceId, svc.sms],
+  );
+  for (const url of [`/v2/template/${hidden.id}`, `/v2/template/${hidden.id}/version/1`]) {
+    t.same((await get(app, svc.normal, url)).body, {
+      status_code: 404,
+      errors: [{ error: 'NoResultFound', message: 'No result found' }],
+    });
+  }
+  // Order by name, then type (Notify's dao_get_all_templates_for_service), whatever the creation order.
+  const zed = (await db.one(`select id from app_public.create_template($1, 'sms', 'zed', 'x')`, [svc.serviceId])).id;
+  const alphaEmail = (
+    await db.one(`select id from app_public.create_template($1, 'email', 'alpha', 'x', 'S')`, [svc.serviceId])
+  ).id;
+  const alphaSms = (await db.one(`select id from app_public.create_template($1, 'sms', 'alpha', 'x')`, [svc.serviceId]))
+    .id;
   const all = await get(app, svc.normal, '/v2/templates');
-  t.same(all.body.templates.map((x: { id: string }) => x.id).sort(), [svc.sms, svc.email, svc.letter].sort());
+  t.same(
+    all.body.templates.map((x: { id: string }) => x.id),
+    [alphaEmail, alphaSms, svc.email, svc.letter, svc.sms, zed],
+    'email template, letter template, sms template between alpha and zed',
+  );
+  t.same(all.body.templates[0].personalisation, {});
   const sms = await get(app, svc.normal, '/v2/templates?type=sms');
   t.same(
     sms.body.templates.map((x: { id: string }) => x.id),
-    [svc.sms],
+    [alphaSms, svc.sms, zed],
   );
   t.same(errors((await get(app, svc.normal, '/v2/templates?type=fax')).body), [
     { error: 'ValidationError', message: 'type fax is not one of [sms, email, letter]' },
@@ -74,7 +105,9 @@ t.test('preview', async (t) => {
     subject: 'Hello Jo',
     postage: null,
   });
-  t.match(r.body.html, /<p style=.*>Dear Jo,<\/p>/);
+  // The body's HTML alone, as Notify's html_body: no document around it.
+  t.match(r.body.html, /^<p style=.*>Dear Jo,<\/p>/);
+  t.notMatch(r.body.html, /<html|<body|<title/);
   r = await post(app, fx.normal, `/v2/template/${fx.letter}/preview`, { personalisation: { name: 'Jo' } });
   t.match(r.body, { type: 'letter', body: 'Dear Jo', subject: 'Your letter', html: null, postage: 'second' });
   r = await post(app, fx.normal, `/v2/template/${fx.sms}/preview`, {});
@@ -86,6 +119,54 @@ t.test('preview', async (t) => {
   t.same(errors(r.body), [{ error: 'ValidationError', message: 'personalisation x is not of type object' }]);
   r = await post(app, fx.normal, `/v2/template/00000000-0000-4000-8000-000000000000/preview`, { personalisation: {} });
   t.equal(r.status, 404);
+
+  // A letter's contact block is printed on it: its placeholders come first and are required; the address is not.
+  const contact = await db.one<{ id: string }>(
+    `select id from app_public.add_letter_contact($1, 'Ring ((Team Phone))')`,
+    [fx.serviceId],
+  );
+  const letter = (
+    await db.one(
+      `select id from app_public.create_template($1, 'letter', 'with contact', 'Dear ((name)) ((team_phone))',
+         'About ((thing))', 'first', $2)`,
+      [fx.serviceId, contact.id],
+    )
+  ).id;
+  r = await get(app, fx.normal, `/v2/template/${letter}`);
+  t.same(r.body.personalisation, {
+    'Team Phone': { required: true },
+    thing: { required: true },
+    name: { required: true },
+  });
+  t.equal(r.body.letter_contact_block, 'Ring ((Team Phone))');
+  r = await post(app, fx.normal, `/v2/template/${letter}/preview`, { personalisation: { name: 'Jo' } });
+  t.same(errors(r.body), [{ error: 'BadRequestError', message: 'Missing personalisation: Team Phone, thing' }]);
+  r = await post(app, fx.normal, `/v2/template/${letter}/preview`, {
+    personalisation: { name: 'Jo', thing: 'tax', teamphone: '0123' },
+  });
+  t.same(r.body, {
+    id: letter,
+    type: 'letter',
+    version: 1,
+    body: 'Dear Jo 0123',
+    subject: 'About tax',
+    html: null,
+    postage: 'first',
+  });
+  // Body trimmed, as Notify's content_with_placeholders_filled_in.
+  const spaced = (
+    await db.one(`select id from app_public.create_template($1, 'email', 'spaced', E'\n\nHi ((name))\n\n ', 'S')`, [
+      fx.serviceId,
+    ])
+  ).id;
+  r = await post(app, fx.normal, `/v2/template/${spaced}/preview`, { personalisation: { name: 'Jo' } });
+  t.equal(r.body.body, 'Hi Jo');
+  // An SMS whose only placeholder is given empty previews as empty (Notify checks emptiness when sending).
+  const bare = (await db.one(`select id from app_public.create_template($1, 'sms', 'bare', '((x))')`, [fx.serviceId]))
+    .id;
+  r = await post(app, fx.normal, `/v2/template/${bare}/preview`, { personalisation: { x: '' } });
+  t.equal(r.status, 200);
+  t.same(r.body, { id: bare, type: 'sms', version: 1, body: '', subject: null, html: null, postage: null });
 });
 
 t.test('received text messages', async (t) => {
@@ -105,12 +186,25 @@ t.test('received text messages', async (t) => {
   const m = r.body.received_text_messages[0];
   t.same(Object.keys(m), ['id', 'user_number', 'notify_number', 'created_at', 'service_id', 'content']);
   t.match(m, { user_number: '447700900111', service_id: fx.serviceId, created_at: TS });
-  t.same(r.body.links, { current: 'http://localhost:6011/v2/received-text-messages' });
+  // next whenever the page has rows, as Notify (the client iterators stop at an empty page).
+  t.same(r.body.links, {
+    current: 'http://localhost:6011/v2/received-text-messages',
+    next: `http://localhost:6011/v2/received-text-messages?older_than=${ids[0]}`,
+  });
   const older = await get(app, fx.normal, `/v2/received-text-messages?older_than=${ids[2]}`);
   t.same(
     older.body.received_text_messages.map((x: { content: string }) => x.content),
     ['msg 1', 'msg 0'],
   );
+  t.same(older.body.links, {
+    current: 'http://localhost:6011/v2/received-text-messages',
+    next: `http://localhost:6011/v2/received-text-messages?older_than=${ids[0]}`,
+  });
+  const last = await get(app, fx.normal, `/v2/received-text-messages?older_than=${ids[0]}`);
+  t.same(last.body, {
+    received_text_messages: [],
+    links: { current: 'http://localhost:6011/v2/received-text-messages' },
+  });
   t.same(errors((await get(app, fx.normal, '/v2/received-text-messages?older_than=x')).body), [
     { error: 'ValidationError', message: 'older_than is not a valid UUID' },
   ]);
