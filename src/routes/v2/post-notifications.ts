@@ -2,7 +2,7 @@
 // template data (no database round-trip), then one row per request through the create batcher
 // (app_hidden.create_notifications: limits, insert, delivery job). 201 only after COMMIT.
 import crypto from 'node:crypto';
-import { recipientHash, sha256, toS3Metadata } from '../../documents/documents.ts';
+import { DocumentUploads, prepareFileAttachments } from '../../documents/attachments.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ApiError, BadRequestError, RateLimitError, TooManyRequestsError, ValidationError } from '../../lib/errors.ts';
@@ -22,11 +22,10 @@ import {
   assertEmailSendable,
   assertNoMissingPersonalisation,
   assertSmsSendable,
-  prepareFileAttachments,
   renderEmail,
   renderLetter,
   renderSms,
-  type FileAttachment,
+  sanitisePersonalisation,
 } from '../../templates/template.ts';
 import { parseIsoDateTime, validate } from './validate.ts';
 import { caller, letterPdfKey, type ApiCaller, type V2State } from './state.ts';
@@ -162,21 +161,25 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       const body = validate<schemas.PostEmailRequest>(schemas.postEmailRequest, bodyOf(request));
       assertCanSend(c.service, 'email');
       const template = await templateFor(state, c.service, body.template_id, 'email');
-      const simulated = isSimulatedEmailAddress(body.email_address);
-      const { personalisation } = await prepareFileAttachments(body.personalisation ?? null, (file) =>
-        documentLink(state, c, file, simulated, body.email_address),
-      );
-      assertNoMissingPersonalisation([template.subject, template.content], personalisation);
-      const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation, {
-        sanitiseContentFor: body.sanitise_content_for,
-      });
-      assertEmailSendable(rendered);
+      const sanitised = sanitisePersonalisation(body.personalisation, body.sanitise_content_for);
+      assertNoMissingPersonalisation([template.subject, template.content], sanitised.personalisation);
       let replyTo = c.service.defaultReplyTo;
       if (body.email_reply_to_id !== undefined) {
         replyTo = (await senderOf(state, c, 'email_reply_to_id', body.email_reply_to_id, (s) => s.replyTos)).email;
       }
       const email = validateEmailAddress(body.email_address);
       assertRecipientAllowed(c, 'email', email.normalised);
+      const simulated = isSimulatedEmailAddress(body.email_address);
+      const uploads = documentUploads(state, c, email.normalised, simulated);
+      const personalisation = prepareFileAttachments(
+        sanitised.personalisation,
+        c.service,
+        state.ctx.cfg.ADMIN_BASE_URL,
+        uploads,
+      );
+      const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
+      assertEmailSendable(rendered);
+      await uploads.upload();
       const id = crypto.randomUUID();
       await create(state, {
         id,
@@ -188,12 +191,15 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
         template_version: template.version,
         to: email.address,
         normalised_to: email.normalised,
-        personalisation: body.personalisation === undefined ? null : personalisation,
+        personalisation: personalisation ?? null,
         client_reference: body.reference ?? null,
         reply_to_text: replyTo,
         one_click_unsubscribe_url: body.one_click_unsubscribe_url ?? null,
         scheduled_for: scheduledFor(body.scheduled_for),
         persist: !simulated,
+      }).catch(async (e: unknown) => {
+        await uploads.remove().catch(() => undefined);
+        throw e;
       });
       return reply.status(201).send({
         id,
@@ -207,7 +213,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
         uri: `${state.baseUrl}/v2/notifications/${id}`,
         template: templateRef(state, template),
         scheduled_for: body.scheduled_for ?? null,
-        sanitised_content: rendered.sanitisedContent,
+        sanitised_content: sanitised.sanitisedContent,
       });
     });
 
@@ -335,36 +341,14 @@ async function precompiled(state: V2State, c: ApiCaller, raw: unknown, reply: im
   return reply.status(201).send({ id, reference: body.reference, postage });
 }
 
-/**
- * Upload a file sent by email and return its download link (test keys and simulated addresses: a
- * dummy link). The link's key and, with confirm_email_before_download, the recipient's address are
- * kept only as hashes; /d/… (src/routes/documents.ts) checks them and the retention period.
- */
-async function documentLink(
-  state: V2State,
-  c: ApiCaller,
-  file: FileAttachment,
-  simulated: boolean,
-  recipient: string,
-): Promise<string> {
-  const documentId = crypto.randomUUID();
-  const key = crypto.randomBytes(32).toString('base64url');
-  const host = state.ctx.cfg.documentDownloadUrl;
-  if (c.keyType === 'test' || simulated) return `${host}/d/test/${documentId}?key=${key}`;
-  const weeks = file.retentionWeeks ?? 26;
-  await state.s3().send(
-    new PutObjectCommand({
-      Bucket: state.ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET,
-      Key: `${c.service.id}/${documentId}`,
-      Body: file.content,
-      ContentType: file.isCsv ? 'text/csv' : 'application/octet-stream',
-      Metadata: toS3Metadata({
-        filename: file.filename ?? '',
-        keyHash: sha256(key),
-        emailHash: file.confirmEmailBeforeDownload ? recipientHash(recipient) : null,
-        expiresAt: new Date(Date.now() + weeks * 7 * 86_400_000),
-      }),
-    }),
-  );
-  return `${host}/d/${c.service.id}/${documentId}?key=${key}`;
+/** The files of one email, uploaded to the documents bucket once every check has passed. */
+function documentUploads(state: V2State, c: ApiCaller, recipient: string, simulated: boolean): DocumentUploads {
+  return new DocumentUploads({
+    s3: () => state.s3(),
+    bucket: state.ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET,
+    host: state.ctx.cfg.documentDownloadUrl,
+    serviceId: c.service.id,
+    recipient,
+    simulated,
+  });
 }
