@@ -4,7 +4,7 @@
 // (text and jsonb cannot hold it) in any key or value, and nesting deeper than MAX_JSON_DEPTH.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { ApiError, BadRequestError, ValidationError } from './errors.ts';
+import { type ApiError, BadRequestError, ValidationError } from './errors.ts';
 
 export const INVALID_JSON_MESSAGE = 'Invalid JSON supplied in POST data';
 /** Far more than any request needs (personalisation values are flat or lists). */

@@ -114,8 +114,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
 // (YYYY-MM-DD or YYYYMMDD), optionally any one character then a time (HH, HH:MM, HH:MM:SS or
 // the same without colons, fractional seconds after `.` or `,`), optionally a zone (Z, ±HH,
 // ±HH:MM, ±HHMM, ±HH:MM:SS). No surrounding spaces. No zone means UTC.
-const ISO_RE =
-  /^(\d{4})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))(?:[^]((\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)?)?$/iu;
+const ISO_DATE = String.raw`(\d{4})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))`;
+const ISO_TIME = String.raw`((\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)`;
+const ISO_ZONE = String.raw`(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)`;
+const ISO_RE = new RegExp(`^${ISO_DATE}(?:[\\s\\S]${ISO_TIME}${ISO_ZONE}?)?$`, 'iu');
 
 /** Parses an ISO 8601 date-time as python's datetime.fromisoformat does; null when it is not one. */
 export function parseIsoDateTime(value: string): Date | null {
