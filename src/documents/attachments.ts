@@ -10,7 +10,7 @@ import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/
 import { BadRequestError } from '../lib/errors.ts';
 import { sendAFile } from '../routes/v2/schemas.ts';
 import { validate } from '../routes/v2/validate.ts';
-import { recipientHash, sha256, toS3Metadata } from './documents.ts';
+import { expiryMarkerKey, recipientHash, sha256, toS3Metadata } from './documents.ts';
 import {
   extensionOf,
   isAllowedExtension,
@@ -211,6 +211,9 @@ export class DocumentUploads {
         }),
       );
       this.uploaded.push(objectKey);
+      const marker = expiryMarkerKey(objectKey, expiresAt);
+      await this.opts.s3().send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: marker, Body: '' }));
+      this.uploaded.push(marker);
     }
   }
 
