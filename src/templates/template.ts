@@ -345,8 +345,27 @@ export interface RenderedEmail {
 }
 
 export interface EmailRenderOptions {
-  /** Extra text placed under the body in the HTML (e.g. an unsubscribe link), already HTML. */
+  /** Extra text placed under the body in the HTML, already HTML. */
   htmlFooter?: string;
+  /**
+   * The link of a template with an unsubscribe link: Notify's footer ("---" then "Unsubscribe from
+   * these emails") under the body, in the plain text and the HTML (not in the API's `body`).
+   */
+  unsubscribeLink?: string | null;
+}
+
+/** From notifications-utils, template.py (BaseEmailTemplate.content_with_unsubscribe_link). */
+export function contentWithUnsubscribeLink(content: string, unsubscribeLink: string | null | undefined): string {
+  return unsubscribeLink ? `${content}\n\n---\n\n[Unsubscribe from these emails](${unsubscribeLink})` : content;
+}
+
+/**
+ * The one-click unsubscribe headers (RFC 8058) given to the email provider, as notifications-api's
+ * send_to_providers (_get_email_headers); none without a link.
+ */
+export function unsubscribeHeaders(unsubscribeLink: string | null | undefined): Record<string, string> {
+  if (!unsubscribeLink) return {};
+  return { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 export function renderEmail(
@@ -356,7 +375,7 @@ export function renderEmail(
 ): RenderedEmail {
   const values = new Values(personalisation);
   const subject = oneLine(substitute(template.subject, values, 'inline'));
-  const body = substitute(template.content, values, 'markdown');
+  const body = substitute(contentWithUnsubscribeLink(template.content, options.unsubscribeLink), values, 'markdown');
   const html = emailHtmlDocument(subject, markdownToHtml(body) + (options.htmlFooter ?? ''));
   return { subject, body, html };
 }

@@ -20,6 +20,8 @@ import {
   renderLetter,
   assertEmailSendable,
   EMAIL_MAX_BYTES,
+  contentWithUnsubscribeLink,
+  unsubscribeHeaders,
 } from '../../src/templates/template.ts';
 
 function badRequest(fn: () => unknown): string {
@@ -283,4 +285,28 @@ t.test('letters: subject, body and address lines', async (t) => {
   t.equal(r.subject, 'Your licence renewal');
   t.equal(r.body, 'Dear Sam,\n\nItems:\n\n* x\n* y');
   t.same(r.addressLines, ['Sam', '1 Road', 'sw1a1aa']);
+});
+
+t.test("one-click unsubscribe: Notify's footer and headers", async (t) => {
+  const r = renderEmail(
+    { subject: 'S', content: 'Hello ((name))' },
+    { name: 'Jo' },
+    { unsubscribeLink: 'https://www.notifications.service.gov.uk/unsubscribe/abc/tok' },
+  );
+  t.equal(
+    r.body,
+    'Hello Jo\n\n---\n\n[Unsubscribe from these emails](https://www.notifications.service.gov.uk/unsubscribe/abc/tok)',
+  );
+  t.match(
+    r.html,
+    /<hr [^>]*>\n<p[^>]*><a [^>]*href="https:\/\/www.notifications.service.gov.uk\/unsubscribe\/abc\/tok">/,
+  );
+  t.match(r.html, /Unsubscribe from these emails<\/a><\/p>/);
+  t.equal(renderEmail({ subject: 'S', content: 'Hello' }, {}, { unsubscribeLink: null }).body, 'Hello');
+  t.equal(contentWithUnsubscribeLink('x', ''), 'x');
+  t.same(unsubscribeHeaders('https://dept.gov.uk/unsub?u=1'), {
+    'List-Unsubscribe': '<https://dept.gov.uk/unsub?u=1>',
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  });
+  t.same(unsubscribeHeaders(null), {});
 });
