@@ -384,8 +384,8 @@ export function renderEmail(
 // limit holds the text and HTML bodies base64-encoded, so the text may be at most 2,000,000 bytes.
 export const EMAIL_MAX_BYTES = 2_000_000;
 
-/** Bytes of the body with placeholders filled in (Notify's content_size_in_bytes). */
-export const emailSizeInBytes = (rendered: RenderedEmail): number => Buffer.byteLength(rendered.body, 'utf8');
+/** Bytes of the body with placeholders filled in, trimmed (Notify's content_size_in_bytes). */
+export const emailSizeInBytes = (rendered: RenderedEmail): number => Buffer.byteLength(rendered.body.trim(), 'utf8');
 
 export function emailTooLongMessage(bytes: number): string {
   // From notifications-api, app/notifications/validators.py (check_is_message_too_long).

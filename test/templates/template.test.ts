@@ -254,7 +254,7 @@ t.test('sanitise_content_for: URLs removed or broken up, markdown escaped (as No
 });
 
 t.test('email size: at most 2,000,000 bytes of body (Notify message)', async (t) => {
-  const ok = renderEmail({ subject: 's', content: '((x))' }, { x: 'a'.repeat(EMAIL_MAX_BYTES) });
+  const ok = renderEmail({ subject: 's', content: '((x))\n\n' }, { x: 'a'.repeat(EMAIL_MAX_BYTES) });
   t.equal(
     badRequest(() => assertEmailSendable(ok)),
     'no error',
