@@ -395,6 +395,17 @@ export function emailTooLongMessage(bytes: number): string {
   );
 }
 
+/**
+ * Notify's empty check, made with the template (validate_template, before the recipient and any
+ * file): content that does not both start and end with a placeholder cannot be empty.
+ */
+export function assertEmailNotEmpty(content: string, personalisation: Personalisation | null | undefined): void {
+  if (!content.startsWith('((') || !content.endsWith('))')) return;
+  if (substitute(content, new Values(personalisation), 'markdown').trim() === '') {
+    throw new BadRequestError(EMPTY_MESSAGE);
+  }
+}
+
 export function assertEmailSendable(rendered: RenderedEmail): void {
   if (rendered.body.trim() === '') throw new BadRequestError(EMPTY_MESSAGE);
   const bytes = emailSizeInBytes(rendered);

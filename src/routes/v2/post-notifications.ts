@@ -19,6 +19,7 @@ import {
 } from '../../recipients/recipients.ts';
 import * as schemas from './schemas.ts';
 import {
+  assertEmailNotEmpty,
   assertEmailSendable,
   assertNoMissingPersonalisation,
   assertSmsSendable,
@@ -163,6 +164,7 @@ export default function postNotifications(state: V2State): FastifyPluginAsync {
       const template = await templateFor(state, c.service, body.template_id, 'email');
       const sanitised = sanitisePersonalisation(body.personalisation, body.sanitise_content_for);
       assertNoMissingPersonalisation([template.subject, template.content], sanitised.personalisation);
+      assertEmailNotEmpty(template.content, sanitised.personalisation);
       let replyTo = c.service.defaultReplyTo;
       if (body.email_reply_to_id !== undefined) {
         replyTo = (await senderOf(state, c, 'email_reply_to_id', body.email_reply_to_id, (s) => s.replyTos)).email;

@@ -127,6 +127,16 @@ t.test('files: prerequisites and schema, in Notify order', async (t) => {
   t.equal(refused.status, 400);
   t.match(errors(refused.body)[0].message, /^Can’t send to this recipient when service is in trial mode/);
   t.same(await objectsOf(trial.fx.serviceId), [], 'nothing uploaded');
+  // An empty message is found with the template, before the recipient (as Notify's validate_template).
+  const emptyTid = (
+    await db.one(`select id from app_public.create_template($1, 'email', 'e', '((doc))', 'File')`, [trial.fx.serviceId])
+  ).id;
+  const empty = await post(app, trial.fx.normal, '/v2/notifications/email', {
+    email_address: 'stranger@example.com',
+    template_id: emptyTid,
+    personalisation: { doc: '  ' },
+  });
+  t.same(errors(empty.body), [{ error: 'BadRequestError', message: 'Your message is empty.' }]);
 });
 
 t.test("files: document-download's checks and messages; nothing uploaded when refused", async (t) => {
