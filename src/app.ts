@@ -13,6 +13,7 @@ import { ApiError } from './lib/errors.ts';
 import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
+import { useJsonBodyParser } from './lib/json-body.ts';
 import providerRoutes from './routes/provider-callbacks/index.ts';
 import { documentRoutes } from './routes/documents.ts';
 
@@ -111,7 +112,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
 
-  await app.register(v2Routes, { prefix: '/v2' });
+  await app.register(
+    async (v2) => {
+      useJsonBodyParser(v2);
+      await v2.register(v2Routes);
+    },
+    { prefix: '/v2' },
+  );
   await app.register(providerRoutes);
   await app.register(documentRoutes, { ctx });
 

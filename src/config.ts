@@ -141,6 +141,14 @@ const emails = z.object({
       'Base of the download links put in emails for file attachments (served by this server at `/d/…`). ' +
         'Unset: `https://documents.<NOTIFY_EMAIL_DOMAIN>`.',
     ),
+  ADMIN_BASE_URL: z
+    .string()
+    .url()
+    .default('https://www.notifications.service.gov.uk')
+    .describe(
+      'Base URL of the admin site, named in API messages that send a service to its settings (for example ' +
+        'the contact details needed to send files by email).',
+    ),
   DOCUMENT_DOWNLOAD_BUCKET: z
     .string()
     .min(3)

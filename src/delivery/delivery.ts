@@ -5,7 +5,7 @@ import type { JobHelpers, Task } from 'graphile-worker';
 import type pg from 'pg';
 import { config } from '../config.ts';
 import { payloadIds } from '../lib/payload-ids.ts';
-import { renderEmail, renderSms, escapeHtml, type Personalisation } from '../templates/template.ts';
+import { renderEmail, renderSms, unsubscribeHeaders, type Personalisation } from '../templates/template.ts';
 import {
   activeProviders,
   chooseProvider,
@@ -93,25 +93,14 @@ export function buildSms(row: ClaimedRow): { message: SmsMessage; billableUnits:
 }
 
 export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
-  const unsubscribe = row.one_click_unsubscribe_url;
   const rendered = renderEmail(
     { subject: row.template_subject ?? '', content: row.template_content },
     parsePersonalisation(row.personalisation),
-    {
-      htmlFooter: unsubscribe
-        ? [
-            '<p style="font-size: 16px; margin-top: 30px;">',
-            `<a href="${escapeHtml(unsubscribe)}">Unsubscribe from these emails</a></p>`,
-          ].join('')
-        : undefined,
-    },
   );
-  const headers: Record<string, string> = {};
-  if (unsubscribe) {
-    // RFC 8058 one-click unsubscribe.
-    headers['List-Unsubscribe'] = `<${unsubscribe}>`;
-    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-  }
+  // As Notify: a one_click_unsubscribe_url given with the request goes in the headers only (the
+  // service's own content carries any visible link); the footer is for templates with an
+  // unsubscribe link of Notify's own making.
+  const headers = unsubscribeHeaders(row.one_click_unsubscribe_url);
   const name = row.service_name.replace(/["\\\r\n]/g, '');
   return {
     id: row.id,

@@ -2,6 +2,7 @@
 // bucket with what is needed to check a download — hashes of the link's key and, when the sender
 // asked for it, of the recipient's address — and its expiry. src/routes/documents.ts serves it.
 import crypto from 'node:crypto';
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 
 export const sha256 = (text: string): string => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -47,4 +48,55 @@ export function fromS3Metadata(meta: Record<string, string> | undefined): Docume
     filename = '';
   }
   return { filename, keyHash: meta['key-sha256'], emailHash: meta['email-sha256'] || null, expiresAt };
+}
+
+// Removal when the retention period ends. Each file has a marker object, empty, under
+// `expiry/<expiry date>/<its key>`: keys sort by date, so the daily task lists only the markers
+// of days that have passed (no scan of every file) and deletes each file with its marker. The
+// download route also refuses a file past its expiry, so a file not yet removed is never served.
+export const EXPIRY_PREFIX = 'expiry/';
+
+/** The marker of a file kept until `expiresAt`: removed on the first run of the day after. */
+export function expiryMarkerKey(objectKey: string, expiresAt: Date): string {
+  return `${EXPIRY_PREFIX}${expiresAt.toISOString().slice(0, 10)}/${objectKey}`;
+}
+
+export interface ExpiredRemoval {
+  files: number;
+}
+
+/**
+ * Deletes every file (and its marker) whose expiry date is before `now`'s UTC date, 1000 per
+ * request. Files expire at a time of day; until the next run after that day, the download route
+ * refuses them.
+ */
+export async function deleteExpiredDocuments(s3: S3Client, bucket: string, now = new Date()): Promise<ExpiredRemoval> {
+  const today = now.toISOString().slice(0, 10);
+  const stopAt = `${EXPIRY_PREFIX}${today}/`;
+  let files = 0;
+  let token: string | undefined;
+  for (;;) {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: EXPIRY_PREFIX, ContinuationToken: token, MaxKeys: 500 }),
+    );
+    const markers = (page.Contents ?? []).map((o) => o.Key!).filter((k) => k < stopAt);
+    if (markers.length) {
+      const objects = markers.flatMap((marker) => [
+        { Key: marker.slice(EXPIRY_PREFIX.length + 'YYYY-MM-DD/'.length) },
+        { Key: marker },
+      ]);
+      const out = await s3.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      );
+      if (out.Errors?.length) {
+        throw new Error(`deleting expired documents: ${out.Errors.map((e) => `${e.Key}: ${e.Code}`).join(', ')}`);
+      }
+      files += markers.length;
+    }
+    // Markers are listed in date order: once one is for today or later, the rest are too.
+    const reachedToday = (page.Contents ?? []).some((o) => o.Key! >= stopAt);
+    if (reachedToday || !page.IsTruncated) break;
+    token = page.NextContinuationToken;
+  }
+  return { files };
 }

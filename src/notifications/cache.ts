@@ -32,6 +32,8 @@ export interface ServiceSnapshot extends ServiceForAuth {
   emailFrom: string;
   crown: boolean | null;
   rateLimit: number;
+  /** Where recipients of files sent by email can get help (needed to send files). */
+  contactLink: string | null;
   permissions: ReadonlySet<string>;
   service: { active: boolean };
   keys: ApiKeyForAuth[];
@@ -67,7 +69,7 @@ interface Entry<T> {
 const SERVICE_SQL = `
 select json_build_object(
   'service', (select row_to_json(s) from (
-      select s.id, s.name, s.active, s.restricted, s.prefix_sms, s.email_from, s.crown, s.rate_limit
+      select s.id, s.name, s.active, s.restricted, s.prefix_sms, s.email_from, s.crown, s.rate_limit, s.contact_link
       from app_public.services s where s.id = $1) s),
   'permissions', (select coalesce(json_agg(p.permission), '[]') from app_public.service_permissions p
                   where p.service_id = $1),
@@ -102,6 +104,7 @@ interface ServiceJson {
     email_from: string;
     crown: boolean | null;
     rate_limit: number;
+    contact_link: string | null;
   } | null;
   permissions: string[];
   keys: Array<{ id: string; key_type: KeyType; secret: string; expiry_date: string | null }>;
@@ -143,6 +146,7 @@ function toSnapshot(data: ServiceJson): ServiceSnapshot | null {
     emailFrom: s.email_from,
     crown: s.crown,
     rateLimit: s.rate_limit,
+    contactLink: s.contact_link,
     permissions: new Set(data.permissions),
     service: { active: s.active },
     keys: data.keys.map((k) => ({ id: k.id, keyType: k.key_type, secret: k.secret, expiryDate: k.expiry_date })),

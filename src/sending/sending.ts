@@ -10,7 +10,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import type { KeyType } from '../auth/jwt-auth.ts';
 import type { Config } from '../config.ts';
-import { recipientHash, sha256, toS3Metadata } from '../documents/documents.ts';
+import { DocumentUploads, prepareFileAttachments } from '../documents/attachments.ts';
 import { pdfFileName, pdfPageCount, sheetsFor } from '../letters/letters.ts';
 import { ApiError, BadRequestError, ValidationError } from '../lib/errors.ts';
 import { assertCreated, type CreateBatcher, type CreateItem } from '../notifications/batcher.ts';
@@ -27,15 +27,15 @@ import {
   validateServicePhoneNumber,
 } from '../recipients/recipients.ts';
 import {
+  assertEmailNotEmpty,
   assertEmailSendable,
   assertNoMissingPersonalisation,
   assertSmsSendable,
-  prepareFileAttachments,
   renderEmail,
   renderLetter,
   renderSms,
-  type FileAttachment,
-  type RenderedEmail,
+  sanitisePersonalisation,
+  type SanitisedContent,
 } from '../templates/template.ts';
 // The v2 API's reading of ISO 8601 (scheduled_for has passed its schema check by then).
 import { parseIsoDateTime } from '../routes/v2/validate.ts';
@@ -87,7 +87,7 @@ export interface EmailRequest {
   scheduled_for?: string | null;
   email_reply_to_id?: string;
   one_click_unsubscribe_url?: string;
-  sanitise_content_for?: string[];
+  sanitise_content_for?: string[] | null;
 }
 export interface LetterRequest {
   template_id: string;
@@ -106,6 +106,9 @@ export interface Prepared<C> {
   template: CachedTemplate;
   content: C;
 }
+/** What to undo when a prepared row is not stored (files uploaded for it). */
+const discards = new WeakMap<CreateItem, () => Promise<unknown>>();
+
 export interface SmsContent {
   body: string;
   from_number: string | null;
@@ -115,7 +118,7 @@ export interface EmailContent {
   body: string;
   subject: string;
   one_click_unsubscribe_url: string | null;
-  sanitisedContent: RenderedEmail['sanitisedContent'];
+  sanitisedContent: SanitisedContent;
 }
 export interface LetterContent {
   body: string;
@@ -236,21 +239,30 @@ export async function prepareSms(ctx: SendingContext, body: SmsRequest): Promise
 export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Promise<Prepared<EmailContent>> {
   assertCanSend(ctx.service, 'email');
   const template = await templateFor(ctx, body.template_id, 'email');
-  const email = recipient('email_address', () => validateEmailAddress(body.email_address));
-  const simulated = isSimulatedEmailAddress(body.email_address);
-  const { personalisation } = await prepareFileAttachments(body.personalisation ?? null, (file) =>
-    documentLink(ctx, file, simulated, body.email_address),
-  );
-  assertNoMissingPersonalisation([template.subject, template.content], personalisation);
-  const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation, {
-    sanitiseContentFor: body.sanitise_content_for,
-  });
-  assertEmailSendable(rendered);
+  const sanitised = sanitisePersonalisation(body.personalisation, body.sanitise_content_for);
+  assertNoMissingPersonalisation([template.subject, template.content], sanitised.personalisation);
+  assertEmailNotEmpty(template.content, sanitised.personalisation);
   let replyTo = ctx.service.defaultReplyTo;
   if (body.email_reply_to_id !== undefined) {
     replyTo = (await senderOf(ctx, 'email_reply_to_id', body.email_reply_to_id, (s) => s.replyTos)).email;
   }
+  const email = recipient('email_address', () => validateEmailAddress(body.email_address));
   assertRecipientAllowed(ctx, 'email', email.normalised);
+  const simulated = isSimulatedEmailAddress(body.email_address);
+  const uploads = new DocumentUploads({
+    s3: () => ctx.s3(),
+    bucket: ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET,
+    host: ctx.cfg.documentDownloadUrl,
+    serviceId: ctx.service.id,
+    recipient: email.normalised,
+    simulated,
+  });
+  const personalisation = prepareFileAttachments(sanitised.personalisation, ctx.service, ctx.cfg.ADMIN_BASE_URL, uploads);
+  const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
+  assertEmailSendable(rendered);
+  // Files go to S3 only once every cheaper check has passed; a row the database then refuses takes
+  // its files with it (submit).
+  await uploads.upload();
   const item: CreateItem = {
     id: crypto.randomUUID(),
     ...origin(ctx),
@@ -259,13 +271,14 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
     template_version: template.version,
     to: email.address,
     normalised_to: email.normalised,
-    personalisation: body.personalisation === undefined ? null : personalisation,
+    personalisation: personalisation ?? null,
     client_reference: body.reference ?? null,
     reply_to_text: replyTo,
     one_click_unsubscribe_url: body.one_click_unsubscribe_url ?? null,
     scheduled_for: scheduledFor(body.scheduled_for),
     persist: !simulated,
   };
+  discards.set(item, () => uploads.remove());
   return {
     item,
     template,
@@ -274,7 +287,7 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
       body: rendered.body,
       subject: rendered.subject,
       one_click_unsubscribe_url: body.one_click_unsubscribe_url ?? null,
-      sanitisedContent: rendered.sanitisedContent,
+      sanitisedContent: sanitised.sanitisedContent,
     },
   };
 }
@@ -410,44 +423,18 @@ export async function letterPdfKey(
 }
 
 /**
- * Upload a file sent by email and return its download link (test keys and simulated addresses: a
- * dummy link). The link's key and, with confirm_email_before_download, the recipient's address are
- * kept only as hashes; /d/… (src/routes/documents.ts) checks them and the retention period.
- */
-async function documentLink(
-  ctx: SendingContext,
-  file: FileAttachment,
-  simulated: boolean,
-  recipient: string,
-): Promise<string> {
-  const documentId = crypto.randomUUID();
-  const key = crypto.randomBytes(32).toString('base64url');
-  const host = ctx.cfg.documentDownloadUrl;
-  if (ctx.keyType === 'test' || simulated) return `${host}/d/test/${documentId}?key=${key}`;
-  const weeks = file.retentionWeeks ?? 26;
-  await ctx.s3().send(
-    new PutObjectCommand({
-      Bucket: ctx.cfg.DOCUMENT_DOWNLOAD_BUCKET,
-      Key: `${ctx.service.id}/${documentId}`,
-      Body: file.content,
-      ContentType: file.isCsv ? 'text/csv' : 'application/octet-stream',
-      Metadata: toS3Metadata({
-        filename: file.filename ?? '',
-        keyHash: sha256(key),
-        emailHash: file.confirmEmailBeforeDownload ? recipientHash(recipient) : null,
-        expiresAt: new Date(Date.now() + weeks * 7 * 86_400_000),
-      }),
-    }),
-  );
-  return `${host}/d/${ctx.service.id}/${documentId}?key=${key}`;
-}
-
-/**
  * Stores the row through the create batcher (app_hidden.create_notifications); resolves after
  * COMMIT with the id. Limits and the SQL's own refusals become the API's errors (assertCreated).
  */
 export async function submit(batcher: Pick<CreateBatcher, 'submit'>, item: CreateItem): Promise<string> {
-  const result = await batcher.submit(item);
-  assertCreated(result);
-  return result.id;
+  const discard = discards.get(item);
+  discards.delete(item);
+  try {
+    const result = await batcher.submit(item);
+    assertCreated(result);
+    return result.id;
+  } catch (e) {
+    await discard?.().catch(() => undefined);
+    throw e;
+  }
 }

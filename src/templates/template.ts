@@ -164,16 +164,52 @@ export function oneLine(text: string): string {
   return text.replace(/[\s\u180E\u200B\u200C\u200D\u2060\uFEFF]+/g, ' ').trim();
 }
 
-const SANITISE_RE = /[\\`*_{}[\]()#+\-!^>|~<.:]/g;
+// From notifications-utils, notifications_utils/formatters.py (`url`): python's \w and \b are
+// Unicode-aware, so they are spelt out here.
+const W = '[\\p{L}\\p{N}_]';
+const WORD_BOUNDARY = `(?:(?<=${W})(?!${W})|(?<!${W})(?=${W}))`;
+const URL_IN_TEXT_RE = new RegExp(
+  `${WORD_BOUNDARY}(?<![@.])(https?:\\/\\/)?([\\p{L}\\p{N}_\\-]+\\.)+([a-z]{2,63})(?!@)${WORD_BOUNDARY}` +
+    '([/?#][^<\\s]*)?',
+  'giu',
+);
+// From notifications-api, app/v2/notifications/post_notifications.py (_escape_markdown_characters).
+const MARKDOWN_CHARACTER_RE = /([`*_()\\{}[\]<>#+\-.!|])/g;
 
 /**
- * A personalisation value made inert for `sanitise_content_for`: whitespace collapsed to one
- * line (so it cannot start a markdown block), markdown characters and the characters that make
- * links (`.` and `:`) backslash-escaped. The HTML shows the original value as escaped text,
- * never as markup or a link.
+ * A personalisation value made inert for `sanitise_content_for`, as Notify does
+ * (sanitise_personalisation_item): a URL that could be an accidental link (letters, digits, dots
+ * and hyphens only) has its dots broken up ("www. example. com"), any other URL is removed, then
+ * markdown characters are backslash-escaped.
  */
 export function sanitiseValue(value: string): string {
-  return oneLine(value).replace(SANITISE_RE, (c) => `\\${c}`);
+  const urlsBroken = value.replace(URL_IN_TEXT_RE, (url) =>
+    /^[a-zA-Z0-9.-]+$/.test(url) ? url.replace(/\./g, '. ') : '',
+  );
+  return urlsBroken.replace(MARKDOWN_CHARACTER_RE, '\\$1');
+}
+
+export type SanitisedContent = Record<string, { unsanitised: string; sanitised: string }>;
+
+/**
+ * The personalisation with the values of `keys` (matched ignoring case and spaces) sanitised,
+ * and Notify's `sanitised_content`: each key whose value changed. Only text values change.
+ */
+export function sanitisePersonalisation(
+  personalisation: Personalisation | null | undefined,
+  keys: readonly string[] | null | undefined,
+): { personalisation: Personalisation | null | undefined; sanitisedContent: SanitisedContent } {
+  const sanitisedContent: SanitisedContent = {};
+  if (!personalisation || !keys?.length) return { personalisation, sanitisedContent };
+  const wanted = new Set(keys.map(placeholderKey));
+  const out: Personalisation = {};
+  for (const [key, value] of Object.entries(personalisation)) {
+    if (typeof value === 'string' && wanted.has(placeholderKey(key))) {
+      out[key] = sanitiseValue(value);
+      if (out[key] !== value) sanitisedContent[key] = { unsanitised: value, sanitised: out[key] as string };
+    } else out[key] = value;
+  }
+  return { personalisation: out, sanitisedContent };
 }
 
 export interface EmailTemplate {
@@ -188,21 +224,31 @@ export interface RenderedEmail {
   html: string;
   /** The body's HTML alone, without the document around it (Notify's html_body, what a preview returns). */
   bodyHtml: string;
-  /** key → {sanitised, unsanitised} for each `sanitise_content_for` key that had a value. */
-  sanitisedContent: Record<string, { sanitised: string; unsanitised: string }>;
 }
 
 export interface EmailRenderOptions {
-  /** Personalisation keys whose values must not form markdown or links. */
-  sanitiseContentFor?: readonly string[];
-  /** Extra text placed under the body in the HTML (e.g. an unsubscribe link), already HTML. */
+  /** Extra text placed under the body in the HTML, already HTML. */
   htmlFooter?: string;
+  /**
+   * The link of a template with an unsubscribe link: Notify's footer ("---" then "Unsubscribe from
+   * these emails") under the body, in the plain text and the HTML (not in the API's `body`).
+   */
+  unsubscribeLink?: string | null;
 }
 
-// Private-use characters mark where sanitised values go, so the markdown pass cannot see them.
-const TOKEN_OPEN = '\uE000';
-const TOKEN_CLOSE = '\uE001';
-const TOKEN_RE = /\uE000(\d+)\uE001/g;
+/** From notifications-utils, template.py (BaseEmailTemplate.content_with_unsubscribe_link). */
+export function contentWithUnsubscribeLink(content: string, unsubscribeLink: string | null | undefined): string {
+  return unsubscribeLink ? `${content}\n\n---\n\n[Unsubscribe from these emails](${unsubscribeLink})` : content;
+}
+
+/**
+ * The one-click unsubscribe headers (RFC 8058) given to the email provider, as notifications-api's
+ * send_to_providers (_get_email_headers); none without a link.
+ */
+export function unsubscribeHeaders(unsubscribeLink: string | null | undefined): Record<string, string> {
+  if (!unsubscribeLink) return {};
+  return { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
 
 export function renderEmail(
   template: EmailTemplate,
@@ -210,44 +256,56 @@ export function renderEmail(
   options: EmailRenderOptions = {},
 ): RenderedEmail {
   const values = new Values(personalisation);
-  const sanitiseKeys = new Set((options.sanitiseContentFor ?? []).map(placeholderKey));
-  const sanitisedContent: RenderedEmail['sanitisedContent'] = {};
-  for (const key of options.sanitiseContentFor ?? []) {
-    const value = values.get(key);
-    if (value === null || typeof value === 'object') continue;
-    const text = valueToText(value);
-    sanitisedContent[key] = { sanitised: sanitiseValue(text), unsanitised: text };
-  }
-  const isSanitised = (name: string) => sanitiseKeys.has(placeholderKey(name));
-
-  const subject = oneLine(
-    substitute(template.subject, values, 'inline', (text, name) => (isSanitised(name) ? oneLine(text) : text)),
-  );
+  const subject = oneLine(substitute(template.subject, values, 'inline'));
   // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
-  const body = substitute(template.content, values, 'markdown', (text, name) =>
-    isSanitised(name) ? sanitiseValue(text) : text,
-  ).trim();
-
-  const protectedValues: string[] = [];
-  const markdown = substitute(template.content, values, 'markdown', (text, name) => {
-    if (!isSanitised(name)) return text;
-    protectedValues.push(oneLine(text));
-    return `${TOKEN_OPEN}${protectedValues.length - 1}${TOKEN_CLOSE}`;
-  });
-  const bodyHtml = markdownToHtml(markdown).replace(TOKEN_RE, (_, i: string) => escapeHtml(protectedValues[Number(i)]));
+  const content = contentWithUnsubscribeLink(template.content, options.unsubscribeLink);
+  const body = substitute(content, values, 'markdown').trim();
+  const bodyHtml = markdownToHtml(body);
   const html = emailHtmlDocument(subject, bodyHtml + (options.htmlFooter ?? ''));
-  return { subject, body, html, bodyHtml, sanitisedContent };
+  return { subject, body, html, bodyHtml };
+}
+
+// From notifications-utils, template.py (BaseEmailTemplate.is_message_too_long): SES's 10 MB
+// limit holds the text and HTML bodies base64-encoded, so the text may be at most 2,000,000 bytes.
+export const EMAIL_MAX_BYTES = 2_000_000;
+
+/** Bytes of the body with placeholders filled in, trimmed (Notify's content_size_in_bytes). */
+export const emailSizeInBytes = (rendered: RenderedEmail): number => Buffer.byteLength(rendered.body.trim(), 'utf8');
+
+export function emailTooLongMessage(bytes: number): string {
+  // From notifications-api, app/notifications/validators.py (check_is_message_too_long).
+  return (
+    `Your message is too long. Emails cannot be longer than ${EMAIL_MAX_BYTES} bytes. ` +
+    `Your message is ${bytes} bytes.`
+  );
+}
+
+/**
+ * Notify's empty check, made with the template (validate_template, before the recipient and any
+ * file): content that does not both start and end with a placeholder cannot be empty.
+ */
+export function assertEmailNotEmpty(content: string, personalisation: Personalisation | null | undefined): void {
+  if (!content.startsWith('((') || !content.endsWith('))')) return;
+  if (substitute(content, new Values(personalisation), 'markdown').trim() === '') {
+    throw new BadRequestError(EMPTY_MESSAGE);
+  }
 }
 
 export function assertEmailSendable(rendered: RenderedEmail): void {
   if (rendered.body.trim() === '') throw new BadRequestError(EMPTY_MESSAGE);
+  const bytes = emailSizeInBytes(rendered);
+  if (bytes > EMAIL_MAX_BYTES) throw new BadRequestError(emailTooLongMessage(bytes));
 }
 
 const FONT = 'font-family: Helvetica, Arial, sans-serif;';
 const P_STYLE = `${FONT} font-size: 19px; line-height: 25px; margin: 0 0 20px 0; color: #0B0C0C;`;
 const LINK_STYLE = 'word-wrap: break-word; color: #1D70B8;';
 
-const URL_RE = /(?:https?:\/\/|www\.)[^\s<>"\uE000\uE001]+/gi;
+// A backslash-escaped ASCII punctuation character stands for itself (as in CommonMark): while
+// links are found it is held as a private-use character so it cannot be part of one.
+const ESCAPED_RE = /\\([!-/:-@[-`{-~])/g;
+const HELD_RE = /[\uE100-\uE17F]/g;
+const URL_RE = /(?:https?:\/\/|www\.)[^\s<>"\uE100-\uE17F]+/gi;
 const MD_LINK_RE = /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/gi;
 
 function linkHtml(href: string, text: string): string {
@@ -274,7 +332,8 @@ function autolink(text: string): string {
 }
 
 /** Escapes text and turns [text](https://…) and bare URLs into links. */
-export function inlineHtml(text: string): string {
+export function inlineHtml(markdown: string): string {
+  const text = markdown.replace(ESCAPED_RE, (_, c: string) => String.fromCharCode(0xe100 + c.charCodeAt(0)));
   let out = '';
   let last = 0;
   for (const m of text.matchAll(MD_LINK_RE)) {
@@ -282,7 +341,8 @@ export function inlineHtml(text: string): string {
     out += linkHtml(m[2], escapeHtml(m[1]));
     last = m.index + m[0].length;
   }
-  return out + autolink(text.slice(last));
+  out += autolink(text.slice(last));
+  return out.replace(HELD_RE, (c) => escapeHtml(String.fromCharCode(c.charCodeAt(0) - 0xe100)));
 }
 
 const HR_RE = /^\s*(?:-\s*){3,}$|^\s*(?:\*\s*){3,}$|^\s*(?:_\s*){3,}$/;
@@ -445,96 +505,4 @@ export function renderLetter(
     body: substitute(template.content.replace(/\r\n?/g, '\n'), values, 'markdown').trim(),
     addressLines: addressLinesFromPersonalisation(personalisation ?? {}),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// File attachments (send a file by email)
-// ---------------------------------------------------------------------------------------------
-
-export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
-
-export interface FileAttachment {
-  /** The personalisation key the file was given under. */
-  key: string;
-  content: Buffer;
-  filename: string | null;
-  confirmEmailBeforeDownload: boolean | null;
-  /** Weeks to keep the file (1–78), or null for the default. */
-  retentionWeeks: number | null;
-  isCsv: boolean;
-}
-
-export type AttachmentLinkMaker = (file: FileAttachment) => string | Promise<string>;
-
-export function isFileAttachmentValue(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'file' in value;
-}
-
-function reprForMessage(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/**
- * Validates one `{file, filename, confirm_email_before_download, retention_period, is_csv}` value.
- * Throws BadRequestError (messages partly guessed: see the tests).
- */
-export function parseFileAttachment(key: string, value: Record<string, unknown>): FileAttachment {
-  const { file, filename, confirm_email_before_download: confirm, retention_period: retention, is_csv: isCsv } = value;
-  if (typeof file !== 'string') throw new BadRequestError(`personalisation ${key} file is not of type string`);
-  const compact = file.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-    throw new BadRequestError('File is not base64 encoded');
-  }
-  const content = Buffer.from(compact, 'base64');
-  if (content.length > MAX_ATTACHMENT_BYTES) throw new BadRequestError('File is larger than 2MB');
-  if (filename !== undefined && filename !== null && typeof filename !== 'string') {
-    throw new BadRequestError(`Unsupported value for filename: '${reprForMessage(filename)}'. Use a string.`);
-  }
-  if (confirm !== undefined && confirm !== null && typeof confirm !== 'boolean') {
-    const shown = reprForMessage(confirm);
-    throw new BadRequestError(
-      `Unsupported value for confirm_email_before_download: '${shown}'. Use a boolean true or false value.`,
-    );
-  }
-  let retentionWeeks: number | null = null;
-  if (retention !== undefined && retention !== null) {
-    const m = typeof retention === 'string' ? /^\s*(\d+) weeks?\s*$/.exec(retention) : null;
-    retentionWeeks = m ? Number(m[1]) : Number.NaN;
-    if (!(retentionWeeks >= 1 && retentionWeeks <= 78)) {
-      const shown = reprForMessage(retention);
-      throw new BadRequestError(
-        `Unsupported value for retention_period '${shown}'. Supported periods are from 1 to 78 weeks.`,
-      );
-    }
-  }
-  if (isCsv !== undefined && isCsv !== null && typeof isCsv !== 'boolean') {
-    throw new BadRequestError(
-      `Unsupported value for is_csv: '${reprForMessage(isCsv)}'. Use a boolean true or false value.`,
-    );
-  }
-  return {
-    key,
-    content,
-    filename: typeof filename === 'string' ? filename : null,
-    confirmEmailBeforeDownload: typeof confirm === 'boolean' ? confirm : null,
-    retentionWeeks,
-    isCsv: isCsv === true,
-  };
-}
-
-/**
- * Returns a copy of the personalisation in which every file value is validated and replaced by
- * the download link the callback gives for it (in key order). `files` lists what was uploaded.
- */
-export async function prepareFileAttachments(
-  personalisation: Personalisation | null | undefined,
-  makeLink: AttachmentLinkMaker,
-): Promise<{ personalisation: Personalisation; files: FileAttachment[] }> {
-  const out: Personalisation = { ...(personalisation ?? {}) };
-  const parsed: FileAttachment[] = [];
-  for (const [key, value] of Object.entries(out)) {
-    if (isFileAttachmentValue(value)) parsed.push(parseFileAttachment(key, value));
-  }
-  for (const file of parsed) out[file.key] = await makeLink(file);
-  return { personalisation: out, files: parsed };
 }

@@ -108,7 +108,8 @@ t.test(
     t.match(ann.content, /Dear Ann,/);
     t.match(ann.html!, /<h2[^>]*>Your permit<\/h2>|Your permit/);
     t.match(ann.html!, /<li/, 'markdown list rendered as HTML');
-    t.match(ann.html!, /Unsubscribe/);
+    t.notMatch(ann.html!, /Unsubscribe/, 'a request URL goes in the headers only (as Notify)');
+    t.notMatch(ann.content, /Unsubscribe/);
     t.same(ann.headers, {
       'List-Unsubscribe': '<https://dept.gov.uk/unsub?u=1>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -10,10 +10,12 @@ import {
   renderEmail,
   markdownToHtml,
   sanitiseValue,
+  sanitisePersonalisation,
   renderLetter,
-  prepareFileAttachments,
-  parseFileAttachment,
-  MAX_ATTACHMENT_BYTES,
+  assertEmailSendable,
+  EMAIL_MAX_BYTES,
+  contentWithUnsubscribeLink,
+  unsubscribeHeaders,
 } from '../../src/templates/template.ts';
 
 function badRequest(fn: () => unknown): string {
@@ -89,7 +91,6 @@ t.test('email: one-line subject, body keeps CRLF, HTML escapes values', async (t
   t.match(r.html, /Your &lt;b&gt;code&lt;\/b&gt;: 1 &amp; 2/);
   t.match(r.html, /<title>Hello Jo &lt;script&gt; and more<\/title>/);
   t.match(r.html, /^<!DOCTYPE html>/);
-  t.same(r.sanitisedContent, {});
 });
 
 t.test('markdown subset to HTML', async (t) => {
@@ -142,21 +143,51 @@ t.test('markdown subset to HTML', async (t) => {
   );
 });
 
-t.test('sanitise_content_for: values cannot inject links or markdown', async (t) => {
-  const personalisation = { name: '[click](https://evil.example) # x\n* y', other: 'https://ok.example' };
-  const r = renderEmail({ subject: 'Hi ((name))', content: 'Hello ((name))\n\nSee ((other))' }, personalisation, {
-    sanitiseContentFor: ['Name'],
-  });
-  const sanitised = sanitiseValue(personalisation.name);
-  t.equal(sanitised, '\\[click\\]\\(https\\://evil\\.example\\) \\# x \\* y');
-  t.same(r.sanitisedContent, { Name: { sanitised, unsanitised: personalisation.name } });
-  t.equal(r.body, `Hello ${sanitised}\n\nSee https://ok.example`);
-  t.notMatch(r.html, /evil\.example"/, 'no link to the injected url');
-  t.match(r.html, /Hello \[click\]\(https:\/\/evil.example\) # x \* y<\/p>/);
+t.test('sanitise_content_for: URLs removed or broken up, markdown escaped (as Notify)', async (t) => {
+  // Cases from notifications-api tests/app/v2/notifications/test_post_notifications.py.
+  t.equal(sanitiseValue('www.evil.com'), 'www\\. evil\\. com');
+  t.equal(sanitiseValue('Go to https://evil.com/path?x=1 now'), 'Go to  now');
+  t.equal(sanitiseValue('http://evil.com'), '');
+  t.equal(sanitiseValue('evil.co.uk/login'), '');
+  t.equal(sanitiseValue('[click](https://evil.example) # x\n* y'), '\\[click\\]\\(\\) \\# x\n\\* y');
+  t.equal(sanitiseValue('Jo Bloggs'), 'Jo Bloggs', 'plain text unchanged');
+  t.equal(sanitiseValue('jo@example.com'), 'jo@example\\.com', 'an email address is not a URL');
+  t.equal(sanitiseValue('a_b-c!|<>'), 'a\\_b\\-c\\!\\|\\<\\>');
+  t.equal(sanitiseValue('café.example.com'), '', 'non-ASCII domain: removed, not broken');
+
+  const { personalisation, sanitisedContent } = sanitisePersonalisation(
+    { Name: 'www.evil.com', other: 'https://ok.example', plain: 'Jo', n: 42 },
+    ['name', 'PLAIN', 'n', 'missing'],
+  );
+  t.same(personalisation, { Name: 'www\\. evil\\. com', other: 'https://ok.example', plain: 'Jo', n: 42 });
+  t.same(sanitisedContent, { Name: { unsanitised: 'www.evil.com', sanitised: 'www\\. evil\\. com' } });
+  t.same(sanitisePersonalisation({ a: 'x.com' }, null).sanitisedContent, {});
+  t.same(sanitisePersonalisation(null, ['a']), { personalisation: null, sanitisedContent: {} });
+
+  const r = renderEmail({ subject: 'Hi', content: 'Hello ((name))\n\nSee ((other))' }, personalisation);
+  t.equal(r.body, 'Hello www\\. evil\\. com\n\nSee https://ok.example');
   t.match(r.html, /href="https:\/\/ok.example"/, 'unsanitised values still link');
-  t.equal(r.subject, 'Hi [click](https://evil.example) # x * y');
-  const none = renderEmail({ subject: 's', content: 'b' }, {}, { sanitiseContentFor: ['missing'] });
-  t.same(none.sanitisedContent, {});
+  const r2 = renderEmail({ subject: 'Hi', content: 'Hello ((Name))' }, { Name: sanitiseValue('www.evil.com') });
+  t.equal(r2.body, 'Hello www\\. evil\\. com', 'the response body keeps the escapes');
+  t.match(r2.html, /Hello www\. evil\. com<\/p>/, 'the HTML shows the characters, not the backslashes');
+  t.notMatch(r2.html, /<a /);
+});
+
+t.test('email size: at most 2,000,000 bytes of body (Notify message)', async (t) => {
+  const ok = renderEmail({ subject: 's', content: '((x))\n\n' }, { x: 'a'.repeat(EMAIL_MAX_BYTES) });
+  t.equal(
+    badRequest(() => assertEmailSendable(ok)),
+    'no error',
+  );
+  const multiByte = renderEmail({ subject: 's', content: 'é((x))' }, { x: 'a'.repeat(EMAIL_MAX_BYTES - 1) });
+  t.equal(
+    badRequest(() => assertEmailSendable(multiByte)),
+    'Your message is too long. Emails cannot be longer than 2000000 bytes. Your message is 2000001 bytes.',
+  );
+  t.equal(
+    badRequest(() => assertEmailSendable(renderEmail({ subject: 's', content: '((x))' }, { x: ' ' }))),
+    'Your message is empty.',
+  );
 });
 
 t.test('letters: subject, body and address lines', async (t) => {
@@ -176,72 +207,26 @@ t.test('letters: subject, body and address lines', async (t) => {
   t.same(r.addressLines, ['Sam', '1 Road', 'SW1A 1AA']);
 });
 
-t.test('file attachments are validated and replaced by links', async (t) => {
-  const file = Buffer.from('hello,world\n').toString('base64');
-  const seen: unknown[] = [];
-  const { personalisation, files } = await prepareFileAttachments(
-    {
-      name: 'Jo',
-      doc: {
-        file,
-        filename: 'report.csv',
-        confirm_email_before_download: true,
-        retention_period: '4 weeks',
-        is_csv: true,
-      },
-      plain: { other: 1 },
-    },
-    async (f) => {
-      seen.push(f);
-      return `https://documents.example/d/${f.key}`;
-    },
+t.test("one-click unsubscribe: Notify's footer and headers", async (t) => {
+  const r = renderEmail(
+    { subject: 'S', content: 'Hello ((name))' },
+    { name: 'Jo' },
+    { unsubscribeLink: 'https://www.notifications.service.gov.uk/unsubscribe/abc/tok' },
   );
-  t.same(personalisation, { name: 'Jo', doc: 'https://documents.example/d/doc', plain: { other: 1 } });
-  t.equal(files.length, 1);
-  t.equal(files[0].content.toString(), 'hello,world\n');
-  t.same(
-    { ...files[0], content: null },
-    {
-      key: 'doc',
-      content: null,
-      filename: 'report.csv',
-      confirmEmailBeforeDownload: true,
-      retentionWeeks: 4,
-      isCsv: true,
-    },
-  );
-  t.same(parseFileAttachment('f', { file }), {
-    key: 'f',
-    content: Buffer.from('hello,world\n'),
-    filename: null,
-    confirmEmailBeforeDownload: null,
-    retentionWeeks: null,
-    isCsv: false,
-  });
-  t.equal(parseFileAttachment('f', { file, retention_period: '1 week' }).retentionWeeks, 1);
-  t.equal(parseFileAttachment('f', { file, retention_period: '78 weeks' }).retentionWeeks, 78);
-
-  const bad = (value: Record<string, unknown>) => badRequest(() => parseFileAttachment('doc', value));
-  t.equal(bad({ file: 'not base64!' }), 'File is not base64 encoded');
-  t.equal(bad({ file: 'abc' }), 'File is not base64 encoded');
-  t.equal(bad({ file: 42 }), 'personalisation doc file is not of type string');
-  t.equal(bad({ file: Buffer.alloc(MAX_ATTACHMENT_BYTES + 1).toString('base64') }), 'File is larger than 2MB');
-  t.equal(bad({ file: Buffer.alloc(MAX_ATTACHMENT_BYTES).toString('base64') }), 'no error');
-  for (const period of ['0 weeks', '79 weeks', 'forever', 4]) {
-    t.equal(
-      bad({ file, retention_period: period }),
-      `Unsupported value for retention_period '${period}'. Supported periods are from 1 to 78 weeks.`,
-    );
-  }
   t.equal(
-    bad({ file, confirm_email_before_download: 'yes' }),
-    "Unsupported value for confirm_email_before_download: 'yes'. Use a boolean true or false value.",
+    r.body,
+    'Hello Jo\n\n---\n\n[Unsubscribe from these emails](https://www.notifications.service.gov.uk/unsubscribe/abc/tok)',
   );
-  t.equal(bad({ file, is_csv: 'no' }), "Unsupported value for is_csv: 'no'. Use a boolean true or false value.");
-  const rejected = await prepareFileAttachments({ doc: { file: '!!' } }, () => 'x').then(
-    () => null,
-    (e: unknown) => e,
+  t.match(
+    r.html,
+    /<hr [^>]*>\n<p[^>]*><a [^>]*href="https:\/\/www.notifications.service.gov.uk\/unsubscribe\/abc\/tok">/,
   );
-  t.ok(rejected instanceof BadRequestError);
-  t.same((rejected as BadRequestError).messages, ['File is not base64 encoded']);
+  t.match(r.html, /Unsubscribe from these emails<\/a><\/p>/);
+  t.equal(renderEmail({ subject: 'S', content: 'Hello' }, {}, { unsubscribeLink: null }).body, 'Hello');
+  t.equal(contentWithUnsubscribeLink('x', ''), 'x');
+  t.same(unsubscribeHeaders('https://dept.gov.uk/unsub?u=1'), {
+    'List-Unsubscribe': '<https://dept.gov.uk/unsub?u=1>',
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  });
+  t.same(unsubscribeHeaders(null), {});
 });

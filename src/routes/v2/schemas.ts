@@ -93,13 +93,40 @@ export const postEmailRequest = {
     email_reply_to_id: uuid,
     one_click_unsubscribe_url: httpsUrl,
     sanitise_content_for: {
-      type: 'array',
+      type: ['array', 'null'],
       items: { type: 'string' },
-      description: 'Personalisation keys whose values are escaped so they cannot form links or markdown.',
+      description:
+        'Personalisation keys whose values have URLs removed (domains broken up) and markdown escaped, ' +
+        'so they cannot form links or formatting.',
     },
   },
   required: ['email_address', 'template_id'],
   additionalProperties: false,
+} as const satisfies JsonSchema;
+
+/**
+ * A file sent by email (a personalisation value with a `file`), checked once the template and
+ * recipient are known, from notifications-api app/v2/notifications/notification_schemas.py
+ * (send_a_file_validation). Messages are relative to the value: "retention_period …".
+ */
+export const sendAFile = {
+  $schema: DRAFT,
+  title: 'A file sent by email',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    file: { type: 'string', contentEncoding: 'base64' },
+    is_csv: { 'x-notify-format': 'send_a_file_is_csv' },
+    confirm_email_before_download: { 'x-notify-format': 'send_a_file_confirm_email_before_download' },
+    retention_period: { 'x-notify-format': 'send_a_file_retention_period' },
+    filename: { 'x-notify-format': 'send_a_file_filename' },
+  },
+  allOf: [
+    {
+      anyOf: [{ not: { required: ['is_csv'] } }, { not: { required: ['filename'] } }],
+      'x-validationMessage': 'Do not set a value for `is_csv` if `filename` is set.',
+    },
+  ],
 } as const satisfies JsonSchema;
 
 export const letterPersonalisation = {
@@ -484,7 +511,7 @@ export interface PostEmailRequest {
   scheduled_for?: string | null;
   email_reply_to_id?: string;
   one_click_unsubscribe_url?: string;
-  sanitise_content_for?: string[];
+  sanitise_content_for?: string[] | null;
 }
 export interface PostLetterRequest {
   template_id: string;

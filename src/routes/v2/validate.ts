@@ -7,10 +7,10 @@
 // order python-jsonschema yields them: the keywords of each schema in their written order.
 //
 // Keywords: type, enum, const, required, properties, additionalProperties (false or a schema),
-// items (a schema), maxLength, minLength, pattern, maxItems, format. Formats checked: uuid,
-// date-time, uri, email; `x-notify-format` (checked instead of `format`) names a Notify format
-// whose failure message replaces jsonschema's: phone_number, email_address,
-// datetime_within_next_day.
+// items (a schema), maxLength, minLength, pattern, maxItems, allOf, anyOf, not, format. Formats
+// checked: uuid, date-time, uri, email; `x-notify-format` (checked instead of `format`) names a
+// Notify format whose failure message replaces jsonschema's: phone_number, email_address,
+// datetime_within_next_day, and the send_a_file_* formats of a file sent by email.
 import { ValidationError } from '../../lib/errors.ts';
 import { isUuid } from '../../lib/uuid.ts';
 import { validateEmailAddress, validatePhoneNumber, InvalidRecipientError } from '../../recipients/recipients.ts';
@@ -110,39 +110,81 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-// ISO 8601 as python's iso8601.parse_date reads it: a date, optionally a time (T or space),
-// optionally fractional seconds and a zone (Z, ±HH:MM, ±HHMM, ±HH). No zone means UTC.
-const ISO_RE =
-  /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+// ISO 8601 as Notify reads scheduled_for, with python's datetime.fromisoformat (3.11+): a date
+// (YYYY-MM-DD or YYYYMMDD), optionally any one character then a time (HH, HH:MM, HH:MM:SS or
+// the same without colons, fractional seconds after `.` or `,`), optionally a zone (Z, ±HH,
+// ±HH:MM, ±HHMM, ±HH:MM:SS). No surrounding spaces. No zone means UTC.
+const ISO_DATE = String.raw`(\d{4})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))`;
+const ISO_TIME = String.raw`((\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)`;
+const ISO_ZONE = String.raw`(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d+)?)?)?)`;
+const ISO_RE = new RegExp(`^${ISO_DATE}(?:[\\s\\S]${ISO_TIME}${ISO_ZONE}?)?$`, 'iu');
 
-/** Parses an ISO 8601 date-time; null when it is not one. */
+/** Parses an ISO 8601 date-time as python's datetime.fromisoformat does; null when it is not one. */
 export function parseIsoDateTime(value: string): Date | null {
-  const m = ISO_RE.exec(value.trim());
+  const m = ISO_RE.exec(value);
   if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const [, y, mo1, d1, mo2, d2, , h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
+  const [year, month, day, hour, minute, second] = [y, mo1 ?? mo2, d1 ?? d2, h, mi, s].map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > daysInMonth) return null;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  let offsetMinutes = 0;
+  let offsetSeconds = 0;
   if (zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2));
-    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-    if (oh > 23 || om > 59) return null;
-    offsetMinutes = sign * (oh * 60 + om);
+    const digits = zone.slice(1).replace(/:/g, '');
+    const [oh, om, os] = [digits.slice(0, 2), digits.slice(2, 4), digits.slice(4, 6)].map((x) => Number(x || 0));
+    if (oh > 23 || om > 59 || os > 59) return null;
+    offsetSeconds = sign * (oh * 3600 + om * 60 + os);
   }
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
+  const local = new Date(0);
+  local.setUTCFullYear(year, month - 1, day);
+  local.setUTCHours(hour, minute, second, ms);
+  return new Date(local.getTime() - offsetSeconds * 1000);
 }
 
+// From notifications-api, app/schema_validation/__init__.py (validate_schema_date_with_hour).
 export const SCHEDULED_FOR_MESSAGES = {
   invalid:
     'datetime format is invalid. It must be a valid ISO8601 date time format, https://en.wikipedia.org/wiki/ISO_8601',
   past: 'datetime can not be in the past',
-  tooFar: 'datetime can not be more than 24 hours in the future',
+  tooFar: 'datetime can only be 24 hours in the future',
 } as const;
+
+/** Python's str() of a JSON value, as Notify's messages put it in with an f-string. */
+function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
+// The formats of a file sent by email, from notifications-api app/schema_validation/__init__.py
+// (send_a_file_*): each is checked whatever the value's type.
+const SEND_A_FILE_FORMATS: Record<string, (value: unknown) => string | null> = {
+  send_a_file_retention_period: (value) => {
+    if (value === null) return null;
+    if (typeof value === 'string') {
+      const m = /^(\d+) weeks?$/.exec(value.trim().toLowerCase());
+      if (m && Number(m[1]) >= 1 && Number(m[1]) <= 78) return null;
+    }
+    return `Unsupported value for retention_period: ${pyStr(value)}. Supported periods are from 1 to 78 weeks.`;
+  },
+  send_a_file_filename: (value) =>
+    value === null || (typeof value === 'string' && value.includes('.'))
+      ? null
+      : '`filename` must end with a file extension. For example, filename.csv',
+  send_a_file_is_csv: (value) =>
+    value === null || typeof value === 'boolean'
+      ? null
+      : `Unsupported value for is_csv: ${pyStr(value)}. Use a boolean true or false value.`,
+  send_a_file_confirm_email_before_download: (value) =>
+    value === null || typeof value === 'boolean'
+      ? null
+      : `Unsupported value for confirm_email_before_download: ${pyStr(value)}. Use a boolean true or false value.`,
+};
+
+/** Notify formats that apply to values of any type (the others pass anything but strings). */
+function checkAnyFormat(format: string, value: unknown): string | null {
+  return SEND_A_FILE_FORMATS[format]?.(value) ?? null;
+}
 
 /** null when the format holds, else the message (without the field name). */
 function checkFormat(format: string, notify: boolean, value: string, options: ValidateOptions): string | null {
@@ -176,6 +218,7 @@ function checkFormat(format: string, notify: boolean, value: string, options: Va
       return null;
     }
     default:
+      if (format in SEND_A_FILE_FORMATS) return checkAnyFormat(format, value);
       return notify ? `unknown format ${format}` : null; // unknown standard formats are annotations
   }
 }
@@ -272,6 +315,24 @@ function* iterErrors(
         if (typeof instance === 'string') {
           const message = checkFormat(spec as string, true, instance, options);
           if (message !== null) yield error(message);
+        } else {
+          const message = checkAnyFormat(spec as string, instance);
+          if (message !== null) yield error(message);
+        }
+        break;
+      case 'allOf':
+        for (const sub of spec as JsonSchema[]) yield* iterErrors(sub, instance, path, options);
+        break;
+      case 'anyOf': {
+        const subs = spec as JsonSchema[];
+        if (!subs.some((sub) => iterErrors(sub, instance, path, options).next().done)) {
+          yield error(`${pyRepr(instance)} is not valid under any of the given schemas`);
+        }
+        break;
+      }
+      case 'not':
+        if (iterErrors(spec as JsonSchema, instance, path, options).next().done) {
+          yield error(`${pyRepr(instance)} should not be valid under ${pyRepr(spec)}`);
         }
         break;
       default:
@@ -282,7 +343,7 @@ function* iterErrors(
 
 function formatError(e: SchemaError): string {
   const custom = e.schema['x-validationMessage'];
-  if (typeof custom === 'string' && e.path.length) return `${e.path[0]} ${custom}`;
+  if (typeof custom === 'string') return (e.path.length ? `${e.path[0]} ${custom}` : custom).trim();
   const text = e.path.length ? `${e.path[0]} ${e.message}` : e.message;
   return text.replace(/'/g, '');
 }

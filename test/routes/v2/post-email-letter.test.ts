@@ -15,6 +15,10 @@ const { app, db } = await createTestApp(t, { config: { S3_ENDPOINT: s3Endpoint, 
 const fx = await createServiceWithKeys(db, {
   permissions: ['sms', 'email', 'letter', 'international_sms', 'international_letters'],
 });
+// Files by email need the service's contact details (Notify's send-files-by-email setting).
+await db.query(`update app_public.services set contact_link = 'https://example.gov.uk/help' where id = $1`, [
+  fx.serviceId,
+]);
 const errors = (body: { errors: Array<{ error: string; message: string }> }) => body.errors;
 
 t.test('email: 201 body, reply-to, unsubscribe link, sanitised content', async (t) => {
@@ -36,11 +40,11 @@ t.test('email: 201 body, reply-to, unsubscribe link, sanitised content', async (
   t.same(Object.keys(r.body), ['id', 'reference', 'content', 'uri', 'template', 'scheduled_for', 'sanitised_content']);
   t.same(r.body.content, {
     from_email: `${emailFrom}@notifications.service.gov.uk`,
-    body: 'Dear Jo,\r\n\r\nYour reference is www\\.evil\\.com.',
+    body: 'Dear Jo,\r\n\r\nYour reference is www\\. evil\\. com.',
     subject: 'Hello Jo',
     one_click_unsubscribe_url: 'https://example.com/unsubscribe',
   });
-  t.same(r.body.sanitised_content, { ref: { sanitised: 'www\\.evil\\.com', unsanitised: 'www.evil.com' } });
+  t.same(r.body.sanitised_content, { ref: { unsanitised: 'www.evil.com', sanitised: 'www\\. evil\\. com' } });
   const row = await db.one(
     'select reply_to_text, one_click_unsubscribe_url, normalised_to from app_public.notifications where id = $1',
     [r.body.id],
@@ -137,9 +141,9 @@ t.test('email file attachment becomes a link and is stored in the documents buck
   const bad = await post(app, fx.normal, '/v2/notifications/email', {
     email_address: 'a@b.com',
     template_id: tid,
-    personalisation: { doc: { file: '!!!' } },
+    personalisation: { doc: { file: 'abc' } },
   });
-  t.same(errors(bad.body), [{ error: 'BadRequestError', message: 'File is not base64 encoded' }]);
+  t.same(errors(bad.body), [{ error: 'BadRequestError', message: 'Document is not base64 encoded' }]);
 });
 
 t.test('file attachment links download the file: key, confirmed address, retention', async (t) => {
@@ -159,7 +163,11 @@ t.test('file attachment links download the file: key, confirmed address, retenti
     return { path: link.pathname, key: link.searchParams.get('key')! };
   };
   const csv = 'name,amount\nJo,12\n';
-  const open = await send({ file: Buffer.from(csv).toString('base64'), filename: 'report 1.csv', is_csv: true });
+  const open = await send({
+    file: Buffer.from(csv).toString('base64'),
+    filename: 'report 1.csv',
+    confirm_email_before_download: false,
+  });
   const ok = await app.inject({ method: 'GET', url: `${open.path}?key=${open.key}` });
   t.equal(ok.statusCode, 200);
   t.equal(ok.body, csv, 'the bytes that were sent');

@@ -13,6 +13,7 @@ import {
   getTemplatesQuery,
   isPrecompiledLetterRequest,
   NOTIFICATION_STATUS_FILTERS,
+  sendAFile,
 } from '../../../src/routes/v2/schemas.ts';
 
 const TEMPLATE = 'f0e1d2c3-b4a5-4697-8899-aabbccddeeff';
@@ -104,9 +105,16 @@ t.test('scheduled_for', async (t) => {
   t.same(at('2024-05-01 13:00:00.123456'), []);
   t.same(at('2024-05-02T13:00:00+02:00'), [], '11:00 UTC next day');
   t.same(at('2024-05-02T12:00:00Z'), [], 'exactly 24 hours');
-  t.same(at('2024-05-02T12:00:01Z'), ['scheduled_for datetime can not be more than 24 hours in the future']);
+  t.same(at('2024-05-02T12:00:01Z'), ['scheduled_for datetime can only be 24 hours in the future']);
+  t.same(at('20240501T1230'), [], 'basic format');
+  t.same(at('2024-05-01X12:30'), [], 'fromisoformat takes any one character between date and time');
+  t.same(at('2024-05-01T12:30:00,5'), [], 'comma before the fraction');
+  t.same(at('2024-05-01T13:30:00+01'), [], 'hour-only zone: 12:30 UTC');
+  t.same(at('2024-05-01T12:30:00+01:00'), ['scheduled_for datetime can not be in the past'], 'the zone counts');
+  t.same(at(null), [], 'null: not scheduled');
   t.same(at('2024-05-01T11:59:59Z'), ['scheduled_for datetime can not be in the past']);
-  for (const bad of ['tomorrow', '2024-13-01T10:00', '2024-02-30', '01/05/2024 10:00', '']) {
+  const invalid = ['tomorrow', '2024-13-01T10:00', '2024-02-30', '01/05/2024 10:00', '', ' 2024-05-01T12:30'];
+  for (const bad of [...invalid, '2024-05-01T12:30 ', '2024-05-01T12:30:00+25:00', '2024-05-01T1', '2024-05']) {
     t.same(
       at(bad),
       [
@@ -140,8 +148,9 @@ t.test('email requests', async (t) => {
   ]);
   t.same(errs(postEmailRequest, { ...base, email_reply_to_id: 'x' }), ['email_reply_to_id is not a valid UUID']);
   t.same(errs(postEmailRequest, { ...base, sanitise_content_for: 'a' }), [
-    'sanitise_content_for a is not of type array',
+    'sanitise_content_for a is not of type array, null',
   ]);
+  t.same(errs(postEmailRequest, { ...base, sanitise_content_for: null }), [], 'null allowed (as Notify)');
   t.same(errs(postEmailRequest, { ...base, sanitise_content_for: [1] }), [
     'sanitise_content_for 1 is not of type string',
   ]);
@@ -231,6 +240,43 @@ t.test('validate throws one ValidationError with every message', async (t) => {
       ],
     });
   }
+});
+
+t.test('a file sent by email (send_a_file_validation)', async (t) => {
+  const file = 'aGVsbG8=';
+  const at = (v: Record<string, unknown>) => errs(sendAFile, { file, ...v });
+  t.same(at({}), []);
+  t.same(at({ filename: 'a.pdf', confirm_email_before_download: false, retention_period: ' 78 Weeks ' }), []);
+  t.same(at({ retention_period: '1 week', filename: null, confirm_email_before_download: null }), []);
+  const period = (v: string) =>
+    `retention_period Unsupported value for retention_period: ${v}. Supported periods are from 1 to 78 weeks.`;
+  t.same(at({ retention_period: '0 weeks' }), [period('0 weeks')]);
+  t.same(at({ retention_period: '79 weeks' }), [period('79 weeks')]);
+  t.same(at({ retention_period: 'forever' }), [period('forever')]);
+  t.same(at({ retention_period: 4 }), [period('4')]);
+  t.same(at({ filename: 'noextension' }), [
+    'filename `filename` must end with a file extension. For example, filename.csv',
+  ]);
+  t.same(at({ filename: 5 }), ['filename `filename` must end with a file extension. For example, filename.csv']);
+  t.same(at({ is_csv: 'yes' }), ['is_csv Unsupported value for is_csv: yes. Use a boolean true or false value.']);
+  t.same(at({ confirm_email_before_download: 1 }), [
+    'confirm_email_before_download Unsupported value for confirm_email_before_download: 1. ' +
+      'Use a boolean true or false value.',
+  ]);
+  t.same(at({ is_csv: false, filename: 'a.csv' }), ['Do not set a value for `is_csv` if `filename` is set.']);
+  t.same(
+    at({ is_csv: null, filename: 'a.csv' }),
+    ['Do not set a value for `is_csv` if `filename` is set.'],
+    'even null',
+  );
+  t.same(at({ is_csv: null }), []);
+  t.same(at({ extra: 1, other: 2 }), ['Additional properties are not allowed (extra, other were unexpected)']);
+  t.same(errs(sendAFile, { file: 42 }), ['file 42 is not of type string']);
+  t.same(at({ extra: 1, is_csv: 'x', filename: 'a.csv' }), [
+    'Additional properties are not allowed (extra was unexpected)',
+    'is_csv Unsupported value for is_csv: x. Use a boolean true or false value.',
+    'Do not set a value for `is_csv` if `filename` is set.',
+  ]);
 });
 
 t.test('helpers', async (t) => {
