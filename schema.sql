@@ -501,7 +501,9 @@ begin
   ), queued as (
     -- (d) Jobs in the same transaction, one per task for the batch (scheduled ones run later):
     -- deliver-sms / deliver-email; for live letters create-letter-pdf (template letters) or
-    -- scan-letter (precompiled PDFs waiting in the scan bucket). Test-key letters are final already.
+    -- scan-letter (precompiled PDFs waiting in the scan bucket). Test-key letters are final already, but a template
+    -- letter's PDF is made all the same, as Notify does, so GET /v2/notifications/{id}/pdf has it (a test-key
+    -- precompiled letter's PDF is stored by the API).
     select graphile_worker.add_jobs(x.jobs) as n
     from (
     select array_agg(row(j.task, json_build_object('ids', j.ids), null, j.run_at,
@@ -513,7 +515,9 @@ begin
              d.scheduled_for as run_at, json_agg(d.id order by d.ord) as ids
       from decided d
       where d.outcome is null and d.persist
-        and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check'))
+        and (d.notification_type in ('sms', 'email') or d.status in ('created', 'pending-virus-check')
+             or (d.key_type = 'test'
+                 and not exists (select from app_public.templates t where t.id = d.template_id and t.hidden)))
       group by 1, 2
     ) j
     ) x
@@ -538,7 +542,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (live template letters), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503).';
 
 
 --
@@ -1950,19 +1954,22 @@ COMMENT ON FUNCTION app_private.letter_pdf_key(reference text, postage text, cre
 -- Name: letters_for_pdf(uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.letters_for_pdf(ids uuid[]) RETURNS TABLE(id uuid, notification_status text, reference text, postage text, created_at timestamp with time zone, precompiled boolean, personalisation text, template_content text, template_subject text, contact_block text, service_name text, pdf_key text)
+CREATE FUNCTION app_private.letters_for_pdf(ids uuid[]) RETURNS TABLE(id uuid, notification_status text, reference text, postage text, created_at timestamp with time zone, precompiled boolean, personalisation text, template_content text, template_subject text, contact_block text, service_name text, pdf_key text, key_type text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
   select n.id, n.notification_status, n.reference, n.postage, n.created_at, t.hidden,
          case when n._personalisation is not null then app_private.decrypt(n._personalisation) end,
          t.content, t.subject, n.reply_to_text, s.name::text,
-         app_private.letter_pdf_key(n.reference, n.postage, n.created_at)
+         app_private.letter_pdf_key(n.reference, n.postage, n.created_at), n.key_type
   from app_public.notifications n
   join app_public.templates_history t on t.id = n.template_id and t.version = n.template_version
   join app_public.services s on s.id = n.service_id
-  where n.id = any(ids) and n.notification_type = 'letter' and n.key_type <> 'test'
-    and n.notification_status in ('created', 'pending-virus-check')
+  where n.id = any(ids) and n.notification_type = 'letter'
+    and (n.key_type <> 'test' and n.notification_status in ('created', 'pending-virus-check')
+         -- Test-key template letters are given their final status at once, but Notify makes their PDF all the
+         -- same (never printed), so GET /v2/notifications/{id}/pdf shows what was sent.
+         or n.key_type = 'test' and not t.hidden)
   order by n.id
 $$;
 
@@ -1971,7 +1978,7 @@ $$;
 -- Name: FUNCTION letters_for_pdf(ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Live letters of `ids` still waiting for a PDF (created) or a virus scan (pending-virus-check), with what create-letter-pdf needs to render them (personalisation decrypted, template content and subject, contact block) whether the letter is precompiled, and its PDF''s key in the letters PDF bucket (app_private.letter_pdf_key; in the scan bucket the file name alone).';
+COMMENT ON FUNCTION app_private.letters_for_pdf(ids uuid[]) IS 'Letters of `ids` to make a PDF for: live letters waiting for a PDF (created) or a virus scan (pending-virus-check), and test-key template letters whatever their status; with what create-letter-pdf needs to render them (personalisation decrypted, template content and subject, contact block), whether the letter is precompiled, its PDF''s key in the letters PDF bucket (app_private.letter_pdf_key; in the scan bucket the file name alone) and its key type.';
 
 
 --
@@ -2269,6 +2276,7 @@ begin
           when 'created' then n.notification_status = 'pending-virus-check'
           when 'virus-scan-failed' then n.notification_status = 'pending-virus-check'
           when 'validation-failed' then n.notification_status in ('created', 'pending-virus-check')
+                                        or n.key_type = 'test'
           else false
         end;
   get diagnostics v_count = row_count;
@@ -2281,7 +2289,7 @@ $$;
 -- Name: FUNCTION record_letter_pdfs(results jsonb); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check). Returns the rows changed.';
+COMMENT ON FUNCTION app_private.record_letter_pdfs(results jsonb) IS 'Records made or scanned letter PDFs, a JSON array of {id, sheets, status}: status null = a template letter''s PDF was made (it stays created); created | virus-scan-failed = the scan of a precompiled letter (from pending-virus-check); validation-failed = a PDF too long or unreadable (from created or pending-virus-check; a test-key letter from any status). sheets null leaves billable_units. Returns the rows changed.';
 
 
 --
