@@ -257,7 +257,12 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
     recipient: email.normalised,
     simulated,
   });
-  const personalisation = prepareFileAttachments(sanitised.personalisation, ctx.service, ctx.cfg.ADMIN_BASE_URL, uploads);
+  const personalisation = prepareFileAttachments(
+    sanitised.personalisation,
+    ctx.service,
+    ctx.cfg.ADMIN_BASE_URL,
+    uploads,
+  );
   const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
   assertEmailSendable(rendered);
   // Files go to S3 only once every cheaper check has passed; a row the database then refuses takes
