@@ -132,12 +132,13 @@ export const sendAFile = {
 export const letterPersonalisation = {
   ...personalisation,
   description:
-    'Placeholder values, including the address: address_line_1 … address_line_7 (at least 3 lines; ' +
-    'the last a UK postcode or a country). The legacy key `postcode` is read as a last line.',
+    'Placeholder values, including the address: any 3 to 7 of address_line_1 … address_line_7 (none is ' +
+    'required by name; the last a UK postcode or a country). Without address_line_7, the legacy key ' +
+    '`postcode` is read as the last line.',
   properties: Object.fromEntries(
     [1, 2, 3, 4, 5, 6, 7].map((n) => [`address_line_${n}`, { type: ['string', 'number', 'null'] }]),
   ),
-  required: ['address_line_1', 'address_line_2'],
+  // As Notify: no line is required by name; the address check counts the lines given.
 } as const satisfies JsonSchema;
 
 export const postLetterRequest = {

@@ -274,9 +274,9 @@ t.test('template letters', async (t) => {
   const cases: Array<[Record<string, unknown>, string, string]> = [
     [{ template_id: fx.letter }, 'ValidationError', 'personalisation is a required property'],
     [
-      { template_id: fx.letter, personalisation: { address_line_1: 'a' } },
+      { template_id: fx.letter, personalisation: { address_line_1: 'a', name: 'x' } },
       'ValidationError',
-      'personalisation address_line_2 is a required property',
+      'Address must be at least 3 lines',
     ],
     [
       { template_id: fx.letter, personalisation: { address_line_1: 'a', address_line_2: 'b', name: 'x' } },

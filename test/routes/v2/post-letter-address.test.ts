@@ -198,3 +198,12 @@ t.test('BFPO addresses: UK postage, no country', async (t) => {
   t.equal(withPostcode.status, 201);
   t.equal((await stored(withPostcode.body.id)).to, 'Corporal A Person\nBF1 1AA\nBFPO 1234');
 });
+
+t.test('no line is required by name: any 3 of the 7 will do', async (t) => {
+  const r = await send(ukOnly, { address_line_3: '10 Downing Street', address_line_5: 'London', postcode: 'sw1a2aa' });
+  t.equal(r.status, 201, JSON.stringify(r.body));
+  t.equal((await stored(r.body.id)).to, '10 Downing Street\nLondon\nSW1A 2AA');
+  const two = await send(ukOnly, { address_line_4: 'London', address_line_6: 'SW1A 2AA' });
+  t.equal(two.status, 400);
+  t.same(two.body.errors, [{ error: 'ValidationError', message: 'Address must be at least 3 lines' }]);
+});
