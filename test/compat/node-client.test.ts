@@ -282,3 +282,63 @@ t.test('errors surface as the client expects', async (t) => {
     ],
   });
 });
+
+t.test('Notify’s sending rules through the client', async (t) => {
+  await db.query('update app_public.services set rate_limit = 3000 where id = $1', [service.id]);
+  // SMS encoding: Welsh letters kept, curly quotes downgraded, an emoji with no downgrade becomes '?'.
+  const welsh = await client.sendSms(sms.id, '07700900123', { personalisation: { name: 'Dŵr “Jo” 😀' } });
+  t.equal(welsh.data.content.body, 'Hello Dŵr "Jo" ?, version 2');
+  // A UK landline without the sms_to_uk_landlines permission.
+  const landline = await failure(client.sendSms(sms.id, '020 7946 0000', { personalisation: { name: 'x' } }));
+  t.equal(landline.status, 400);
+  t.same(landline.data.errors, [{ error: 'InvalidPhoneError', message: 'Not a UK mobile number' }]);
+  // A letter addressed in lines 3 to 5, no line required by name; then a postcode that is not real.
+  const l = await client.sendLetter(letter.id, {
+    personalisation: {
+      address_line_3: '10 Downing Street',
+      address_line_4: 'London',
+      address_line_5: 'SW1A 2AA',
+      name: 'x',
+    },
+  });
+  t.equal(l.status, 201);
+  const fake = await failure(
+    client.sendLetter(letter.id, {
+      personalisation: { address_line_1: 'A', address_line_2: 'B', address_line_3: 'NF1 1AA', name: 'x' },
+    }),
+  );
+  t.same(fake.data.errors, [{ error: 'ValidationError', message: 'Must be a real UK postcode' }]);
+  // Files by email: refused until the service has a contact link; the client sends its nulls, so the
+  // recipient must confirm their address before downloading (Notify's default).
+  const fileTemplate = await run(
+    'create-template',
+    ...['--service', service.id, '--type', 'email', '--name', 'File', '--subject', 'Your file'],
+    ...['--content', 'Download: ((link))'],
+  );
+  const file = client.prepareUpload(Buffer.from('a,b\n1,2\n'), { filename: 'report.csv' });
+  const noContact = await failure(
+    client.sendEmail(fileTemplate.id, 'someone@example.com', { personalisation: { link: file } }),
+  );
+  t.equal(noContact.status, 400);
+  t.match(noContact.data.errors[0].message, /^Send files by email has not been set up/);
+  await db.query(`update app_public.services set contact_link = 'https://example.gov.uk/contact' where id = $1`, [
+    service.id,
+  ]);
+  let sent: Awaited<ReturnType<typeof client.sendEmail>> | undefined;
+  for (let i = 0; i < 50 && !sent; i++) {
+    // The API's service cache hears of the change within moments.
+    sent = await client
+      .sendEmail(fileTemplate.id, 'someone@example.com', { personalisation: { link: file } })
+      .catch(async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        return undefined;
+      });
+  }
+  t.ok(sent, 'sent once the contact link is set');
+  const link = /https?:\/\/\S+/.exec(sent!.data.content.body)![0];
+  const page = await fetch(link.replace(/^https?:\/\/[^/]+/, baseUrl));
+  t.equal(page.status, 200);
+  const html = await page.text();
+  t.match(html, /<form/, 'asks for the email address first');
+  t.notMatch(html, /a,b/, 'the file is not given away without it');
+});
