@@ -2,6 +2,7 @@
 // Royal Mail postage zone each one is in. Ported from notifications-utils, notifications_utils/countries/
 // (__init__.py and data.py); the data files in ./data/countries/ are Notify's own (see the README there).
 import { readFileSync } from 'node:fs';
+import { asciiCharacter } from '../templates/sanitise-text.ts';
 
 export type PostageZone = 'united-kingdom' | 'europe' | 'rest-of-world';
 
@@ -70,57 +71,6 @@ function countriesAndTerritories(): Array<[string, string]> {
     }
   }
   return pairs;
-}
-
-// SanitiseText.REPLACEMENT_CHARACTERS from notifications-utils, sanitise_text.py: what a character with
-// no decomposition is downgraded to before a country name is compared.
-const ASCII_REPLACEMENTS: Readonly<Record<string, string>> = {
-  '\u2011': '-',
-  '\u2013': '-',
-  '\u2014': '-',
-  '\u2212': '-',
-  '\u2026': '...',
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201C': '"',
-  '\u201D': '"',
-  '\u201A': "'",
-  '\u201E': '"',
-  '\u180E': '',
-  '\u200B': '',
-  '\u200C': '',
-  '\u200D': '',
-  '\u2060': '',
-  '\uFEFF': '',
-  '\u2028': '',
-  '\u2029': '',
-  '\u00A0': ' ',
-  '\u202F': ' ',
-  '\t': ' ',
-  Ł: 'L',
-  ł: 'l',
-};
-
-function isPrintableAscii(c: string): boolean {
-  const code = c.codePointAt(0)!;
-  return code >= 32 && code <= 126;
-}
-
-/**
- * Notify's SanitiseASCII for one character: printable ASCII is kept; a letter whose (one-step, canonical)
- * decomposition starts with an ASCII character becomes that character (é → e); a few punctuation and
- * space characters are replaced; anything else becomes '?'.
- */
-function asciiCharacter(c: string): string {
-  if (isPrintableAscii(c)) return c;
-  const decomposed = [...c.normalize('NFD')];
-  if (decomposed.length > 1 || decomposed[0] !== c) {
-    // Python's unicodedata.decomposition is one step and at most two characters: a base and one mark.
-    // A character that needs more steps (ǖ = ü + macron) or is a singleton (Å sign) is not downgraded.
-    const oneStep = decomposed.length === 2 && decomposed.join('').normalize('NFC') === c;
-    return oneStep && isPrintableAscii(decomposed[0]) ? decomposed[0] : '?';
-  }
-  return ASCII_REPLACEMENTS[c] ?? '?';
 }
 
 const DIGIT = /\p{Nd}/u;

@@ -3,6 +3,7 @@
 // its full ("max") metadata, so that number types (mobile, landline, premium rate) and the region behind +44
 // (Great Britain, Jersey, Guernsey, the Isle of Man) come from the same data as Notify's.
 import { readFileSync } from 'node:fs';
+import { sanitiseAscii } from '../templates/sanitise-text.ts';
 import {
   ParseError,
   type PhoneNumber,
@@ -90,59 +91,6 @@ const ALLOWED_CHARACTERS: ReadonlySet<string> = new Set([
   ...'\u00A0\u202F',
   ...'()-+0123456789',
 ]);
-
-// Replacements for characters outside printable ASCII that have no canonical decomposition, from
-// notifications-utils sanitise_text.py (SanitiseText.REPLACEMENT_CHARACTERS); anything else becomes '?'.
-const ASCII_REPLACEMENTS: Readonly<Record<string, string>> = {
-  '\u2011': '-', // non-breaking hyphen
-  '\u2013': '-', // en dash
-  '\u2014': '-', // em dash
-  '\u2212': '-', // minus sign
-  '\u2026': '...', // horizontal ellipsis
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201C': '"',
-  '\u201D': '"',
-  '\u201A': "'",
-  '\u201E': '"',
-  '\u180E': '',
-  '\u200B': '',
-  '\u200C': '',
-  '\u200D': '',
-  '\u2060': '',
-  '\uFEFF': '',
-  '\u2028': '',
-  '\u2029': '',
-  '\u00A0': ' ',
-  '\u202F': ' ',
-  '\t': ' ',
-  Ł: 'L',
-  ł: 'l',
-};
-
-function isPrintableAscii(c: string): boolean {
-  const code = c.charCodeAt(0);
-  return c.length === 1 && code >= 32 && code <= 126;
-}
-
-/** SanitiseASCII.encode: printable ASCII kept, accented letters lose the accent, known look-alikes replaced. */
-function sanitiseAscii(value: string): string {
-  let out = '';
-  for (const c of value) {
-    if (isPrintableAscii(c)) {
-      out += c;
-      continue;
-    }
-    const decomposed = c.normalize('NFD');
-    if (decomposed !== c) {
-      const first = String.fromCodePoint(decomposed.codePointAt(0)!);
-      out += isPrintableAscii(first) ? first : '?';
-    } else {
-      out += ASCII_REPLACEMENTS[c] ?? '?';
-    }
-  }
-  return out;
-}
 
 /**
  * The second attempt, for numbers that are close to valid: a stray '+' or leading zeros ("0+447700900100",

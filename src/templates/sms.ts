@@ -11,6 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { BadRequestError } from '../lib/errors.ts';
 import { EMPTY_MESSAGE, fillPlaceholders, type Personalisation } from './template.ts';
+import { REPLACEMENT_CHARACTERS } from './sanitise-text.ts';
+
+export { REPLACEMENT_CHARACTERS };
 
 /** notifications_utils/__init__.py: 153 * 6, checked on the message without its prefix. */
 export const SMS_CHAR_COUNT_LIMIT = 918;
@@ -42,34 +45,6 @@ export const SMS_ALLOWED_CHARACTERS: ReadonlySet<string> = new Set([...GSM_CHARA
 export const WELSH_NON_GSM_CHARACTERS: ReadonlySet<string> = new Set(
   [...WELSH_DIACRITICS].filter((c) => !GSM_CHARACTERS.has(c)),
 );
-
-/** SanitiseText.REPLACEMENT_CHARACTERS: downgrades for characters with no canonical decomposition. */
-export const REPLACEMENT_CHARACTERS: ReadonlyMap<string, string> = new Map([
-  ['\u2011', '-'], // NON-BREAKING HYPHEN
-  ['\u2013', '-'], // EN DASH
-  ['\u2014', '-'], // EM DASH
-  ['\u2212', '-'], // MINUS SIGN
-  ['\u2026', '...'], // HORIZONTAL ELLIPSIS
-  ['\u2018', "'"], // LEFT SINGLE QUOTATION MARK
-  ['\u2019', "'"], // RIGHT SINGLE QUOTATION MARK
-  ['\u201C', '"'], // LEFT DOUBLE QUOTATION MARK
-  ['\u201D', '"'], // RIGHT DOUBLE QUOTATION MARK
-  ['\u201A', "'"], // SINGLE LOW-9 QUOTATION MARK
-  ['\u201E', '"'], // DOUBLE LOW-9 QUOTATION MARK
-  ['\u180E', ''], // MONGOLIAN VOWEL SEPARATOR
-  ['\u200B', ''], // ZERO WIDTH SPACE
-  ['\u200C', ''], // ZERO WIDTH NON-JOINER
-  ['\u200D', ''], // ZERO WIDTH JOINER
-  ['\u2060', ''], // WORD JOINER
-  ['\uFEFF', ''], // ZERO WIDTH NO-BREAK SPACE
-  ['\u2028', ''], // LINE SEPARATOR
-  ['\u2029', ''], // PARAGRAPH SEPARATOR
-  ['\u00A0', ' '], // NO-BREAK SPACE
-  ['\u202F', ' '], // NARROW NO-BREAK SPACE
-  ['\t', ' '], // TAB
-  ['\u0141', 'L'], // LATIN CAPITAL LETTER L WITH STROKE
-  ['\u0142', 'l'], // LATIN SMALL LETTER L WITH STROKE
-]);
 
 /**
  * Characters outside SMS_ALLOWED_CHARACTERS whose canonical decomposition starts with an allowed character,
