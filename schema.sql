@@ -409,9 +409,9 @@ begin
       -- inactive: 403 AuthError (the API's messages, from notifications-api app/notifications/validators.py,
       -- app/v2/notifications/post_notifications.py and app/authentication/auth.py).
       select b.*, s.rate_limit, s.restricted,
-             case b.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                            when 'letter' then s.letter_message_limit
-                            else s.international_sms_message_limit end as day_limit,
+             case b.notification_type when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+                                      else s.letter_message_limit end as day_limit,
+             s.international_sms_message_limit as intl_day_limit,
              case
                when not s.active then array['inactive', 'Invalid token: service is archived']
                when not b.notification_type = any (s.permissions)
@@ -444,30 +444,45 @@ begin
     ) g
     left join rate_used u on u.service_id = g.service_id and u.key_type = g.key_type and g.refusal is null
   ), day_used as materialized (
-    -- (b) Daily limits per channel; test keys are exempt.
+    -- (b) Daily limits per notification type, and for texts abroad the international_sms limit as
+    -- well: Notify checks and counts an international text against both (sms first). Test keys are
+    -- exempt.
     select g.service_id, g.channel,
            coalesce((select sum(c.sent) from app_private.daily_limit_counters c
                      where c.service_id = g.service_id and c.day = v_day and c.channel = g.channel), 0) as used
-    from (select distinct r.service_id, r.channel from rated r
+    from (select distinct r.service_id, x.channel from rated r
+          cross join lateral (select r.notification_type union all
+                              select 'international_sms' where r.channel = 'international_sms') x(channel)
           where r.refusal is null and r.rate_message is null and r.key_type <> 'test') g
   ), decided as materialized (
     select r.*,
            case when r.refusal is not null then r.refusal[1]
                 when r.rate_message is not null then 'rate_limit'
-                when r.day_position > r.day_limit then 'daily_limit' end as outcome,
+                when r.day_position > r.day_limit or r.intl_day_position > r.intl_day_limit
+                  then 'daily_limit' end as outcome,
            case when r.refusal is not null then r.refusal[2]
                 when r.rate_message is not null then r.rate_message
                 when r.day_position > r.day_limit
-                  then format('Exceeded send limits (%s: %s) for today', r.channel, r.day_limit) end as message
+                  then format('Exceeded send limits (%s: %s) for today', r.notification_type, r.day_limit)
+                when r.intl_day_position > r.intl_day_limit
+                  then format('Exceeded send limits (international_sms: %s) for today', r.intl_day_limit) end
+             as message
     from (
       -- A simulated recipient is checked against the daily limit but not counted toward it (Notify
       -- increments its daily count only for rows it persists): its position is the stored rows before
-      -- it, plus one.
+      -- it, plus one. (Within one batch, a text abroad refused by the international limit still moves
+      -- later texts' sms position on by one: the batch is then at most that much stricter.)
       select r.*, d.used + count(*) filter (where r.persist)
-                             over (partition by r.service_id, r.channel, d.used is not null order by r.ord)
-                         + case when r.persist then 0 else 1 end as day_position
+                             over (partition by r.service_id, r.notification_type, d.used is not null order by r.ord)
+                         + case when r.persist then 0 else 1 end as day_position,
+             i.used + count(*) filter (where r.persist)
+                        over (partition by r.service_id, r.channel, i.used is not null order by r.ord)
+                    + case when r.persist then 0 else 1 end as intl_day_position
       from rated r
-      left join day_used d on d.service_id = r.service_id and d.channel = r.channel
+      left join day_used d on d.service_id = r.service_id and d.channel = r.notification_type
+                           and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
+      left join day_used i on i.service_id = r.service_id and i.channel = 'international_sms'
+                           and r.channel = 'international_sms'
                            and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
     ) r
   ), rate_counted as (
@@ -478,8 +493,11 @@ begin
     on conflict (service_id, key_type, window_start, shard) do update set requests = c.requests + excluded.requests
   ), day_counted as (
     insert into app_private.daily_limit_counters as c (service_id, day, channel, shard, sent)
-    select d.service_id, v_day, d.channel, v_shard, count(*)
-    from decided d where d.outcome is null and d.key_type <> 'test' and d.persist
+    select d.service_id, v_day, x.channel, v_shard, count(*)
+    from decided d
+    cross join lateral (select d.notification_type union all
+                        select 'international_sms' where d.channel = 'international_sms') x(channel)
+    where d.outcome is null and d.key_type <> 'test' and d.persist
     group by 1, 3
     on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent
   ), stored as (

@@ -279,10 +279,10 @@ t.test(
   },
 );
 
-t.test('daily limits per channel; test keys exempt', async (t) => {
+t.test('daily limits per channel; texts abroad count toward sms and international_sms; test keys exempt', async (t) => {
   const svc = await createServiceWithKeys(db);
   await db.query(
-    'update app_public.services set sms_message_limit = 2, international_sms_message_limit = 1 where id = $1',
+    'update app_public.services set sms_message_limit = 4, international_sms_message_limit = 1 where id = $1',
     [svc.serviceId],
   );
   const send = (key = svc.normal, phone = '07700900123') =>
@@ -291,21 +291,37 @@ t.test('daily limits per channel; test keys exempt', async (t) => {
       template_id: svc.sms,
       personalisation: { name: 'x' },
     });
+  const France = '+33 6 12 34 56 78';
   t.equal((await send()).status, 201);
   t.equal((await send(svc.team)).status, 201);
+  t.equal((await send(svc.normal, France)).status, 201, 'third text, first abroad');
+  t.same(errors((await send(svc.normal, France)).body), [
+    { error: 'TooManyRequestsError', message: 'Exceeded send limits (international_sms: 1) for today' },
+  ]);
+  t.equal((await send()).status, 201, 'fourth text: the one abroad counted toward sms too');
   const over = await send();
   t.same(over.body, {
     status_code: 429,
-    errors: [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 2) for today' }],
+    errors: [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 4) for today' }],
   });
+  t.same(
+    errors((await send(svc.normal, France)).body),
+    [{ error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 4) for today' }],
+    'the sms limit is checked first, as Notify',
+  );
   t.equal((await send(svc.test)).status, 201, 'test key exempt');
-  t.equal((await send(svc.normal, '+33 6 12 34 56 78')).status, 201);
-  t.same(errors((await send(svc.normal, '+33 6 12 34 56 78')).body), [
-    { error: 'TooManyRequestsError', message: 'Exceeded send limits (international_sms: 1) for today' },
-  ]);
   // Jersey is +44: it counts against the text message limit, as Notify's, not the international one.
   t.same(errors((await send(svc.normal, '07797 800123')).body), [
-    { error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 2) for today' },
+    { error: 'TooManyRequestsError', message: 'Exceeded send limits (sms: 4) for today' },
+  ]);
+  const counters = await db.query<{ channel: string; sent: number }>(
+    `select channel, sum(sent)::int as sent from app_private.daily_limit_counters
+     where service_id = $1 group by 1 order by 1`,
+    [svc.serviceId],
+  );
+  t.same(counters, [
+    { channel: 'international_sms', sent: 1 },
+    { channel: 'sms', sent: 4 },
   ]);
   const email = await post(app, svc.normal, '/v2/notifications/email', {
     email_address: 'a@b.com',
