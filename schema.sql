@@ -1377,9 +1377,10 @@ begin
          -- (no max(uuid) before Postgres 16: lower-case hex text sorts as the uuid does)
          max(d.service_id::text)::uuid,
          max(d.created_at) filter (where d.service_id::text = (select max(d2.service_id::text) from del d2)),
+         -- Test-key letters have their PDF too (made as for a live letter, never printed): it goes with them.
          case when v_type = 'letter' then
            coalesce(array_agg(app_private.letter_pdf_key(d.reference, d.postage, d.created_at))
-                      filter (where d.key_type <> 'test' and d.reference is not null
+                      filter (where d.reference is not null
                               and d.notification_status in ('delivered', 'returned-letter', 'technical-failure',
                                                             'cancelled', 'permanent-failure', 'temporary-failure')),
                     '{}') end
@@ -1393,7 +1394,7 @@ $$;
 -- Name: FUNCTION archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) IS 'One archival chunk of a type: the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the archived PDFs. Call again with those until archived + deleted_test = 0.';
+COMMENT ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) IS 'One archival chunk of a type: the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the PDFs of the letters removed (test-key ones included). Call again with those until archived + deleted_test = 0.';
 
 
 --

@@ -277,3 +277,34 @@ t.test('inbound SMS archival: retention from the sms setting, no content kept, r
   const again = await db.one(`call app_private.archive_inbound_sms()`);
   t.equal(Number(again.rows_archived), 0);
 });
+
+t.test('a test-key letter’s PDF goes with it, as a live letter’s does', async (t) => {
+  const db = await createTestDb(t, 'test-letter-pdfs');
+  const f = await serviceOwner(db);
+  const svc = await f.service('Letters');
+  const letter = await f.template(svc, 'letter');
+  const at = (await db.one(`select (${ago(8)})::text as t`)).t as string;
+  const made = async (keyType: 'normal' | 'test', reference: string) => {
+    const id = await f.notify({
+      serviceId: svc,
+      templateId: letter,
+      type: 'letter',
+      createdAt: at,
+      status: 'delivered',
+      reference,
+      keyType,
+    });
+    return (
+      await db.one(
+        `select app_private.letter_pdf_key(reference, postage, created_at) as key from app_public.notifications where id = $1`,
+        [id],
+      )
+    ).key as string;
+  };
+  const live = await made('normal', 'LIVEREF0000000001');
+  const test = await made('test', 'TESTREF0000000001');
+  const r = await db.one(`select * from app_private.archive_notifications_batch('letter')`);
+  t.equal(r.archived, 1);
+  t.equal(r.deleted_test, 1);
+  t.same([...r.letter_pdf_keys].sort(), [live, test].sort());
+});
