@@ -296,7 +296,8 @@ t.test('a test-key letter’s PDF goes with it, as a live letter’s does', asyn
     });
     return (
       await db.one(
-        `select app_private.letter_pdf_key(reference, postage, created_at) as key from app_public.notifications where id = $1`,
+        `select app_private.letter_pdf_key(reference, postage, created_at) as key
+         from app_public.notifications where id = $1`,
         [id],
       )
     ).key as string;
