@@ -14,6 +14,7 @@ import { makeS3Client } from './lib/s3.ts';
 import { CreateBatcher } from './notifications/batcher.ts';
 import { V2Cache } from './notifications/cache.ts';
 import { sendFromTemplate } from './sending/from-template.ts';
+import { receivedTextSender } from './recipients/recipients.ts';
 
 assertNodeVersion();
 
@@ -297,7 +298,7 @@ export const commands: Record<string, Command> = {
       const row = await one(
         db,
         'select * from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3)',
-        [o.to, o.from, o.content],
+        [o.to, receivedTextSender(String(o.from)), o.content],
       );
       return pick(row, 'id', 'service_id', 'notify_number', 'user_number', 'created_at');
     },

@@ -112,6 +112,9 @@ t.test('CLI happy path: organisation, user, service, key, templates, senders, in
   );
   t.equal(received.code, 0, received.stderr);
   t.equal(received.json.service_id, sid);
+  t.equal(received.json.user_number, '447700900123', 'the sender stored normalised, as by the provider route');
+  const shortCode = await cli(db.url, 'receive-sms', '--to', '07700900500', '--from', 'BANK', '--content', 'Hi');
+  t.equal(shortCode.json.user_number, 'BANK', 'a sender that is not a number is kept as it came');
 
   const token = await cli(db.url, 'issue-admin-token', '--user', user.json.id);
   t.equal(token.code, 0, token.stderr);

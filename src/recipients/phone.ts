@@ -372,6 +372,14 @@ export function normalisePhoneNumber(raw: string): string | null {
   }
 }
 
+/**
+ * The sender of a received text as it is stored, whichever door it came by (a provider's callback, the
+ * CLI): normalised when it reads as a phone number, as it came otherwise (a short code or a name, as Notify).
+ */
+export function receivedTextSender(from: string): string {
+  return normalisePhoneNumber(from) ?? from;
+}
+
 /** Countries that only take numeric senders: the service's text sender is replaced (Notify's alpha 'NO'). */
 export function shouldUseNumericSender(info: PhoneNumberInfo): boolean {
   return internationalBillingRate(info.phonePrefix)?.attributes.alpha === 'NO';

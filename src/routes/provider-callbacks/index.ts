@@ -13,7 +13,7 @@ import {
   stubReceipts,
   type Receipt,
 } from '../../delivery/receipts.ts';
-import { normalisePhoneNumber } from '../../recipients/recipients.ts';
+import { receivedTextSender } from '../../recipients/recipients.ts';
 
 type Body = Record<string, unknown>;
 
@@ -150,10 +150,9 @@ const providers: FastifyPluginAsync = async (app) => {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
         `select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3,
            provider => $4, provider_reference => $5, provider_date => $6)`,
-        // The sender's number is stored normalised when it reads as a number, as it came otherwise (as Notify).
         [
           to,
-          normalisePhoneNumber(from) ?? from,
+          receivedTextSender(from),
           msg.content,
           provider,
           msg.reference == null ? null : String(msg.reference),
