@@ -7,6 +7,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { ApiError, BadRequestError, ValidationError } from '../lib/errors.ts';
+import { jsonBodyProblem } from '../lib/json-body.ts';
+import { isUuid } from '../lib/uuid.ts';
 import type { CreateBatcher } from '../notifications/batcher.ts';
 import type { CachedTemplate, ServiceSnapshot, V2Cache } from '../notifications/cache.ts';
 import * as schemas from '../routes/v2/schemas.ts';
@@ -57,8 +59,6 @@ export const SEND_PERMISSION: Record<NotificationType, string> = {
   letter: 'send_letters',
 };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The v2 request body for the template's channel, so the v2 schema checks it. */
 function v2Body(type: NotificationType, req: TemplateSendRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { template_id: req.templateId };
@@ -82,13 +82,17 @@ export async function sendFromTemplate(
   sender: TemplateSender,
   req: TemplateSendRequest,
 ): Promise<TemplateSendResult> {
-  if (!UUID_RE.test(req.serviceId)) throw new BadRequestError(`Service ${req.serviceId} not found`);
+  // What the v2 API's body parser refuses before anything else (a NUL, nesting too deep) is refused
+  // here first too, with its message.
+  const problem = jsonBodyProblem({ to: req.to, personalisation: req.personalisation, reference: req.reference });
+  if (problem) throw problem;
+  if (!isUuid(req.serviceId)) throw new BadRequestError(`Service ${req.serviceId} not found`);
   const service = await deps.cache.service(req.serviceId.toLowerCase());
   if (!service) throw new BadRequestError(`Service ${req.serviceId} not found`);
   await sender.assertMaySend?.(service.id, null);
   if (!service.active) throw new ApiError(403, 'BadRequestError', `Service ${service.id} is archived`);
   let template: CachedTemplate | null = null;
-  if (UUID_RE.test(req.templateId)) template = await deps.cache.template(req.templateId.toLowerCase());
+  if (isUuid(req.templateId)) template = await deps.cache.template(req.templateId.toLowerCase());
   if (!template || template.serviceId !== service.id || template.hidden) {
     throw new BadRequestError('Template not found');
   }

@@ -222,3 +222,29 @@ t.test(
     t.equal(b.message, a.message);
   },
 );
+
+t.test('bad text: a NUL or nesting too deep is refused through both doors alike, nothing stored', async (t) => {
+  const s = await createServiceWithKeys(db, { permissions: ALL });
+  let deep: unknown = 'x';
+  for (let i = 0; i < 120; i++) deep = [deep];
+  const cases: Array<[string, Input]> = [
+    ['NUL in a value', { templateId: s.sms, to: '07700 900456', personalisation: { name: 'a\u0000b' } }],
+    ['NUL in a key', { templateId: s.sms, to: '07700 900456', personalisation: { name: 'a', 'x\u0000': 'b' } }],
+    [
+      'NUL in the reference',
+      { templateId: s.sms, to: '07700 900456', personalisation: { name: 'a' }, reference: '\u0000' },
+    ],
+    ['nesting too deep', { templateId: s.sms, to: '07700 900456', personalisation: { name: deep } }],
+  ];
+  for (const [name, input] of cases) {
+    const a = await viaV2(s, 'sms', input);
+    const b = await viaGraphql(s, input);
+    t.equal(a.id, undefined, `${name}: v2 refuses`);
+    t.equal(b.id, undefined, `${name}: GraphQL refuses`);
+    t.equal(b.message, a.message, `${name}: the same message (${a.message})`);
+  }
+  t.equal(
+    (await db.one('select count(*)::int as n from app_public.notifications where service_id = $1', [s.serviceId])).n,
+    0,
+  );
+});
