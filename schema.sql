@@ -317,24 +317,41 @@ declare
   v_elapsed numeric := (extract(epoch from now()) - extract(epoch from v_window)) / 60;
   v_day date := (now() at time zone 'Europe/London')::date;
   v_key bytea := (select k.encryption_key from app_private.settings k limit 1);
-  v_missing text;
+  v_problem text[];
 begin
   -- Referential integrity, checked once per distinct service / key / template version of the batch
-  -- (the table's foreign keys to them were dropped: their per-row checks cost more than the insert).
-  select case when not exists (select 1 from app_public.services s where s.id = r.service_id)
-                then format('service %s does not exist', r.service_id)
-              when not exists (select 1 from app_public.templates_history t where t.id = r.template_id and t.version = r.template_version)
-                then format('version %s of template %s does not exist', r.template_version, r.template_id)
-              else format('API key %s does not exist', r.api_key_id) end
-  into v_missing
-  from (select distinct x.service_id, x.api_key_id, x.template_id, x.template_version
-        from jsonb_to_recordset(items) as x(service_id uuid, api_key_id uuid, template_id uuid, template_version integer)) r
-  where not exists (select 1 from app_public.services s where s.id = r.service_id)
-     or not exists (select 1 from app_public.templates_history t where t.id = r.template_id and t.version = r.template_version)
-     or (r.api_key_id is not null and not exists (select 1 from app_public.api_keys k where k.id = r.api_key_id))
+  -- (the table's foreign keys to them were dropped: their per-row checks cost more than the insert);
+  -- and that the template and the key are the service's own and the key type is the key's, so that
+  -- no caller (a DBA with psql included) can send from another service's template or claim a test
+  -- key's freedom from trial mode. Rows from the doors without a key (GraphQL, the CLI) are 'normal'.
+  select case when s.id is null then array['23503', format('service %s does not exist', r.service_id)]
+              when t.id is null
+                then array['23503', format('version %s of template %s does not exist', r.template_version, r.template_id)]
+              when r.api_key_id is not null and k.id is null
+                then array['23503', format('API key %s does not exist', r.api_key_id)]
+              when t.service_id <> r.service_id
+                then array['23514', format('template %s is not a template of service %s', r.template_id, r.service_id)]
+              when k.service_id <> r.service_id
+                then array['23514', format('API key %s is not a key of service %s', r.api_key_id, r.service_id)]
+              when k.key_type <> r.key_type
+                then array['23514', format('key_type %s is not the type of API key %s (%s)', r.key_type, k.id, k.key_type)]
+              when r.api_key_id is null and r.key_type <> 'normal'
+                then array['23514', format('key_type %s needs its API key (api_key_id)', r.key_type)]
+         end
+  into v_problem
+  from (select distinct x.service_id, x.api_key_id, coalesce(x.key_type, 'normal') as key_type, x.template_id,
+                        x.template_version
+        from jsonb_to_recordset(items)
+             as x(service_id uuid, api_key_id uuid, key_type text, template_id uuid, template_version integer)) r
+  left join app_public.services s on s.id = r.service_id
+  left join app_public.templates_history t on t.id = r.template_id and t.version = r.template_version
+  left join app_public.api_keys k on k.id = r.api_key_id
+  where s.id is null or t.id is null or t.service_id <> r.service_id
+     or (r.api_key_id is null and r.key_type <> 'normal')
+     or (r.api_key_id is not null and (k.id is null or k.service_id <> r.service_id or k.key_type <> r.key_type))
   limit 1;
-  if v_missing is not null then
-    raise exception 'create_notifications: %', v_missing using errcode = 'foreign_key_violation';
+  if v_problem is not null then
+    raise exception 'create_notifications: %', v_problem[2] using errcode = v_problem[1];
   end if;
 
   -- One statement (no temp table, one plan): parse, decide the limits from the counters as they
@@ -560,7 +577,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503); a template or key of another service, a key_type that is not the key''s, or a key_type other than normal without a key, check_violation (23514).';
 
 
 --

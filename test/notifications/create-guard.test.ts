@@ -462,3 +462,45 @@ t.test('a cache that has not caught up: the database refuses and the v2 route an
     t.equal((await traces(f.serviceId)).rows, f === trial ? 3 : 2, 'only the sends made before the change stored');
   }
 });
+
+t.test(
+  'a template or key of another service, or a key type that is not the key’s: the whole call refused',
+  async (t) => {
+    const a = await createServiceWithKeys(db);
+    const b = await createServiceWithKeys(db);
+    const refusal = async (items: Item[]) => {
+      try {
+        await create(items);
+      } catch (e) {
+        const err = e as { code?: string; message: string };
+        return [err.code, err.message];
+      }
+      return ['created'];
+    };
+    t.same(await refusal([sms(a, { template_id: b.sms })]), [
+      '23514',
+      `create_notifications: template ${b.sms} is not a template of service ${a.serviceId}`,
+    ]);
+    t.same(await refusal([sms(a, { api_key_id: b.normal.id })]), [
+      '23514',
+      `create_notifications: API key ${b.normal.id} is not a key of service ${a.serviceId}`,
+    ]);
+    t.same(await refusal([sms(a, { key_type: 'test' })]), [
+      '23514',
+      `create_notifications: key_type test is not the type of API key ${a.normal.id} (normal)`,
+    ]);
+    t.same(await refusal([sms(a, { key_type: 'team', api_key_id: null })]), [
+      '23514',
+      'create_notifications: key_type team needs its API key (api_key_id)',
+    ]);
+    const missing = crypto.randomUUID();
+    t.same(await refusal([sms(a, { api_key_id: missing })]), [
+      '23503',
+      `create_notifications: API key ${missing} does not exist`,
+    ]);
+    // A good row in the same call goes down with it: the call is a programming error, not a refusal.
+    t.same(await refusal([sms(a), sms(a, { template_id: b.sms })]).then((r) => r[0]), '23514');
+    t.equal((await traces(a.serviceId)).rows, 0, 'nothing stored');
+    t.same((await create([sms(a, { key_type: 'normal', api_key_id: null })]))[0].outcome, 'created', 'no key: normal');
+  },
+);
