@@ -203,7 +203,12 @@ t.test('templates, versions, preview', async (t) => {
 t.test('received texts', async (t) => {
   const r = await client.getReceivedTexts();
   t.equal(r.data.received_text_messages.length, 1);
-  t.match(r.data.received_text_messages[0], { content: 'A reply', service_id: service.id, user_number: '07700900111' });
+  // The sender as stored: normalised, by the CLI as by a provider's callback.
+  t.match(r.data.received_text_messages[0], {
+    content: 'A reply',
+    service_id: service.id,
+    user_number: '447700900111',
+  });
   const lastText = r.data.received_text_messages[0].id;
   t.ok(r.data.links.next?.endsWith(`/v2/received-text-messages?older_than=${lastText}`), r.data.links.next);
   const older = await client.getReceivedTexts(r.data.received_text_messages[0].id);
