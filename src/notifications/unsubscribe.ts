@@ -13,7 +13,9 @@ const VERSION = 0x80;
 // Fernet refuses tokens stamped further than this in the future (clock skew between servers).
 const MAX_CLOCK_SKEW_SECONDS = 60;
 
-export class InvalidUnsubscribeToken extends Error {}
+export class InvalidUnsubscribeToken extends Error {
+  override name = 'InvalidUnsubscribeToken';
+}
 
 const keys = new Map<string, Buffer>();
 
