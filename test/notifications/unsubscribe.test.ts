@@ -62,7 +62,8 @@ t.test('has_unsubscribe_link: emails only, settable by create/update_template, v
     'the check constraint holds for direct writes',
   );
   const off = await d.db.one(
-    'select has_unsubscribe_link, version from app_public.update_template(template_id => $1, has_unsubscribe_link => false)',
+    `select has_unsubscribe_link, version
+     from app_public.update_template(template_id => $1, has_unsubscribe_link => false)`,
     [tpl.id],
   );
   t.same(off, { has_unsubscribe_link: false, version: 2 });
