@@ -1081,6 +1081,49 @@ COMMENT ON FUNCTION app_hidden.record_ses_complaint(reference text, feedback_id 
 
 
 --
+-- Name: record_unsubscribe_request(uuid, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.record_unsubscribe_request(notification_id uuid, email_address text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_service_id uuid;
+  v_template_id uuid;
+  v_template_version integer;
+begin
+  -- As notifications-api's one_click_unsubscribe: the notification may already be archived past the
+  -- service's retention, so notification_history is read when notifications has no row.
+  select n.service_id, n.template_id, n.template_version into v_service_id, v_template_id, v_template_version
+  from app_public.notifications n where n.id = record_unsubscribe_request.notification_id;
+  if not found then
+    select h.service_id, h.template_id, h.template_version into v_service_id, v_template_id, v_template_version
+    from app_public.notification_history h where h.id = record_unsubscribe_request.notification_id;
+    if not found then
+      return false;
+    end if;
+  end if;
+  -- A repeat (mail clients retry the POST) keeps the first request: one row per notification.
+  insert into app_public.unsubscribe_requests (notification_id, template_id, template_version, service_id,
+                                               email_address)
+  values (record_unsubscribe_request.notification_id, v_template_id, v_template_version, v_service_id,
+          record_unsubscribe_request.email_address)
+  on conflict (notification_id) do nothing;
+  return true;
+end
+$$;
+
+
+--
+-- Name: FUNCTION record_unsubscribe_request(notification_id uuid, email_address text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uuid, email_address text) IS 'Records a one-click unsubscribe request for a notification (POST /unsubscribe/<id>/<token>, token already checked): template, version and service from notifications or notification_history, the address as it was sent. Idempotent: a repeat for the same notification is a no-op. Returns false when the notification is unknown.';
+
+
+--
 -- Name: service_api_keys(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -1442,7 +1485,7 @@ COMMENT ON FUNCTION app_private.callback_target(service_id uuid, callback_type t
 -- Name: claim_notifications(uuid[], interval); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.claim_notifications(ids uuid[], lease interval DEFAULT '00:05:00'::interval) RETURNS TABLE(id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean, personalisation text, template_content text, template_subject text, service_id uuid, service_name text, prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text, created_at timestamp with time zone, service_active boolean)
+CREATE FUNCTION app_private.claim_notifications(ids uuid[], lease interval DEFAULT '00:05:00'::interval) RETURNS TABLE(id uuid, notification_type text, key_type text, "to" text, normalised_to text, international boolean, personalisation text, template_content text, template_subject text, service_id uuid, service_name text, prefix_sms boolean, email_from text, sender text, reply_to text, one_click_unsubscribe_url text, created_at timestamp with time zone, service_active boolean, template_has_unsubscribe_link boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
@@ -1479,7 +1522,7 @@ begin
          t.content, t.subject, s.id, s.name::text, s.prefix_sms, s.email_from,
          case when u.notification_type = 'sms' then coalesce(u.reply_to_text, ss.sms_sender) end,
          case when u.notification_type = 'email' then coalesce(u.reply_to_text, er.email_address) end,
-         u.one_click_unsubscribe_url, u.created_at, s.active
+         u.one_click_unsubscribe_url, u.created_at, s.active, t.has_unsubscribe_link
   from u
   join app_public.services s on s.id = u.service_id
   join app_public.templates_history t on t.id = u.template_id and t.version = u.template_version
@@ -3107,6 +3150,8 @@ CREATE TABLE app_public.templates (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone,
+    has_unsubscribe_link boolean DEFAULT false NOT NULL,
+    CONSTRAINT ck_templates_non_email_has_unsubscribe_false CHECK (((template_type = 'email'::text) OR (NOT has_unsubscribe_link))),
     CONSTRAINT ck_templates_postage CHECK ((((template_type = 'letter'::text) AND (postage = ANY (ARRAY['first'::text, 'second'::text, 'economy'::text, 'europe'::text, 'rest-of-world'::text]))) OR ((template_type <> 'letter'::text) AND (postage IS NULL)))),
     CONSTRAINT ck_templates_subject CHECK (((template_type = 'sms'::text) OR (subject IS NOT NULL))),
     CONSTRAINT templates_name_check CHECK ((btrim((name)::text) <> ''::text))
@@ -3133,6 +3178,13 @@ COMMENT ON COLUMN app_public.templates.hidden IS 'System-only templates (e.g. th
 --
 
 COMMENT ON COLUMN app_public.templates.postage IS 'Letters only: first, second (default), economy, europe, rest-of-world.';
+
+
+--
+-- Name: COLUMN templates.has_unsubscribe_link; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON COLUMN app_public.templates.has_unsubscribe_link IS 'Email templates only: each email gets Notify''s "Unsubscribe from these emails" footer and List-Unsubscribe headers with a link of its own (POST /unsubscribe/<notification id>/<token>).';
 
 
 --
@@ -3896,10 +3948,10 @@ COMMENT ON FUNCTION app_public.create_service(name text, user_id uuid, organisat
 
 
 --
--- Name: create_template(uuid, text, text, text, text, text, uuid, uuid); Type: FUNCTION; Schema: app_public; Owner: -
+-- Name: create_template(uuid, text, text, text, text, text, uuid, uuid, boolean); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
-CREATE FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text DEFAULT NULL::text, postage text DEFAULT NULL::text, letter_contact_id uuid DEFAULT NULL::uuid, created_by_id uuid DEFAULT NULL::uuid) RETURNS app_public.templates
+CREATE FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text DEFAULT NULL::text, postage text DEFAULT NULL::text, letter_contact_id uuid DEFAULT NULL::uuid, created_by_id uuid DEFAULT NULL::uuid, has_unsubscribe_link boolean DEFAULT false) RETURNS app_public.templates
     LANGUAGE plpgsql
     AS $$
 #variable_conflict use_column
@@ -3940,6 +3992,10 @@ begin
       raise exception 'Invalid postage ''%''', v_postage using errcode = 'NTF01';
     end if;
   end if;
+  -- As Notify (ck_templates_non_email_has_unsubscribe_false): only emails carry an unsubscribe link.
+  if coalesce(create_template.has_unsubscribe_link, false) and v_type <> 'email' then
+    raise exception 'Only email templates can have an unsubscribe link' using errcode = 'NTF01';
+  end if;
   if create_template.letter_contact_id is not null and not exists (
     select 1 from app_public.service_letter_contacts c
     where c.id = create_template.letter_contact_id and c.service_id = v_service.id and not c.archived) then
@@ -3949,9 +4005,9 @@ begin
   v_by := case when app_hidden.in_user_request() and not app_hidden.is_platform_admin() then app_public.current_user_id()
                else coalesce(create_template.created_by_id, app_public.current_user_id(), v_service.created_by_id) end;
   insert into app_public.templates (name, template_type, content, subject, postage, service_id, created_by_id,
-                                    service_letter_contact_id)
+                                    service_letter_contact_id, has_unsubscribe_link)
   values (btrim(create_template.name), v_type, create_template.content, v_subject, v_postage, v_service.id, v_by,
-          create_template.letter_contact_id)
+          create_template.letter_contact_id, coalesce(create_template.has_unsubscribe_link, false))
   returning * into v_row;
   return v_row;
 end
@@ -3959,10 +4015,10 @@ $$;
 
 
 --
--- Name: FUNCTION create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+-- Name: FUNCTION create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid, has_unsubscribe_link boolean); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid) IS 'Create a template at version 1 (history row by trigger). Subject required for email/letter; postage letters only (default second). Needs manage_templates. NTF01 invalid input, NTF04 unknown service or letter contact.';
+COMMENT ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid, has_unsubscribe_link boolean) IS 'Create a template at version 1 (history row by trigger). Subject required for email/letter; postage letters only (default second); has_unsubscribe_link emails only (Notify''s footer and one-click unsubscribe). Needs manage_templates. NTF01 invalid input, NTF04 unknown service or letter contact.';
 
 
 --
@@ -4706,6 +4762,8 @@ CREATE TABLE app_public.templates_history (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone,
+    has_unsubscribe_link boolean DEFAULT false NOT NULL,
+    CONSTRAINT ck_templates_history_non_email_has_unsubscribe_false CHECK (((template_type = 'email'::text) OR (NOT has_unsubscribe_link))),
     CONSTRAINT ck_templates_postage CHECK ((((template_type = 'letter'::text) AND (postage = ANY (ARRAY['first'::text, 'second'::text, 'economy'::text, 'europe'::text, 'rest-of-world'::text]))) OR ((template_type <> 'letter'::text) AND (postage IS NULL)))),
     CONSTRAINT ck_templates_subject CHECK (((template_type = 'sms'::text) OR (subject IS NOT NULL))),
     CONSTRAINT templates_name_check CHECK ((btrim((name)::text) <> ''::text))
@@ -4750,10 +4808,10 @@ COMMENT ON FUNCTION app_public.template_version(template_id uuid, version intege
 
 
 --
--- Name: update_template(uuid, text, text, text, uuid, boolean); Type: FUNCTION; Schema: app_public; Owner: -
+-- Name: update_template(uuid, text, text, text, uuid, boolean, boolean); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
-CREATE FUNCTION app_public.update_template(template_id uuid, name text DEFAULT NULL::text, content text DEFAULT NULL::text, subject text DEFAULT NULL::text, letter_contact_id uuid DEFAULT NULL::uuid, archived boolean DEFAULT NULL::boolean) RETURNS app_public.templates
+CREATE FUNCTION app_public.update_template(template_id uuid, name text DEFAULT NULL::text, content text DEFAULT NULL::text, subject text DEFAULT NULL::text, letter_contact_id uuid DEFAULT NULL::uuid, archived boolean DEFAULT NULL::boolean, has_unsubscribe_link boolean DEFAULT NULL::boolean) RETURNS app_public.templates
     LANGUAGE plpgsql
     AS $$
 #variable_conflict use_column
@@ -4781,12 +4839,16 @@ begin
     raise exception 'Letter contact % not found for service %', update_template.letter_contact_id, v_old.service_id
       using errcode = 'NTF04';
   end if;
+  if update_template.has_unsubscribe_link and v_old.template_type <> 'email' then
+    raise exception 'Only email templates can have an unsubscribe link' using errcode = 'NTF01';
+  end if;
   update app_public.templates t
   set name = coalesce(btrim(update_template.name), t.name),
       content = coalesce(update_template.content, t.content),
       subject = case when t.template_type = 'sms' then null else coalesce(btrim(update_template.subject), t.subject) end,
       service_letter_contact_id = coalesce(update_template.letter_contact_id, t.service_letter_contact_id),
       archived = coalesce(update_template.archived, t.archived),
+      has_unsubscribe_link = coalesce(update_template.has_unsubscribe_link, t.has_unsubscribe_link),
       created_by_id = coalesce(app_public.current_user_id(), t.created_by_id),
       version = t.version + 1
   where t.id = v_old.id
@@ -4797,10 +4859,10 @@ $$;
 
 
 --
--- Name: FUNCTION update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean); Type: COMMENT; Schema: app_public; Owner: -
+-- Name: FUNCTION update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean, has_unsubscribe_link boolean); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean) IS 'Edit a template: every call is a new version and history row (as Notify''s dao_update_template), even when only the name or nothing changes. Null arguments keep the current value. Needs manage_templates; NTF04 if the template is unknown or not visible.';
+COMMENT ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean, has_unsubscribe_link boolean) IS 'Edit a template: every call is a new version and history row (as Notify''s dao_update_template), even when only the name or nothing changes. Null arguments keep the current value. Needs manage_templates; NTF04 if the template is unknown or not visible.';
 
 
 --
@@ -6280,6 +6342,58 @@ Template kinds; same values as notification_type, kept separate as in Notify.';
 
 
 --
+-- Name: unsubscribe_requests; Type: TABLE; Schema: app_public; Owner: -
+--
+
+CREATE TABLE app_public.unsubscribe_requests (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    notification_id uuid NOT NULL,
+    template_id uuid NOT NULL,
+    template_version integer NOT NULL,
+    service_id uuid NOT NULL,
+    email_address text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE unsubscribe_requests; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON TABLE app_public.unsubscribe_requests IS '@behavior -insert -update -delete
+One-click unsubscribe requests from recipients of emails whose template has has_unsubscribe_link, one per notification; written by app_hidden.record_unsubscribe_request. The service reads them (unsubscribe_request_report) and removes the address from its mailing list.';
+
+
+--
+-- Name: unsubscribe_request_report; Type: VIEW; Schema: app_public; Owner: -
+--
+
+CREATE VIEW app_public.unsubscribe_request_report WITH (security_invoker='true') AS
+ SELECT u.id,
+    u.service_id,
+    u.notification_id,
+    u.email_address,
+    u.template_id,
+    u.template_version,
+    (t.name)::text AS template_name,
+    COALESCE(j.original_file_name, 'N/A'::text) AS original_file_name,
+    n.sent_at AS template_sent_at,
+    u.created_at AS unsubscribe_request_received_at
+   FROM (((app_public.unsubscribe_requests u
+     JOIN app_public.templates_history t ON (((t.id = u.template_id) AND (t.version = u.template_version))))
+     LEFT JOIN app_public.notifications_all_time_view n ON ((n.id = u.notification_id)))
+     LEFT JOIN app_public.jobs j ON ((j.id = n.job_id)));
+
+
+--
+-- Name: VIEW unsubscribe_request_report; Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON VIEW app_public.unsubscribe_request_report IS '@behavior -insert -update -delete
+A service''s unsubscribe requests in the shape of Notify''s report download: the address, template name and version, the job''s file name (N/A for API sends) and when the email went and the request came. security_invoker: only the service''s team (and platform admins) see its rows.';
+
+
+--
 -- Name: user_folder_permissions; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -7043,6 +7157,22 @@ ALTER TABLE ONLY app_public.permissions
 
 
 --
+-- Name: unsubscribe_requests unsubscribe_requests_notification_id_key; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.unsubscribe_requests
+    ADD CONSTRAINT unsubscribe_requests_notification_id_key UNIQUE (notification_id);
+
+
+--
+-- Name: unsubscribe_requests unsubscribe_requests_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.unsubscribe_requests
+    ADD CONSTRAINT unsubscribe_requests_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: user_folder_permissions user_folder_permissions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: -
 --
 
@@ -7787,6 +7917,20 @@ CREATE UNIQUE INDEX uix_notifications_job_row_partial ON app_public.notification
 --
 
 CREATE UNIQUE INDEX uix_service_to_key_name ON app_public.api_keys USING btree (service_id, name) WHERE (expiry_date IS NULL);
+
+
+--
+-- Name: unsubscribe_requests_service_id_created_at_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX unsubscribe_requests_service_id_created_at_idx ON app_public.unsubscribe_requests USING btree (service_id, created_at);
+
+
+--
+-- Name: unsubscribe_requests_template_idx; Type: INDEX; Schema: app_public; Owner: -
+--
+
+CREATE INDEX unsubscribe_requests_template_idx ON app_public.unsubscribe_requests USING btree (template_id, template_version);
 
 
 --
@@ -8983,6 +9127,22 @@ ALTER TABLE ONLY app_public.templates
 
 ALTER TABLE ONLY app_public.templates
     ADD CONSTRAINT templates_template_type_fkey FOREIGN KEY (template_type) REFERENCES app_public.template_type(name) ON DELETE RESTRICT;
+
+
+--
+-- Name: unsubscribe_requests unsubscribe_requests_service_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.unsubscribe_requests
+    ADD CONSTRAINT unsubscribe_requests_service_id_fkey FOREIGN KEY (service_id) REFERENCES app_public.services(id) ON DELETE CASCADE;
+
+
+--
+-- Name: unsubscribe_requests unsubscribe_requests_template_id_template_version_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
+--
+
+ALTER TABLE ONLY app_public.unsubscribe_requests
+    ADD CONSTRAINT unsubscribe_requests_template_id_template_version_fkey FOREIGN KEY (template_id, template_version) REFERENCES app_public.templates_history(id, version);
 
 
 --
@@ -10280,6 +10440,13 @@ CREATE POLICY select_team ON app_public.templates_history FOR SELECT TO notify_u
 
 
 --
+-- Name: unsubscribe_requests select_team; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY select_team ON app_public.unsubscribe_requests FOR SELECT TO notify_user USING (((service_id IN ( SELECT app_hidden.current_user_service_ids() AS current_user_service_ids)) OR ( SELECT app_hidden.is_platform_admin() AS is_platform_admin)));
+
+
+--
 -- Name: user_folder_permissions select_team; Type: POLICY; Schema: app_public; Owner: -
 --
 
@@ -10418,6 +10585,12 @@ ALTER TABLE app_public.templates ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_public.templates_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: unsubscribe_requests; Type: ROW SECURITY; Schema: app_public; Owner: -
+--
+
+ALTER TABLE app_public.unsubscribe_requests ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: users update_self; Type: POLICY; Schema: app_public; Owner: -
@@ -10812,6 +10985,13 @@ GRANT ALL ON FUNCTION app_hidden.received_text_messages(service uuid, older_than
 
 REVOKE ALL ON FUNCTION app_hidden.record_ses_complaint(reference text, feedback_id text, complaint_type text, complaint_date timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.record_ses_complaint(reference text, feedback_id text, complaint_type text, complaint_date timestamp with time zone) TO notify_authenticator;
+
+
+--
+-- Name: FUNCTION record_unsubscribe_request(notification_id uuid, email_address text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uuid, email_address text) FROM PUBLIC;
 
 
 --
@@ -11339,11 +11519,11 @@ GRANT ALL ON FUNCTION app_public.create_service(name text, user_id uuid, organis
 
 
 --
--- Name: FUNCTION create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid); Type: ACL; Schema: app_public; Owner: -
+-- Name: FUNCTION create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid, has_unsubscribe_link boolean); Type: ACL; Schema: app_public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid) TO notify_user;
+REVOKE ALL ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid, has_unsubscribe_link boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_template(service_id uuid, template_type text, name text, content text, subject text, postage text, letter_contact_id uuid, created_by_id uuid, has_unsubscribe_link boolean) TO notify_user;
 
 
 --
@@ -11561,11 +11741,11 @@ GRANT ALL ON FUNCTION app_public.template_version(template_id uuid, version inte
 
 
 --
--- Name: FUNCTION update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean); Type: ACL; Schema: app_public; Owner: -
+-- Name: FUNCTION update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean, has_unsubscribe_link boolean); Type: ACL; Schema: app_public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean) TO notify_user;
+REVOKE ALL ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean, has_unsubscribe_link boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.update_template(template_id uuid, name text, content text, subject text, letter_contact_id uuid, archived boolean, has_unsubscribe_link boolean) TO notify_user;
 
 
 --
@@ -11932,6 +12112,20 @@ GRANT SELECT,UPDATE ON TABLE app_public.template_redacted TO notify_user;
 --
 
 GRANT SELECT ON TABLE app_public.template_type TO notify_user;
+
+
+--
+-- Name: TABLE unsubscribe_requests; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.unsubscribe_requests TO notify_user;
+
+
+--
+-- Name: TABLE unsubscribe_request_report; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT ON TABLE app_public.unsubscribe_request_report TO notify_user;
 
 
 --

@@ -16,6 +16,7 @@ import v2Routes from './routes/v2/index.ts';
 import { useJsonBodyParser } from './lib/json-body.ts';
 import providerRoutes from './routes/provider-callbacks/index.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(providerRoutes);
   await app.register(documentRoutes, { ctx });
+  await app.register(unsubscribeRoutes, { ctx });
 
   if (ctx.graphql !== false) {
     app.addHook('onRequest', async (request, reply) => {

@@ -37,12 +37,18 @@ const server = z.object({
     .string()
     .url()
     .optional()
-    .describe('Public base URL used in `uri` fields of API responses. Unset: `http://localhost:$PORT`.'),
+    .describe(
+      'Public base URL used in `uri` fields of API responses and in the List-Unsubscribe header of emails ' +
+        'whose template has an unsubscribe link. Unset: `http://localhost:$PORT`.',
+    ),
   ADMIN_JWT_SECRET: z
     .string()
     .min(16)
     .default('dev-admin-jwt-secret-change-me')
-    .describe('HS256 secret of admin (GraphQL) tokens, as issued by `notify issue-admin-token`.'),
+    .describe(
+      'HS256 secret of admin (GraphQL) tokens, as issued by `notify issue-admin-token`. The key of ' +
+        'one-click unsubscribe links is derived from it: changing it invalidates links already sent.',
+    ),
 });
 
 const logging = z.object({
@@ -147,7 +153,8 @@ const emails = z.object({
     .default('https://www.notifications.service.gov.uk')
     .describe(
       'Base URL of the admin site, named in API messages that send a service to its settings (for example ' +
-        'the contact details needed to send files by email).',
+        'the contact details needed to send files by email), and of the unsubscribe page linked from the ' +
+        'footer of emails whose template has an unsubscribe link (`/unsubscribe/<notification id>/<token>`).',
     ),
   DOCUMENT_DOWNLOAD_BUCKET: z
     .string()

@@ -5,6 +5,7 @@ import type { JobHelpers, Task } from 'graphile-worker';
 import type pg from 'pg';
 import { config } from '../config.ts';
 import { payloadIds } from '../lib/payload-ids.ts';
+import { unsubscribeLinks, unsubscribeTokenKey } from '../notifications/unsubscribe.ts';
 import { renderEmail, renderSms, unsubscribeHeaders, type Personalisation } from '../templates/template.ts';
 import {
   activeProviders,
@@ -40,6 +41,8 @@ export interface ClaimedRow {
   created_at: Date;
   /** False once the service was deactivated: the row fails (technical-failure) without a provider call. */
   service_active: boolean;
+  /** The template version asks for Notify's unsubscribe footer and headers (emails only). */
+  template_has_unsubscribe_link: boolean;
 }
 
 type Outcome =
@@ -93,14 +96,22 @@ export function buildSms(row: ClaimedRow): { message: SmsMessage; billableUnits:
 }
 
 export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
+  const cfg = config();
+  const links = unsubscribeLinks({
+    notificationId: row.id,
+    to: row.to,
+    requestUrl: row.one_click_unsubscribe_url,
+    templateHasUnsubscribeLink: row.template_has_unsubscribe_link,
+    apiHostName: cfg.apiHostName,
+    adminBaseUrl: cfg.ADMIN_BASE_URL,
+    key: unsubscribeTokenKey(cfg.ADMIN_JWT_SECRET),
+  });
   const rendered = renderEmail(
     { subject: row.template_subject ?? '', content: row.template_content },
     parsePersonalisation(row.personalisation),
+    { unsubscribeLink: links.body },
   );
-  // As Notify: a one_click_unsubscribe_url given with the request goes in the headers only (the
-  // service's own content carries any visible link); the footer is for templates with an
-  // unsubscribe link of Notify's own making.
-  const headers = unsubscribeHeaders(row.one_click_unsubscribe_url);
+  const headers = unsubscribeHeaders(links.headers);
   const name = row.service_name.replace(/["\\\r\n]/g, '');
   return {
     id: row.id,

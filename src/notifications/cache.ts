@@ -59,6 +59,8 @@ export interface CachedTemplate {
   postage: string | null;
   version: number;
   letterContactBlock: string | null;
+  /** Emails of this template get Notify's unsubscribe footer and one-click headers. */
+  hasUnsubscribeLink: boolean;
 }
 
 interface Entry<T> {
@@ -90,7 +92,7 @@ select json_build_object(
 
 const TEMPLATE_SQL = `
 select t.id, t.service_id, t.template_type, t.name, t.content, t.subject, t.archived, t.hidden, t.postage, t.version,
-       c.contact_block
+       c.contact_block, t.has_unsubscribe_link
 from app_public.templates t left join app_public.service_letter_contacts c on c.id = t.service_letter_contact_id
 where t.id = $1`;
 
@@ -314,6 +316,7 @@ export class V2Cache {
                 postage: r.postage,
                 version: r.version,
                 letterContactBlock: r.contact_block,
+                hasUnsubscribeLink: r.has_unsubscribe_link,
               }
             : null;
           if (generation === this.generation)
