@@ -1,5 +1,5 @@
---! Previous: sha1:54570b55896e9fd3cae2cf19499d94a3acf4a5ec
---! Hash: sha1:038c785b16325c3a8e66eb514f386d121d33246f
+--! Previous: sha1:e9cdd7ce6e1bddf2cc06090e90bc01aa1ce673f5
+--! Hash: sha1:919a584559cdfa0971fbba385006b2756496bc46
 --! Message: one-click unsubscribe
 
 --! split: 1-current.sql
