@@ -153,8 +153,7 @@ const emails = z.object({
     .default('https://www.notifications.service.gov.uk')
     .describe(
       'Base URL of the admin site, named in API messages that send a service to its settings (for example ' +
-        'the contact details needed to send files by email), and of the unsubscribe page linked from the ' +
-        'footer of emails whose template has an unsubscribe link (`/unsubscribe/<notification id>/<token>`).',
+        'the contact details needed to send files by email).',
     ),
   DOCUMENT_DOWNLOAD_BUCKET: z
     .string()

@@ -103,7 +103,6 @@ export function buildEmail(row: ClaimedRow, domain: string): EmailMessage {
     requestUrl: row.one_click_unsubscribe_url,
     templateHasUnsubscribeLink: row.template_has_unsubscribe_link,
     apiHostName: cfg.apiHostName,
-    adminBaseUrl: cfg.ADMIN_BASE_URL,
     key: unsubscribeTokenKey(cfg.ADMIN_JWT_SECRET),
   });
   const rendered = renderEmail(

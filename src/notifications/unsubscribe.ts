@@ -90,8 +90,8 @@ export interface UnsubscribeLinks {
 /**
  * As notifications-api's Notification.get_unsubscribe_link_for_headers / _for_body: a
  * one_click_unsubscribe_url given with the request wins in the headers (and adds no footer); a
- * template with has_unsubscribe_link gets a link of Notify's making on the API host for the headers
- * and on the admin host for the footer.
+ * template with has_unsubscribe_link gets a link of Notify's making on the API host, for the headers
+ * and for the footer (whose page Notify's admin site serves; here the API does).
  */
 export function unsubscribeLinks(opts: {
   notificationId: string;
@@ -99,12 +99,12 @@ export function unsubscribeLinks(opts: {
   requestUrl: string | null;
   templateHasUnsubscribeLink: boolean;
   apiHostName: string;
-  adminBaseUrl: string;
   key: Buffer;
 }): UnsubscribeLinks {
   const make = (base: string) => unsubscribeLink(base, opts.notificationId, opts.to, opts.key);
   return {
     headers: opts.requestUrl || (opts.templateHasUnsubscribeLink ? make(opts.apiHostName) : null),
-    body: opts.templateHasUnsubscribeLink ? make(opts.adminBaseUrl) : null,
+    // Notify's footer link is on its admin site; here the API serves that page too.
+    body: opts.templateHasUnsubscribeLink ? make(opts.apiHostName) : null,
   };
 }

@@ -7,7 +7,7 @@ import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s
 import type { AppContext } from '../app.ts';
 import { lazyS3 } from './v2/state.ts';
 import { fromS3Metadata, recipientHash, sameDigest, sha256 } from '../documents/documents.ts';
-import { escapeHtml } from '../templates/template.ts';
+import { htmlPage } from './html-page.ts';
 import { isUuid } from '../lib/uuid.ts';
 import { isMissing } from '../lib/s3.ts';
 
@@ -16,19 +16,8 @@ interface Params {
   documentId: string;
 }
 
-function page(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
-}
-
 const notFound = (reply: FastifyReply) =>
-  page(
+  htmlPage(
     reply,
     404,
     'File not found',
@@ -73,7 +62,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: AppConte
           ? '<p>To download this file, confirm the email address it was sent to.</p>'
           : '<p role="alert">This is not the email address the file was sent to.</p>';
       return refuse(
-        page(
+        htmlPage(
           reply,
           email === null ? 200 : 403,
           'Confirm your email address',

@@ -106,15 +106,15 @@ t.test('email with an unsubscribe link: footer, headers, POST records once, bad 
   t.equal(ann.headers!['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
   const token = link.slice(prefix.length);
   t.equal(checkUnsubscribeToken(token, key), 'Ann@Example.com');
-  // The footer: Notify's text, linking to the admin site's page (which asks the recipient to confirm).
-  const bodyLink = /https:\/\/admin\.example\.gov\.uk\/unsubscribe\/([^/]+)\/([A-Za-z0-9_=-]+)/;
-  t.match(ann.content, /Dear Ann,\n\n---\n\n\[Unsubscribe from these emails\]\(https:\/\/admin\.example/);
+  // The footer: Notify's text, linking to the page that asks the recipient to confirm (served by the API).
+  const bodyLink = /https:\/\/api\.example\.gov\.uk\/unsubscribe\/([^/]+)\/([A-Za-z0-9_=-]+)/;
+  t.match(ann.content, /Dear Ann,\n\n---\n\n\[Unsubscribe from these emails\]\(https:\/\/api\.example/);
   const [, bodyId, bodyToken] = bodyLink.exec(ann.content)!;
   t.equal(bodyId, plain);
   t.equal(checkUnsubscribeToken(bodyToken, key), 'Ann@Example.com', 'the footer link carries the same address');
   t.match(
     ann.html!,
-    /<a [^>]*href="https:\/\/admin\.example\.gov\.uk\/unsubscribe\/[^"]+"[^>]*>Unsubscribe from these emails</,
+    /<a [^>]*href="https:\/\/api\.example\.gov\.uk\/unsubscribe\/[^"]+"[^>]*>Unsubscribe from these emails</,
   );
   t.match(ann.html!, /<hr/, 'the --- becomes a rule');
 
@@ -170,8 +170,15 @@ t.test('email with an unsubscribe link: footer, headers, POST records once, bad 
   });
   res = await post(`/unsubscribe/not-a-uuid/${token}`);
   t.equal(res.statusCode, 404, 'not a UUID: not found');
+  // The footer's page: GET asks the person to confirm and records nothing; its form posts back.
   res = await d.app.inject({ method: 'GET', url: path });
-  t.not(res.statusCode, 200, 'only POST');
+  t.equal(res.statusCode, 200);
+  t.match(res.body, /<form method="post" action="\?confirmed=page">/);
+  res = await d.app.inject({ method: 'GET', url: `/unsubscribe/${plain}/garbage` });
+  t.equal(res.statusCode, 404, 'the page refuses a bad link');
+  res = await d.app.inject({ method: 'POST', url: `${path}?confirmed=page` });
+  t.equal(res.statusCode, 200);
+  t.match(res.body, /You have been unsubscribed/, 'a person gets a page, not JSON');
   t.equal((await d.db.query('select 1 from app_public.unsubscribe_requests')).length, 1, 'nothing else recorded');
 
   // Archived past retention: still found in notification_history.
