@@ -51,7 +51,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: ctx.logger ?? false,
     bodyLimit: 10 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: an unsubscribe link's token (a Fernet token of the address) is longer than the
+    // router's default 100 characters for any but the shortest addresses.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
   });
   app.decorate('ctx', ctx);
 
