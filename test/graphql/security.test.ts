@@ -140,8 +140,8 @@ t.test('security through /graphql', async (t) => {
     for (const expiryDate of [null, '2099-01-01T00:00:00Z']) {
       const res = await gql(
         aliceToken,
-        `mutation($id: UUID!, $d: Datetime) { updateApiKeyByRowId(input: { rowId: $id, apiKeyPatch: { expiryDate: $d } })
-          { apiKey { expiryDate } } }`,
+        `mutation($id: UUID!, $d: Datetime) {
+          updateApiKeyByRowId(input: { rowId: $id, apiKeyPatch: { expiryDate: $d } }) { apiKey { expiryDate } } }`,
         { id: key.id, d: expiryDate },
       );
       t.ok(res.errors?.length, `expiryDate ${expiryDate} refused`);
@@ -169,7 +169,8 @@ t.test('security through /graphql', async (t) => {
 t.test('sign-in codes as Notify: messages, and locked after 10 failed logins', async (t) => {
   const { db } = await createTestApp(t);
   const user = await db.one<{ id: string }>(
-    `select id from app_public.create_user(email_address => 'coder@a.gov.uk', name => 'C', mobile_number => '07700900123')`,
+    `select id from app_public.create_user(email_address => 'coder@a.gov.uk', name => 'C',
+     mobile_number => '07700900123')`,
   );
   const makeCode = async (type = 'sms') =>
     (await db.one<{ code: string | null }>('select app_hidden.create_verify_code($1, $2) as code', [user.id, type]))
