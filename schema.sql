@@ -244,31 +244,55 @@ COMMENT ON FUNCTION app_hidden.check_user_password(user_id uuid, password text) 
 -- Name: check_verify_code(uuid, text, text); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
-CREATE FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_type text) RETURNS boolean
+CREATE FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_type text) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
 declare
-  v_id uuid;
+  -- MAX_FAILED_LOGIN_COUNT, the rules and the messages are Notify's (notifications-api, app/config.py and
+  -- app/user/rest.py verify_user_code).
+  c_max_failed constant int := 10;
+  v_failed int;
+  v_code app_private.verify_codes;
 begin
   if app_hidden.in_user_request() then
     raise exception 'Permission denied' using errcode = 'NTF03';
   end if;
-  select vc.id into v_id
+  if check_verify_code.code_type is null or check_verify_code.code_type not in ('email', 'sms') then
+    raise exception 'Invalid code type ''%''', check_verify_code.code_type using errcode = 'NTF01';
+  end if;
+  select u.failed_login_count into v_failed from app_public.users u where u.id = check_verify_code.user_id for update;
+  if not found then
+    raise exception 'User % not found', check_verify_code.user_id using errcode = 'NTF04';
+  end if;
+  -- Locked: even the right code is refused, and further guesses no longer count.
+  if v_failed >= c_max_failed then
+    return 'Code not found';
+  end if;
+  -- Any code of the type matches, used or expired too, newest first, so a stale code gets its own message.
+  select * into v_code
   from app_private.verify_codes vc
   where vc.user_id = check_verify_code.user_id and vc.code_type = check_verify_code.code_type
-    and not vc.code_used and vc.expiry_datetime > now()
     and crypt(check_verify_code.code, vc.code_hash) = vc.code_hash
   order by vc.created_at desc
   limit 1
   for update;
-  if v_id is null then
+  if not found then
     update app_public.users u set failed_login_count = u.failed_login_count + 1 where u.id = check_verify_code.user_id;
-    return false;
+    return 'Code not found';
   end if;
-  update app_private.verify_codes vc set code_used = true where vc.id = v_id;
-  return true;
+  if v_code.code_used or v_code.expiry_datetime <= now() then
+    update app_public.users u set failed_login_count = u.failed_login_count + 1 where u.id = check_verify_code.user_id;
+    return 'Code has expired';
+  end if;
+  update app_private.verify_codes vc set code_used = true where vc.id = v_code.id;
+  update app_public.users u
+  set current_session_id = gen_random_uuid(), logged_in_at = now(), failed_login_count = 0,
+      email_access_validated_at = case when check_verify_code.code_type = 'email' then now()
+                                       else u.email_access_validated_at end
+  where u.id = check_verify_code.user_id;
+  return null;
 end
 $$;
 
@@ -277,7 +301,7 @@ $$;
 -- Name: FUNCTION check_verify_code(user_id uuid, code text, code_type text); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_type text) IS 'Check and consume a sign-in code (unused, unexpired, matching type); a wrong code counts as a failed login. API server only.';
+COMMENT ON FUNCTION app_hidden.check_verify_code(user_id uuid, code text, code_type text) IS 'Check and consume a sign-in code as Notify''s verify_user_code does. Null when accepted (new session, failed count reset, email access validated for an email code); else the message to show: ''Code not found'' (no such code, or 10 or more failed logins: locked, count unchanged) or ''Code has expired'' (used or expired). Wrong, used and expired codes count as failed logins; the message is returned, not raised, so that count is kept. API server only.';
 
 
 --
@@ -602,6 +626,12 @@ begin
   if not exists (select 1 from app_public.users u where u.id = create_verify_code.user_id) then
     raise exception 'User % not found', create_verify_code.user_id using errcode = 'NTF04';
   end if;
+  -- At most 5 live codes a user: past that no new code is made or sent, as Notify's send_user_2fa_code
+  -- (notifications-api, app/user/rest.py; MAX_VERIFY_CODE_COUNT in app/config.py).
+  if (select count(*) from app_private.verify_codes vc
+      where vc.user_id = create_verify_code.user_id and not vc.code_used and vc.expiry_datetime > now()) >= 5 then
+    return null;
+  end if;
   insert into app_private.verify_codes (user_id, code_hash, code_type, expiry_datetime)
   values (create_verify_code.user_id, crypt(v_code, gen_salt('bf', 4)), create_verify_code.code_type,
           now() + case when create_verify_code.code_type = 'sms' then interval '15 minutes' else interval '1 hour' end);
@@ -614,7 +644,7 @@ $$;
 -- Name: FUNCTION create_verify_code(user_id uuid, code_type text); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_verify_code(user_id uuid, code_type text) IS 'Make a 5-digit sign-in code (sms: valid 15 minutes, email: 1 hour), store only its hash, return it once for sending. API server only.';
+COMMENT ON FUNCTION app_hidden.create_verify_code(user_id uuid, code_type text) IS 'Make a 5-digit sign-in code (sms: valid 15 minutes, email: 1 hour), store only its hash, return it once for sending; null (nothing to send) when the user already has 5 unused unexpired codes. API server only.';
 
 
 --
@@ -2734,6 +2764,30 @@ COMMENT ON FUNCTION app_private.tg__version() IS 'BEFORE trigger _400_version of
 
 
 --
+-- Name: tg_api_keys__stay_revoked(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_api_keys__stay_revoked() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  -- Revoking is final, whoever updates the row: a cleared or later expiry_date would bring a revoked key back.
+  if old.expiry_date is not null and new.expiry_date is distinct from old.expiry_date then
+    raise exception 'API key % is revoked and cannot be changed back', old.id using errcode = 'NTF03';
+  end if;
+  return new;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_api_keys__stay_revoked(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_api_keys__stay_revoked() IS 'BEFORE UPDATE trigger _300_stay_revoked on api_keys: once expiry_date is set (revoked) it never changes again. Users revoke with revoke_api_key and may only rename keys.';
+
+
+--
 -- Name: tg_api_keys__unlink_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -2908,9 +2962,11 @@ CREATE FUNCTION app_private.tg_services__defaults() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
+  -- Notify's DEFAULT_SERVICE_PERMISSIONS (notifications-api, app/dao/services_dao.py); new services no longer
+  -- get upload_letters there.
   insert into app_public.service_permissions (service_id, permission)
   select new.id, p
-  from unnest(array['sms', 'email', 'letter', 'international_sms', 'upload_letters', 'international_letters']) p
+  from unnest(array['sms', 'email', 'letter', 'international_sms', 'international_letters']) p
   on conflict do nothing;
   perform app_private.create_default_annual_billing(new.id, app_public.current_financial_year());
   return null;
@@ -2922,7 +2978,7 @@ $$;
 -- Name: FUNCTION tg_services__defaults(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_services__defaults() IS 'AFTER INSERT trigger _500_service_defaults on services: default service permissions (Notify''s set, upload_letters included) and the annual_billing row for the current financial year, which billing assumes exists. In a trigger so services inserted by any path (default data, tests) get them.';
+COMMENT ON FUNCTION app_private.tg_services__defaults() IS 'AFTER INSERT trigger _500_service_defaults on services: default service permissions (Notify''s DEFAULT_SERVICE_PERMISSIONS) and the annual_billing row for the current financial year, which billing assumes exists. In a trigger so services inserted by any path (default data, tests) get them.';
 
 
 --
@@ -2971,8 +3027,13 @@ begin
     or new.go_live_user_id is distinct from old.go_live_user_id
     or new.go_live_at is distinct from old.go_live_at
     or new.created_by_id is distinct from old.created_by_id
+    or new.purchase_order_number is distinct from old.purchase_order_number
+    or new.billing_contact_names is distinct from old.billing_contact_names
+    or new.billing_contact_email_addresses is distinct from old.billing_contact_email_addresses
+    or new.billing_reference is distinct from old.billing_reference
+    or new.notes is distinct from old.notes
     or new.id is distinct from old.id) then
-    raise exception 'Permission denied: only platform admins can change trial mode, limits, organisation or status of a service'
+    raise exception 'Permission denied: only platform admins can change trial mode, limits, organisation, billing details or status of a service'
       using errcode = 'NTF03';
   end if;
   return new;
@@ -2984,7 +3045,7 @@ $$;
 -- Name: FUNCTION tg_services__protect(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.tg_services__protect() IS 'BEFORE UPDATE on services: team members with manage_settings edit their service, but going live, limits and organisation are platform-admin decisions (as in Notify''s admin app).';
+COMMENT ON FUNCTION app_private.tg_services__protect() IS 'BEFORE UPDATE on services: team members with manage_settings edit their service, but going live, limits, organisation, billing details and notes are platform-admin decisions (as in Notify''s admin app).';
 
 
 --
@@ -3853,6 +3914,17 @@ begin
      and create_service.user_id is distinct from app_public.current_user_id() then
     raise exception 'Permission denied: you can only create services for yourself' using errcode = 'NTF03';
   end if;
+  -- Going live, service permissions and organisation are platform-admin decisions: a user's own service starts
+  -- in trial mode with the default permissions, in the organisation of their email domain (as Notify does).
+  if app_hidden.in_user_request() and not app_hidden.is_platform_admin() and (
+       create_service.restricted is false
+    or create_service.permissions is not null
+    or (create_service.organisation_id is not null
+        and create_service.organisation_id is distinct from app_hidden.organisation_id_for_email(
+              (select u.email_address::text from app_public.users u where u.id = create_service.user_id)))) then
+    raise exception 'Permission denied: only platform admins choose a new service''s organisation, permissions or trial mode'
+      using errcode = 'NTF03';
+  end if;
   if v_name is null or v_name = '' or char_length(v_name) > 255 then
     raise exception 'Service name must be 1 to 255 characters' using errcode = 'NTF01';
   end if;
@@ -3944,7 +4016,7 @@ $_$;
 -- Name: FUNCTION create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean) IS 'Create a service in one transaction: creator on the team with every permission but platform_admin; organisation explicit or by the creator''s email domain (type and crown copied, default or NHS branding); count_as_live = not creator.platform_admin; default SMS sender GOVUK; default service permissions or exactly the given list; annual billing for the current year (trigger). NTF02 "Duplicate service name ''<n>''" also for an email_from clash. Security definer: a user may create services for themselves only.';
+COMMENT ON FUNCTION app_public.create_service(name text, user_id uuid, organisation_id uuid, email_from text, permissions text[], restricted boolean) IS 'Create a service in one transaction: creator on the team with every permission but platform_admin; organisation explicit or by the creator''s email domain (type and crown copied, default or NHS branding); count_as_live = not creator.platform_admin; default SMS sender GOVUK; default service permissions or exactly the given list; annual billing for the current year (trigger). NTF02 "Duplicate service name ''<n>''" also for an email_from clash. Security definer: a user may create services for themselves only, restricted, with the default permissions and their email domain''s organisation; only platform admins choose restricted, permissions or organisation.';
 
 
 --
@@ -4925,6 +4997,10 @@ begin
      and user_verified_email_code.user_id is distinct from app_public.current_user_id() then
     raise exception 'Permission denied' using errcode = 'NTF03';
   end if;
+  -- A locked account (10 failed logins, Notify's MAX_FAILED_LOGIN_COUNT) stays locked: this would reset the count.
+  if (select u.failed_login_count from app_public.users u where u.id = user_verified_email_code.user_id) >= 10 then
+    raise exception 'Maximum login count exceeded' using errcode = 'NTF03';
+  end if;
   update app_public.users u
   set logged_in_at = now(), current_session_id = gen_random_uuid(), failed_login_count = 0,
       email_access_validated_at = now()
@@ -4942,7 +5018,7 @@ $$;
 -- Name: FUNCTION user_verified_email_code(user_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record a sign-in completed with an emailed code/link: new session, failed count reset, and email_access_validated_at = now (the code proves access to the address).';
+COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record a sign-in completed with an emailed code/link: new session, failed count reset, and email_access_validated_at = now (the code proves access to the address). Refused (NTF03 "Maximum login count exceeded") once the account is locked by 10 failed logins.';
 
 
 --
@@ -8263,6 +8339,13 @@ CREATE TRIGGER _300_protect BEFORE UPDATE ON app_public.users FOR EACH ROW EXECU
 
 
 --
+-- Name: api_keys _300_stay_revoked; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _300_stay_revoked BEFORE UPDATE ON app_public.api_keys FOR EACH ROW EXECUTE FUNCTION app_private.tg_api_keys__stay_revoked();
+
+
+--
 -- Name: api_keys _400_version; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -11298,6 +11381,13 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg__version() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_api_keys__stay_revoked(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_api_keys__stay_revoked() FROM PUBLIC;
 
 
 --

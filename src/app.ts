@@ -10,7 +10,8 @@ import { CreateBatcher } from './notifications/batcher.ts';
 import { V2Cache } from './notifications/cache.ts';
 import { lazyS3 } from './routes/v2/state.ts';
 import { ApiError } from './lib/errors.ts';
-import { AdminAuthError, verifyAdminHeader } from './auth/admin-auth.ts';
+import { withRequestSerializers } from './lib/log-serializers.ts';
+import { AdminAuthError, resolveAdminUser, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
 import { useJsonBodyParser } from './lib/json-body.ts';
@@ -49,7 +50,7 @@ const errorBody = (statusCode: number, error: string, message: string) => ({
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: ctx.logger ?? false,
+    logger: withRequestSerializers(ctx.logger),
     bodyLimit: 10 * 1024 * 1024,
     // maxParamLength: an unsubscribe link's token (a Fernet token of the address) is longer than the
     // router's default 100 characters for any but the shortest addresses.
@@ -130,7 +131,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/graphql')) return;
       try {
-        request.adminClaims = verifyAdminHeader(ctx.cfg.ADMIN_JWT_SECRET, request.headers.authorization);
+        const token = verifyAdminHeader(ctx.cfg.ADMIN_JWT_SECRET, request.headers.authorization);
+        request.adminClaims = token ? await resolveAdminUser(ctx.ownerPool, token) : null;
       } catch (e) {
         if (e instanceof AdminAuthError) {
           return reply.status(401).send({ errors: [{ message: e.message }] });

@@ -4,6 +4,8 @@
 // pg_notify('notify_cache', {"table", "service_id", "id"}) on every change, and a dedicated
 // LISTEN connection evicts the entry at once (a revoked key stops working within milliseconds).
 //
+// Unknown ids (any `iss` an unauthenticated caller sends) are remembered only briefly and in bounded number.
+//
 // A load that started before an eviction is not stored (the generation check), so a change that
 // commits while a load is running cannot leave a stale entry behind.
 import pg from 'pg';
@@ -66,6 +68,48 @@ export interface CachedTemplate {
 interface Entry<T> {
   value: T;
   expires: number;
+}
+
+/**
+ * Ids known not to exist. Anyone can send a token with any `iss` (or a template id), so these are bounded in number
+ * (oldest dropped first: a Map keeps insertion order) and kept briefly; existing services and templates are bounded
+ * by the database.
+ */
+class MissingIds {
+  private readonly expires = new Map<string, number>();
+  private readonly max: number;
+  private readonly ttlMs: number;
+
+  constructor(max: number, ttlMs: number) {
+    this.max = max;
+    this.ttlMs = ttlMs;
+  }
+
+  get size(): number {
+    return this.expires.size;
+  }
+
+  has(id: string): boolean {
+    const until = this.expires.get(id);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.expires.delete(id);
+    return false;
+  }
+
+  add(id: string): void {
+    this.expires.delete(id);
+    this.expires.set(id, Date.now() + this.ttlMs);
+    if (this.expires.size > this.max) this.expires.delete(this.expires.keys().next().value as string);
+  }
+
+  delete(id: string): void {
+    this.expires.delete(id);
+  }
+
+  clear(): void {
+    this.expires.clear();
+  }
 }
 
 const SERVICE_SQL = `
@@ -166,14 +210,20 @@ export interface V2CacheOptions {
   /** Connection string for the LISTEN connection (null: no invalidation, TTL only). */
   listenUrl: string | null;
   ttlMs?: number;
+  /** How many unknown service and template ids are remembered (each); default 5000. */
+  maxMissing?: number;
+  /** How long an unknown id is remembered; default 5 seconds (never longer than ttlMs). */
+  missingTtlMs?: number;
   onError?: (err: unknown) => void;
 }
 
 export class V2Cache {
   private readonly pool: pg.Pool;
   private readonly ttlMs: number;
-  private readonly services = new Map<string, Entry<ServiceSnapshot | null>>();
-  private readonly templates = new Map<string, Entry<CachedTemplate | null>>();
+  private readonly services = new Map<string, Entry<ServiceSnapshot>>();
+  private readonly templates = new Map<string, Entry<CachedTemplate>>();
+  private readonly missingServices: MissingIds;
+  private readonly missingTemplates: MissingIds;
   private readonly loadingServices = new Map<string, Promise<ServiceSnapshot | null>>();
   private readonly loadingTemplates = new Map<string, Promise<CachedTemplate | null>>();
   private generation = 0;
@@ -185,6 +235,9 @@ export class V2Cache {
   constructor(opts: V2CacheOptions) {
     this.pool = opts.pool;
     this.ttlMs = opts.ttlMs ?? 30_000;
+    const missingTtl = Math.min(this.ttlMs, opts.missingTtlMs ?? 5_000);
+    this.missingServices = new MissingIds(opts.maxMissing ?? 5_000, missingTtl);
+    this.missingTemplates = new MissingIds(opts.maxMissing ?? 5_000, missingTtl);
     this.listenUrl = opts.listenUrl;
     this.onError = opts.onError ?? (() => undefined);
   }
@@ -231,6 +284,18 @@ export class V2Cache {
     this.generation++;
     this.services.clear();
     this.templates.clear();
+    this.missingServices.clear();
+    this.missingTemplates.clear();
+  }
+
+  /** How many entries are held (for tests and diagnostics). */
+  sizes(): { services: number; templates: number; missingServices: number; missingTemplates: number } {
+    return {
+      services: this.services.size,
+      templates: this.templates.size,
+      missingServices: this.missingServices.size,
+      missingTemplates: this.missingTemplates.size,
+    };
   }
 
   private onNotification(payload: string | undefined) {
@@ -242,12 +307,19 @@ export class V2Cache {
       this.clear();
       return;
     }
-    if (msg.table === 'templates' && msg.id) this.templates.delete(msg.id);
+    if (msg.table === 'templates' && msg.id) {
+      this.templates.delete(msg.id);
+      this.missingTemplates.delete(msg.id);
+    }
     if (msg.table === 'users' || !msg.service_id) {
-      if (msg.table !== 'templates') this.services.clear();
+      if (msg.table !== 'templates') {
+        this.services.clear();
+        this.missingServices.clear();
+      }
       return;
     }
     this.services.delete(msg.service_id);
+    this.missingServices.delete(msg.service_id);
   }
 
   private readonly lastRefresh = new Map<string, number>();
@@ -262,6 +334,7 @@ export class V2Cache {
     this.lastRefresh.set(serviceId, Date.now());
     if (this.lastRefresh.size > 10_000) this.lastRefresh.clear();
     this.services.delete(serviceId);
+    this.missingServices.delete(serviceId);
     return true;
   }
 
@@ -277,6 +350,7 @@ export class V2Cache {
   async service(serviceId: string): Promise<ServiceSnapshot | null> {
     const hit = this.services.get(serviceId);
     if (hit && hit.expires > Date.now()) return hit.value;
+    if (this.missingServices.has(serviceId)) return null;
     let loading = this.loadingServices.get(serviceId);
     if (!loading) {
       const generation = this.generation;
@@ -284,7 +358,13 @@ export class V2Cache {
         .query<{ data: ServiceJson }>(SERVICE_SQL, [serviceId])
         .then(({ rows }) => {
           const value = toSnapshot(rows[0].data);
-          if (generation === this.generation) this.services.set(serviceId, { value, expires: Date.now() + this.ttlMs });
+          if (generation === this.generation) {
+            if (value) this.services.set(serviceId, { value, expires: Date.now() + this.ttlMs });
+            else {
+              this.services.delete(serviceId);
+              this.missingServices.add(serviceId);
+            }
+          }
           return value;
         })
         .finally(() => this.loadingServices.delete(serviceId));
@@ -296,6 +376,7 @@ export class V2Cache {
   async template(templateId: string): Promise<CachedTemplate | null> {
     const hit = this.templates.get(templateId);
     if (hit && hit.expires > Date.now()) return hit.value;
+    if (this.missingTemplates.has(templateId)) return null;
     let loading = this.loadingTemplates.get(templateId);
     if (!loading) {
       const generation = this.generation;
@@ -319,8 +400,13 @@ export class V2Cache {
                 hasUnsubscribeLink: r.has_unsubscribe_link,
               }
             : null;
-          if (generation === this.generation)
-            this.templates.set(templateId, { value, expires: Date.now() + this.ttlMs });
+          if (generation === this.generation) {
+            if (value) this.templates.set(templateId, { value, expires: Date.now() + this.ttlMs });
+            else {
+              this.templates.delete(templateId);
+              this.missingTemplates.add(templateId);
+            }
+          }
           return value;
         })
         .finally(() => this.loadingTemplates.delete(templateId));

@@ -159,7 +159,7 @@ t.test('a new service gets default permissions and this year’s allowance for i
     ).map((r) => r.permission);
     t.same(
       perms,
-      ['email', 'international_letters', 'international_sms', 'letter', 'sms', 'upload_letters'],
+      ['email', 'international_letters', 'international_sms', 'letter', 'sms'],
       `default permissions (${type})`,
     );
     const billing = await db.query(

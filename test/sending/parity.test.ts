@@ -197,6 +197,8 @@ t.test('GraphQL: who may send', async (t) => {
   t.ok(email.data?.sendNotification?.notificationId, 'send_emails lets the member send emails');
 
   const admin = await createUser(db);
+  // The server reads platform_admin from the users row, not from the token.
+  await db.query('update app_public.users set platform_admin = true where id = $1', [admin]);
   const asAdmin = await gql(issueAdminToken(secret, admin, true), SEND, { input });
   t.ok(asAdmin.data?.sendNotification?.notificationId, 'a platform admin may send for any service');
 
