@@ -84,9 +84,50 @@ async function main() {
   const s3 = makeS3Client(cfg, cfg.S3_ENDPOINT ?? localS3?.endpoint);
   if (!workerOnly) await ensureBuckets(s3, cfg.buckets);
 
-  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: cfg.DB_POOL_SIZE });
+  // connectionTimeoutMillis: with Postgres unreachable a request fails (503) in seconds instead of waiting forever.
+  const ownerPool = new pg.Pool({
+    connectionString: db.ownerUrl,
+    max: cfg.DB_POOL_SIZE,
+    connectionTimeoutMillis: 5000,
+  });
   ownerPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => ownerPool.end());
+
+  // The worker, restarted with backoff if it dies (e.g. its database connections fail while Postgres is
+  // away): the process keeps serving what it can and the worker comes back when the database does.
+  let workerRunning = false;
+  let workerFailures = 0;
+  const superviseWorker = async (first = false): Promise<void> => {
+    if (stopping) return;
+    try {
+      const r = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
+      runner = r;
+      workerRunning = true;
+      workerFailures = 0;
+      log('worker running');
+      r.events.on('pool:listen:error', ({ error }) => logger.warn({ err: error }, 'worker: LISTEN failed'));
+      r.events.on('worker:getJob:error', ({ error }) => logger.warn({ err: error }, 'worker: fetching jobs failed'));
+      r.promise.then(
+        () => {
+          workerRunning = false;
+        },
+        (err) => {
+          workerRunning = false;
+          if (stopping) return;
+          logger.error({ err }, 'worker stopped on an error; restarting');
+          scheduleWorkerRestart();
+        },
+      );
+    } catch (err) {
+      if (first) throw err; // a worker that cannot start at all is a start-up failure
+      logger.error({ err }, 'worker could not start; retrying');
+      scheduleWorkerRestart();
+    }
+  };
+  const scheduleWorkerRestart = () => {
+    const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(workerFailures++, 10));
+    setTimeout(() => void superviseWorker(), 500 + Math.random() * ceiling);
+  };
 
   // --- Local simulated providers --------------------------------------------------------
   // Started unless SMS_STUB_URL / EMAIL_STUB_URL point elsewhere, so `npm start` delivers end to
@@ -116,8 +157,7 @@ async function main() {
   // ------------------------------------------------------------------------------------------
 
   if (runsWorker) {
-    runner = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
-    log('worker running');
+    await superviseWorker(true);
   }
   if (workerOnly) {
     const api = (cfg.API_HOST_NAME ?? `http://127.0.0.1:${cfg.PORT}`).replace(/\/$/, '');
@@ -125,19 +165,15 @@ async function main() {
     return;
   }
 
-  const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE });
+  const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
   authPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => authPool.end());
-  let running = true;
-  runner?.promise.finally(() => {
-    running = false;
-  });
   app = await buildApp({
     cfg,
     authPool,
     ownerPool,
     ownerUrl: db.ownerUrl,
-    workerStatus: runner ? () => ({ running }) : undefined,
+    workerStatus: runsWorker ? () => ({ running: workerRunning }) : undefined,
     logger: loggerOptions(cfg),
   });
   if (
