@@ -48,6 +48,25 @@ const errorBody = (statusCode: number, error: string, message: string) => ({
   errors: [{ error, message }],
 });
 
+// Errors that mean "no database right now" rather than a bug: refused/reset/timed-out connections, the
+// pool's connect timeout, a terminated connection, and Postgres' class 08 (connection) and 57P0x (shutdown) codes.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || /^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      message,
+    )
+  )
+    return true;
+  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+}
+
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: withRequestSerializers(ctx.logger),
@@ -78,6 +97,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return reply.status(413).send(errorBody(413, 'BadRequestError', 'Request entity too large'));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody(fe.statusCode, 'BadRequestError', fe.message));
+    }
+    if (isDatabaseUnavailable(err)) {
+      // Postgres down or restarting: say so at once (clients retry a 503) rather than a 500 or a hang.
+      request.log.warn({ err }, 'database unavailable');
+      return reply.status(503).send(errorBody(503, 'Exception', 'Service unavailable: the database is not reachable'));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody(500, 'Exception', 'Internal server error'));

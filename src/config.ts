@@ -33,6 +33,12 @@ const server = z.object({
     ),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
   PORT: port.default(6011).describe('Port the HTTP server listens on.'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 300_000)
+    .default(10_000)
+    .describe(
+      'On SIGTERM/SIGINT: how long in-flight requests, running jobs and pending simulated receipts each get ' +
+        'to finish before they are cut off.',
+    ),
   API_HOST_NAME: z
     .string()
     .url()

@@ -30,15 +30,42 @@ async function main() {
   const workerOnly = process.argv.includes('--worker-only');
   const log = (m: string) => logger.info(m);
 
+  // Shutdown, in this order (see `shutdown`): the worker stops taking jobs and finishes the running ones,
+  // the simulated providers send their pending receipts (to this server, so it still listens meanwhile),
+  // the HTTP server stops accepting and lets in-flight requests finish, then pools, S3 and Postgres stop.
+  // Each waiting step is bounded by SHUTDOWN_TIMEOUT_MS.
+  let runner: Runner | null = null;
+  let app: FastifyInstance | null = null;
+  const stubs: StubProvider[] = [];
   const stack: Array<() => Promise<unknown>> = [];
+  const bounded = (p: Promise<unknown>, what: string) =>
+    Promise.race([
+      p,
+      new Promise((resolve) =>
+        setTimeout(() => {
+          logger.warn({ ms: cfg.SHUTDOWN_TIMEOUT_MS }, `shutdown: ${what} did not finish in time`);
+          resolve(undefined);
+        }, cfg.SHUTDOWN_TIMEOUT_MS).unref(),
+      ),
+    ]);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const step of stack.reverse()) {
-      await step().catch((e) => logger.error({ err: e }, 'shutdown step failed'));
+    const step = (what: string, fn: () => Promise<unknown>) =>
+      bounded(fn(), what).catch((e) => logger.error({ err: e }, `shutdown: ${what} failed`));
+    if (runner) await step('worker jobs', () => runner!.stop());
+    for (const stub of stubs) await step('simulated receipts', () => stub.drain(cfg.SHUTDOWN_TIMEOUT_MS));
+    if (app) {
+      const a = app;
+      // Fastify's close stops accepting, closes idle keep-alive connections and waits for in-flight requests;
+      // past the bound the remaining connections are cut.
+      await step('in-flight requests', () => a.close());
+      a.server.closeAllConnections();
     }
+    for (const stub of stubs) await step('simulated provider', () => stub.close());
+    for (const fn of stack.reverse()) await step('resource', fn);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -57,15 +84,57 @@ async function main() {
   const s3 = makeS3Client(cfg, cfg.S3_ENDPOINT ?? localS3?.endpoint);
   if (!workerOnly) await ensureBuckets(s3, cfg.buckets);
 
-  const ownerPool = new pg.Pool({ connectionString: db.ownerUrl, max: cfg.DB_POOL_SIZE });
+  // connectionTimeoutMillis: with Postgres unreachable a request fails (503) in seconds instead of waiting forever.
+  const ownerPool = new pg.Pool({
+    connectionString: db.ownerUrl,
+    max: cfg.DB_POOL_SIZE,
+    connectionTimeoutMillis: 5000,
+  });
   ownerPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => ownerPool.end());
 
+  // The worker, restarted with backoff if it dies (e.g. its database connections fail while Postgres is
+  // away): the process keeps serving what it can and the worker comes back when the database does.
+  let workerRunning = false;
+  let workerFailures = 0;
+  const superviseWorker = async (first = false): Promise<void> => {
+    if (stopping) return;
+    try {
+      const r = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
+      runner = r;
+      workerRunning = true;
+      workerFailures = 0;
+      log('worker running');
+      r.events.on('pool:listen:error', ({ error }) => logger.warn({ err: error }, 'worker: LISTEN failed'));
+      r.events.on('worker:getJob:error', ({ error }) => logger.warn({ err: error }, 'worker: fetching jobs failed'));
+      r.promise.then(
+        () => {
+          workerRunning = false;
+        },
+        (err) => {
+          workerRunning = false;
+          if (stopping) return;
+          logger.error({ err }, 'worker stopped on an error; restarting');
+          scheduleWorkerRestart();
+        },
+      );
+    } catch (err) {
+      if (first) throw err; // a worker that cannot start at all is a start-up failure
+      logger.error({ err }, 'worker could not start; retrying');
+      scheduleWorkerRestart();
+    }
+  };
+  const scheduleWorkerRestart = () => {
+    const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(workerFailures++, 10));
+    setTimeout(() => void superviseWorker(), 500 + Math.random() * ceiling);
+  };
+
   // --- Local simulated providers --------------------------------------------------------
   // Started unless SMS_STUB_URL / EMAIL_STUB_URL point elsewhere, so `npm start` delivers end to
-  // end on one machine. Receipts go to this server once it listens (queued until then).
-  const stubs: StubProvider[] = [];
-  if (!workerOnly) {
+  // end on one machine. Receipts go to this server once it listens (queued until then); a standalone
+  // worker (`npm run worker`) has them too, sending receipts to the API at API_HOST_NAME / PORT.
+  const runsWorker = workerOnly || cfg.WORKER_IN_PROCESS;
+  if (runsWorker) {
     const stubOptions = {
       deliveredRatio: cfg.STUB_DELIVERED_RATIO,
       permanentFailureRatio: cfg.STUB_PERMANENT_FAILURE_RATIO,
@@ -84,35 +153,29 @@ async function main() {
       configureProviders({ EMAIL_STUB_URL: `${email.url}/email` });
       log(`simulated email provider at ${email.url}`);
     }
-    for (const stub of stubs) stack.push(() => stub.close());
   }
   // ------------------------------------------------------------------------------------------
 
-  let runner: Runner | null = null;
-  if (workerOnly || cfg.WORKER_IN_PROCESS) {
-    runner = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
-    // Graceful: stop taking jobs, let running ones finish (or be released on timeout).
-    stack.push(() => runner!.stop());
-    log('worker running');
+  if (runsWorker) {
+    await superviseWorker(true);
   }
-  if (workerOnly) return;
+  if (workerOnly) {
+    const api = (cfg.API_HOST_NAME ?? `http://127.0.0.1:${cfg.PORT}`).replace(/\/$/, '');
+    for (const stub of stubs) stub.setPlatformUrl(api);
+    return;
+  }
 
-  const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE });
+  const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
   authPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => authPool.end());
-  let running = true;
-  runner?.promise.finally(() => {
-    running = false;
-  });
-  const app: FastifyInstance = await buildApp({
+  app = await buildApp({
     cfg,
     authPool,
     ownerPool,
     ownerUrl: db.ownerUrl,
-    workerStatus: runner ? () => ({ running }) : undefined,
+    workerStatus: runsWorker ? () => ({ running: workerRunning }) : undefined,
     logger: loggerOptions(cfg),
   });
-  stack.push(() => app.close());
   if (
     !cfg.PROVIDER_CALLBACK_TOKEN &&
     (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)

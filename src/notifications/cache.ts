@@ -217,6 +217,10 @@ export interface V2CacheOptions {
   onError?: (err: unknown) => void;
 }
 
+// LISTEN reconnect backoff: first retry after about a second, doubling up to half a minute.
+const LISTEN_RETRY_MIN_MS = 1000;
+const LISTEN_RETRY_MAX_MS = 30_000;
+
 export class V2Cache {
   private readonly pool: pg.Pool;
   private readonly ttlMs: number;
@@ -228,6 +232,11 @@ export class V2Cache {
   private readonly loadingTemplates = new Map<string, Promise<CachedTemplate | null>>();
   private generation = 0;
   private listener: pg.Client | null = null;
+  /** The LISTEN client, connecting or connected (at most one). */
+  private current: pg.Client | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Failed attempts since the last successful LISTEN (drives the backoff). */
+  private failures = 0;
   private closed = false;
   private readonly listenUrl: string | null;
   private readonly onError: (err: unknown) => void;
@@ -244,8 +253,10 @@ export class V2Cache {
 
   /** Opens the LISTEN connection; until it is open (or if it fails) entries only expire by TTL. */
   async start(): Promise<void> {
-    if (!this.listenUrl || this.closed) return;
+    // One listener at a time: a client still connecting counts, so a retry never opens a second one.
+    if (!this.listenUrl || this.closed || this.current || this.retryTimer) return;
     const client = new pg.Client({ connectionString: this.listenUrl });
+    this.current = client;
     client.on('notification', (msg) => this.onNotification(msg.payload));
     client.on('error', (err) => {
       this.onError(err);
@@ -255,27 +266,42 @@ export class V2Cache {
     try {
       await client.connect();
       await client.query('listen notify_cache');
+      if (this.current !== client) return; // closed (or retired) meanwhile
       this.listener = client;
+      this.failures = 0;
       this.clear(); // anything loaded before we listened may be stale
     } catch (err) {
       this.onError(err);
-      client.end().catch(() => undefined);
       this.reconnect(client);
     }
   }
 
   private reconnect(client: pg.Client) {
+    // A dying client reports 'error', 'end' and a failed query: only its first report schedules a retry.
+    if (this.current !== client) return;
+    this.current = null;
     if (this.listener === client) this.listener = null;
+    client.end().catch(() => undefined);
     if (this.closed) return;
     this.clear();
-    setTimeout(() => {
-      if (!this.closed && !this.listener) void this.start();
-    }, 1000).unref();
+    // Exponential backoff with full jitter, capped, so many processes losing Postgres at once do not
+    // all come back at the same instant.
+    const ceiling = Math.min(LISTEN_RETRY_MAX_MS, LISTEN_RETRY_MIN_MS * 2 ** Math.min(this.failures, 10));
+    this.failures++;
+    const delay = LISTEN_RETRY_MIN_MS / 2 + Math.random() * ceiling;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed) void this.start();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const l = this.listener;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const l = this.current;
+    this.current = null;
     this.listener = null;
     if (l) await l.end().catch(() => undefined);
   }

@@ -71,6 +71,8 @@ export interface StubProvider {
     receiptsFailed: number;
   };
   setPlatformUrl(url: string): void;
+  /** Send every pending receipt now (not waiting for its delay), retrying until none is left or `timeoutMs`. */
+  drain(timeoutMs: number): Promise<void>;
   /** Simulate a text received from a phone (SMS stub): POSTs to the platform's inbound route. */
   sendInbound(msg: { from: string; to: string; content: string }): Promise<number>;
   close(): Promise<void>;
@@ -377,6 +379,16 @@ export async function startStubProvider(opts: StubOptions): Promise<StubProvider
         { headers: authHeaders, timeoutMs: 10_000 },
       );
       return r.status;
+    },
+    async drain(timeoutMs: number) {
+      // On shutdown: a message the provider accepted must get its receipt, or it stays `sending`.
+      const deadline = Date.now() + timeoutMs;
+      while (queue.length > 0 && platformUrl && Date.now() < deadline) {
+        for (const r of queue) r.due = 0;
+        if (!flushing) await flush();
+        // Receipts the platform refused (5xx) are back in the queue: pause rather than spin.
+        if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async close() {
       if (closed) return;
