@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { entry } from '../helpers/spawn.ts';
+import { AUTHENTICATOR_PASSWORD } from '../helpers/cluster.ts';
 import { createServiceWithKeys } from '../helpers/factories.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { waitFor } from '../helpers/delivery.ts';
@@ -23,6 +24,8 @@ t.test('SIGTERM under load: in-flight requests answered, no text left sending', 
   const port = await freePort();
   const child = entry(['src/server.ts'], {
     DATABASE_URL: db.url,
+    // Roles are cluster-wide: start-up sets the authenticator's password, which every other test uses.
+    AUTHENTICATOR_PASSWORD,
     PORT: String(port),
     S3_LOCAL_PORT: String(await freePort()),
     S3_LOCAL_DIR: path.join(os.tmpdir(), `notify-graceful-s3-${process.pid}`),

@@ -2,6 +2,7 @@
 // SIGTERM finishes its jobs and sends the providers' pending receipts, so no text is left `sending`.
 import t from 'tap';
 import { entry } from '../helpers/spawn.ts';
+import { AUTHENTICATOR_PASSWORD } from '../helpers/cluster.ts';
 import { createNotifications } from '../helpers/factories.ts';
 import { setupDelivery, waitFor, statuses } from '../helpers/delivery.ts';
 
@@ -10,6 +11,8 @@ t.test('standalone worker: simulated providers deliver; SIGTERM drains receipts 
   const d = await setupDelivery(t, { label: 'standalone', worker: false });
   const child = entry(['src/server.ts', '--worker-only'], {
     DATABASE_URL: d.db.url,
+    // Roles are cluster-wide: start-up sets the authenticator's password, which every other test uses.
+    AUTHENTICATOR_PASSWORD,
     API_HOST_NAME: d.platformUrl,
     // Long enough that receipts are still pending when the signal comes.
     STUB_RECEIPT_DELAY_MS: '60000',
