@@ -1,7 +1,7 @@
 // Cases from notifications-utils tests/test_sanitise_text.py and tests/test_template_types.py.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { BadRequestError } from '../../src/lib/errors.ts';
+import { badRequest } from '../helpers/errors.ts';
 import {
   assertSmsSendable,
   downgradeSmsCharacter,
@@ -13,16 +13,6 @@ import {
   smsEncode,
   smsFragmentCount,
 } from '../../src/templates/template.ts';
-
-function badRequest(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BadRequestError) return e.messages[0];
-    throw e;
-  }
-  return 'no error';
-}
 
 /** content_count: characters of the message as sent (prefix included). */
 const contentCount = (content: string, personalisation: Record<string, unknown> = {}, prefix: string | null = null) =>

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BadRequestError } from '../../src/lib/errors.ts';
+import { badRequest } from '../helpers/errors.ts';
 import {
   placeholderNames,
   missingPersonalisation,
@@ -17,16 +17,6 @@ import {
   contentWithUnsubscribeLink,
   unsubscribeHeaders,
 } from '../../src/templates/template.ts';
-
-function badRequest(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof BadRequestError) return e.messages[0];
-    throw e;
-  }
-  return 'no error';
-}
 
 t.test('placeholder names: unique by key, in order, conditional names', async (t) => {
   t.same(
