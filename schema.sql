@@ -929,13 +929,14 @@ COMMENT ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time 
 
 CREATE FUNCTION app_hidden.normalise_phone_digits(number text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$
-  select case
-    when d like '00%' then substr(d, 3)
-    when d like '0%' then '44' || substr(d, 2)
-    else d end
-  from (select regexp_replace(number, '[^0-9]', '', 'g') as d) s
-$$;
+    AS $_$
+  select case when ltrim(number, E' \t(') ~ '^0([^0]|$)'
+                   or ltrim(regexp_replace(number, '[^0-9]', '', 'g'), '0') like '44%'
+                   or (ltrim(regexp_replace(number, '[^0-9]', '', 'g'), '0') like '7%'
+                       and length(ltrim(regexp_replace(number, '[^0-9]', '', 'g'), '0')) < 11)
+              then '44' || ltrim(regexp_replace(ltrim(regexp_replace(number, '[^0-9]', '', 'g'), '0'), '^44', ''), '0')
+              else ltrim(regexp_replace(number, '[^0-9]', '', 'g'), '0') end
+$_$;
 
 
 --
@@ -951,18 +952,12 @@ COMMENT ON FUNCTION app_hidden.normalise_phone_digits(number text) IS 'Digits of
 
 CREATE FUNCTION app_hidden.normalise_recipient(recipient_type text, recipient text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
+    AS $$
   select case
     when recipient_type = 'email' then lower(btrim(recipient))
-    when recipient_type in ('sms', 'mobile') then
-      case when ltrim(recipient, E' \t(') ~ '^0([^0]|$)'
-                  or ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') like '44%'
-                  or (ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') like '7%'
-                      and length(ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0')) < 11)
-           then '44' || ltrim(regexp_replace(ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0'), '^44', ''), '0')
-           else ltrim(regexp_replace(recipient, '[^0-9]', '', 'g'), '0') end
+    when recipient_type in ('sms', 'mobile') then app_hidden.normalise_phone_digits(recipient)
   end
-$_$;
+$$;
 
 
 --

@@ -222,6 +222,7 @@ function parseNumber(raw: string, serviceContactNumber = false): Parsed {
 // Parsing with full metadata takes tens of microseconds and the v2 API reads each number twice (the schema
 // check, then the service's permissions), so recent answers are kept: first in, first out.
 const RECENT_LIMIT = 1000;
+const RECENT_MAX_INPUT = 64;
 const recent = new Map<string, Parsed | PhoneErrorCode>();
 
 function parseRecipient(raw: string): Parsed {
@@ -233,8 +234,11 @@ function parseRecipient(raw: string): Parsed {
       if (!(e instanceof InvalidPhoneError)) throw e;
       answer = e.code;
     }
-    if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-    recent.set(raw, answer);
+    // Only what could be a number is kept: a long value (up to the body's size) would pin its memory.
+    if (raw.length <= RECENT_MAX_INPUT) {
+      if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+      recent.set(raw, answer);
+    }
   }
   if (typeof answer === 'string') throw new InvalidPhoneError(answer);
   return answer;

@@ -1,6 +1,7 @@
 // Run the project's entry points as real processes (CLI, server).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import net from 'node:net';
 import { projectRoot } from '../../src/config.ts';
 
 export interface RunResult {
@@ -45,4 +46,13 @@ export async function cli(url: string, ...args: string[]): Promise<RunResult & {
     json = null;
   }
   return { ...r, json };
+}
+
+/** A TCP port nothing listens on right now (taken from the OS, then released): for a child server, or a dead end. */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }

@@ -1,22 +1,13 @@
 // `npm start` under load gets SIGTERM: every request sent before the signal is answered (no reset
 // connection), and the texts it handed to the simulated provider get their receipts (none left `sending`).
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { entry } from '../helpers/spawn.ts';
+import { entry, freePort } from '../helpers/spawn.ts';
 import { AUTHENTICATOR_PASSWORD } from '../helpers/cluster.ts';
 import { createServiceWithKeys } from '../helpers/factories.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { waitFor } from '../helpers/delivery.ts';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 t.test('SIGTERM under load: in-flight requests answered, no text left sending', async (t) => {
   const db = await createTestDb(t, 'graceful');

@@ -1,23 +1,15 @@
 // Postgres unreachable: the API answers 503 in Notify's error shape at once, not a 500 or a hang.
-import net from 'node:net';
 import pg from 'pg';
 import t from 'tap';
 import { buildApp, isDatabaseUnavailable } from '../../src/app.ts';
 import { createServiceWithKeys } from '../helpers/factories.ts';
 import { createTestDb, testConfig } from '../helpers/db.ts';
-
-async function deadPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../helpers/spawn.ts';
 
 t.test('v2 request with the database down → 503 JSON quickly', async (t) => {
   const db = await createTestDb(t, 'dbdown');
   const s = await createServiceWithKeys(db);
-  const url = `postgres://notify@127.0.0.1:${await deadPort()}/notify`;
+  const url = `postgres://notify@127.0.0.1:${await freePort()}/notify`;
   const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000 });
   pool.on('error', () => undefined);
   const app = await buildApp({ cfg: testConfig(), authPool: pool, ownerPool: pool, ownerUrl: url, graphql: false });
