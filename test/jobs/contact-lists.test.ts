@@ -69,7 +69,8 @@ t.test('the list: newest first, with has_jobs and recent_job_count', async (t) =
   await db.query(
     `insert into app_public.service_contact_list (id, original_file_name, row_count, template_type, service_id,
        created_by_id, created_at)
-     values ($1, 'older.csv', 10, 'sms', $3, $4, now() - interval '1 day'), ($2, 'newer.csv', 20, 'email', $3, $4, now())`,
+     values ($1, 'older.csv', 10, 'sms', $3, $4, now() - interval '1 day'),
+            ($2, 'newer.csv', 20, 'email', $3, $4, now())`,
     [older, newer, svc, f.userId],
   );
   await insertJob(db, { serviceId: svc, templateId: sms, contactListId: older, processingStarted: 'now()' });
@@ -156,7 +157,7 @@ t.test('archiving a list removes its file', async (t) => {
 
   t.ok(await objectExists(s3, cfg.CONTACT_LIST_BUCKET, key));
   const run = await runTask(db.url, 'remove-contact-list-file', { serviceId: svc, contactListId: id });
-  t.equal(run.status, 'completed', run.error);
+  t.equal(run.status, 'completed', run.error ?? '');
   t.notOk(await objectExists(s3, cfg.CONTACT_LIST_BUCKET, key), 'the file is deleted');
   const again = await runTask(db.url, 'remove-contact-list-file', { serviceId: svc, contactListId: id });
   t.equal(again.status, 'completed', 'a file already gone is fine');

@@ -23,7 +23,10 @@ const email = await f.template(svc, 'email');
 const letter = await f.template(svc, 'letter');
 const otherOwner = await serviceOwner(db);
 const status = async (id: string) =>
-  (await db.one<{ job_status: string; archived: boolean }>('select job_status, archived from app_public.jobs where id = $1', [id]));
+  await db.one<{ job_status: string; archived: boolean }>(
+    'select job_status, archived from app_public.jobs where id = $1',
+    [id],
+  );
 const clearQueue = () => db.query('delete from graphile_worker._private_jobs');
 
 t.test('cancel_job: only a scheduled job whose time has not come', async (t) => {
@@ -41,13 +44,20 @@ t.test('cancel_job: only a scheduled job whose time has not come', async (t) => 
   });
   const pending = await insertJob(db, { serviceId: svc, templateId: sms, status: 'pending' });
 
-  await t.rejects(asUser(db, otherOwner.userId, 'select * from app_public.cancel_job($1)', [future]), {
-    code: 'NTF04',
-    message: 'No result found',
-  }, "another service's user cannot tell the job exists");
+  await t.rejects(
+    asUser(db, otherOwner.userId, 'select * from app_public.cancel_job($1)', [future]),
+    {
+      code: 'NTF04',
+      message: 'No result found',
+    },
+    "another service's user cannot tell the job exists",
+  );
   const viewer = await teamMember(db, svc, ['view_activity']);
-  await t.rejects(asUser(db, viewer, 'select * from app_public.cancel_job($1)', [future]), { code: 'NTF03' },
-    'a team member without send_texts cannot cancel a text job');
+  await t.rejects(
+    asUser(db, viewer, 'select * from app_public.cancel_job($1)', [future]),
+    { code: 'NTF03' },
+    'a team member without send_texts cannot cancel a text job',
+  );
   t.equal((await status(future)).job_status, 'scheduled');
 
   const texter = await teamMember(db, svc, ['send_texts']);
@@ -78,7 +88,7 @@ t.test('run-scheduled-jobs: due jobs to pending with process-job queued', async 
     scheduledFor: "now() + interval '10 minutes'",
   });
   const outcome = await runTask(db.url, 'run-scheduled-jobs', {});
-  t.equal(outcome.status, 'completed', outcome.error);
+  t.equal(outcome.status, 'completed', outcome.error ?? '');
   t.equal((await status(due)).job_status, 'pending');
   t.equal((await status(later)).job_status, 'scheduled', 'a job not due yet waits');
   t.same(await queued(db, 'process-job'), [{ key: `process-job:${due}`, payload: { jobId: due } }]);
@@ -170,9 +180,18 @@ t.test('check-for-missing-rows-in-completed-jobs: short finished jobs run again'
   const old = await job("now() - interval '2 days'", 3);
   const empty = await job("now() - interval '1 hour'", 2);
   for (const id of [short, whole, recent, old])
-    await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: new Date().toISOString(), jobId: id, count: 2 });
+    await f.notify({
+      serviceId: svc,
+      templateId: sms,
+      type: 'sms',
+      createdAt: new Date().toISOString(),
+      jobId: id,
+      count: 2,
+    });
   await db.query(
-    'update app_public.notifications set job_row_number = r.n from (select id, row_number() over (partition by job_id order by id) - 1 as n from app_public.notifications) r where r.id = notifications.id',
+    `update app_public.notifications set job_row_number = r.n
+     from (select id, row_number() over (partition by job_id order by id) - 1 as n from app_public.notifications) r
+     where r.id = notifications.id`,
   );
   t.equal((await runTask(db.url, 'check-for-missing-rows-in-completed-jobs', {})).status, 'completed');
   t.same(
@@ -222,7 +241,7 @@ t.test('remove-job-files: CSVs past retention deleted, then the jobs archived', 
   await put(other, keptLonger);
 
   const run = await runTask(db.url, 'remove-job-files', { notification_types: ['sms', 'email'] });
-  t.equal(run.status, 'completed', run.error);
+  t.equal(run.status, 'completed', run.error ?? '');
   const exists = (serviceId: string, id: string) =>
     objectExists(s3, cfg.CSV_UPLOAD_BUCKET, serviceFileKey(serviceId, id));
   t.notOk(await exists(svc, oldSms), 'the old CSV is gone');
@@ -245,9 +264,7 @@ t.test('remove-job-files: CSVs past retention deleted, then the jobs archived', 
   await db.query('update app_public.jobs set archived = false where id = $1', [oldSms]);
   t.equal((await runTask(db.url, 'remove-job-files', { notification_types: ['sms'] })).status, 'completed');
   t.ok((await status(oldSms)).archived);
-  await t.rejects(
-    s3.send(new GetObjectCommand({ Bucket: cfg.CSV_UPLOAD_BUCKET, Key: serviceFileKey(svc, oldSms) })),
-  );
+  await t.rejects(s3.send(new GetObjectCommand({ Bucket: cfg.CSV_UPLOAD_BUCKET, Key: serviceFileKey(svc, oldSms) })));
   await db.query('delete from app_public.jobs');
 });
 
@@ -258,7 +275,14 @@ t.test('job outcomes: notifications while young, ft_notification_status after', 
     count: 3,
     processingStarted: "now() - interval '1 hour'",
   });
-  await f.notify({ serviceId: svc, templateId: sms, type: 'sms', createdAt: new Date().toISOString(), jobId: young, count: 2 });
+  await f.notify({
+    serviceId: svc,
+    templateId: sms,
+    type: 'sms',
+    createdAt: new Date().toISOString(),
+    jobId: young,
+    count: 2,
+  });
   await f.notify({
     serviceId: svc,
     templateId: sms,
@@ -315,13 +339,22 @@ t.test('job outcomes: notifications while young, ft_notification_status after', 
   });
   const viewer = await teamMember(db, svc, ['view_activity']);
   t.equal((await asUser(db, viewer, 'select * from app_public.job_statistics($1)', [young])).length, 2);
-  const [computed] = await asUser(db, viewer, 'select app_public.jobs_statistics(j) as s from app_public.jobs j where id = $1', [old]);
+  const [computed] = await asUser(
+    db,
+    viewer,
+    'select app_public.jobs_statistics(j) as s from app_public.jobs j where id = $1',
+    [old],
+  );
   t.same(computed.s, [
     { status: 'delivered', count: 6 },
     { status: 'temporary-failure', count: 1 },
   ]);
-  const forged = await asUser(db, otherOwner.userId,
-    'select app_public.jobs_statistics(j) from app_public.jobs j where id = $1', [young]);
+  const forged = await asUser(
+    db,
+    otherOwner.userId,
+    'select app_public.jobs_statistics(j) from app_public.jobs j where id = $1',
+    [young],
+  );
   t.same(forged, [], "another service's user does not see the job");
   await t.rejects(
     asUser(
