@@ -1,7 +1,11 @@
 // Jobs around the CSV pipeline: cancelling, starting scheduled jobs, stuck and short jobs queued
 // again, CSV retention, outcome counts and the jobs list.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { parseCrontab } from 'graphile-worker';
 import t from 'tap';
+import { projectRoot } from '../../src/config.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { objectExists } from '../../src/lib/s3.ts';
 import { serviceFileKey } from '../../src/jobs/job-files.ts';
@@ -407,4 +411,25 @@ t.test('service_jobs: newest first, without one-off sends, by contact list', asy
   t.same(await ids('select id from app_public.service_jobs($1) limit 1 offset 1', [svc]), [b], 'pages');
   await t.rejects(asUser(db, otherOwner.userId, 'select * from app_public.service_jobs($1)', [svc]), { code: 'NTF04' });
   await db.query('delete from app_public.jobs');
+});
+
+t.test('the crontab runs these tasks', async (t) => {
+  const items = parseCrontab(await fs.readFile(path.join(projectRoot, 'tasks', 'crontab'), 'utf8'));
+  for (const task of [
+    'run-scheduled-jobs',
+    'check-job-status',
+    'check-for-missing-rows-in-completed-jobs',
+    'remove-job-files',
+  ]) {
+    t.ok(
+      items.some((i) => i.task === task),
+      `${task} scheduled`,
+    );
+    await fs.access(path.join(projectRoot, 'tasks', `${task}.ts`));
+  }
+  t.same(
+    items.filter((i) => i.task === 'remove-job-files').map((i) => i.payload),
+    [{ notification_types: ['sms', 'email'] }, { notification_types: ['letter'] }],
+    'texts and emails, then letters',
+  );
 });
