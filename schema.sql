@@ -5318,6 +5318,43 @@ COMMENT ON FUNCTION app_public.service_jobs(service_id uuid, contact_list_id uui
 
 
 --
+-- Name: service_uploaded_letters(uuid, date); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.service_uploaded_letters(service_id uuid, print_date date) RETURNS TABLE(id uuid, file_name text, recipient text, notification_status text, created_at timestamp with time zone, created_by_name text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_hidden.assert_can_see_service(service_uploaded_letters.service_id);
+  -- The letters behind one "Uploaded letters" row of service_uploads: the same letters (uploaded
+  -- as PDFs through the website, not cancelled), those printing on print_date, newest first.
+  return query
+  select n.id, n.client_reference, n."to", n.notification_status, n.created_at, u.name::text
+  from app_public.notifications n
+  join app_public.templates t on t.id = n.template_id
+  left join app_public.users u on u.id = n.created_by_id
+  where n.service_id = service_uploaded_letters.service_id
+    and n.notification_type = 'letter'
+    and n.api_key_id is null
+    and n.notification_status <> 'cancelled'
+    and t.hidden
+    -- the print date moves a letter after the 17:30 cut-off to the next day
+    and n.created_at >= (service_uploaded_letters.print_date - 1 + time '17:30') at time zone 'Europe/London'
+    and n.created_at < (service_uploaded_letters.print_date + time '17:30') at time zone 'Europe/London'
+  order by n.created_at desc, n.id;
+end
+$$;
+
+
+--
+-- Name: FUNCTION service_uploaded_letters(service_id uuid, print_date date); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.service_uploaded_letters(service_id uuid, print_date date) IS 'The letters uploaded as PDFs through the website that print on print_date (created from 17:30 London the day before to 17:30 that day), newest first: file name (client_reference), recipient address, status, who uploaded it. NTF04 for a service the caller cannot see.';
+
+
+--
 -- Name: service_uploads(uuid, integer, integer, integer); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
@@ -12692,6 +12729,14 @@ GRANT ALL ON FUNCTION app_public.service_contact_lists(service_id uuid) TO notif
 
 REVOKE ALL ON FUNCTION app_public.service_jobs(service_id uuid, contact_list_id uuid, limit_days integer, statuses text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.service_jobs(service_id uuid, contact_list_id uuid, limit_days integer, statuses text[]) TO notify_user;
+
+
+--
+-- Name: FUNCTION service_uploaded_letters(service_id uuid, print_date date); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.service_uploaded_letters(service_id uuid, print_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.service_uploaded_letters(service_id uuid, print_date date) TO notify_user;
 
 
 --

@@ -1,5 +1,5 @@
 --! Previous: sha1:b70db4dff21f3d015735c3d0a64f46eba28f5316
---! Hash: sha1:67842c8418d2ce32e7ce79ddfe5be4a02eab550b
+--! Hash: sha1:72cfdf730422de0fad5094b8bdd45861771bb772
 --! Message: jobs contact lists uploads returned letters
 
 --! split: 1-current.sql
@@ -661,3 +661,41 @@ comment on function app_public.returned_letters_report(uuid, date) is
 revoke all on function app_public.returned_letters_report(uuid, date) from public;
 grant execute on function app_public.returned_letters_report(uuid, date) to notify_user;
 --! EndIncluded letters/returned_letters_report.sql
+--! Included jobs/service_uploaded_letters.sql
+create or replace function app_public.service_uploaded_letters(service_id uuid, print_date date)
+returns table (
+  id uuid,
+  file_name text,
+  recipient text,
+  notification_status text,
+  created_at timestamptz,
+  created_by_name text
+)
+language plpgsql stable security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  perform app_hidden.assert_can_see_service(service_uploaded_letters.service_id);
+  -- The letters behind one "Uploaded letters" row of service_uploads: the same letters (uploaded
+  -- as PDFs through the website, not cancelled), those printing on print_date, newest first.
+  return query
+  select n.id, n.client_reference, n."to", n.notification_status, n.created_at, u.name::text
+  from app_public.notifications n
+  join app_public.templates t on t.id = n.template_id
+  left join app_public.users u on u.id = n.created_by_id
+  where n.service_id = service_uploaded_letters.service_id
+    and n.notification_type = 'letter'
+    and n.api_key_id is null
+    and n.notification_status <> 'cancelled'
+    and t.hidden
+    -- the print date moves a letter after the 17:30 cut-off to the next day
+    and n.created_at >= (service_uploaded_letters.print_date - 1 + time '17:30') at time zone 'Europe/London'
+    and n.created_at < (service_uploaded_letters.print_date + time '17:30') at time zone 'Europe/London'
+  order by n.created_at desc, n.id;
+end
+$$;
+comment on function app_public.service_uploaded_letters(uuid, date) is
+  'The letters uploaded as PDFs through the website that print on print_date (created from 17:30 London the day before to 17:30 that day), newest first: file name (client_reference), recipient address, status, who uploaded it. NTF04 for a service the caller cannot see.';
+revoke all on function app_public.service_uploaded_letters(uuid, date) from public;
+grant execute on function app_public.service_uploaded_letters(uuid, date) to notify_user;
+--! EndIncluded jobs/service_uploaded_letters.sql

@@ -1,7 +1,9 @@
 // The uploads page: CSV jobs and letters uploaded as PDFs (grouped by print day), newest first,
 // hiding what Notify hides, with statistics and pages.
 import t from 'tap';
-import { createTestDb } from '../helpers/db.ts';
+import { issueAdminToken } from '../../src/auth/admin-auth.ts';
+import { createTestApp } from '../helpers/app.ts';
+import { createTestDb, testConfig } from '../helpers/db.ts';
 import { serviceOwner } from '../helpers/factories.ts';
 import { asUser, insertJob } from '../helpers/jobs.ts';
 
@@ -164,4 +166,70 @@ t.test('jobs and uploaded letters, newest first', async (t) => {
   await t.rejects(asUser(db, outsider, 'select * from app_public.service_uploads($1)', [svc]), { code: 'NTF04' });
   const viewer = await asUser(db, f.userId, 'select id from app_public.service_uploads($1)', [svc]);
   t.equal(viewer.length, 4, 'the team sees the page');
+
+  const printDay = async (days: number) =>
+    db.query('select file_name, recipient, notification_status from app_public.service_uploaded_letters($1, $2)', [
+      svc,
+      (await db.one(`select to_char(app_public.london_date(now()) - $1::int, 'YYYY-MM-DD') as d`, [days])).d,
+    ]);
+  t.same(
+    await printDay(2),
+    [
+      {
+        file_name: 'Mr B Person.pdf',
+        recipient: 'Mr B Person\n2 High Street\nSW1A 2AA',
+        notification_status: 'delivered',
+      },
+      {
+        file_name: 'Ms A Person.pdf',
+        recipient: 'Ms A Person\n1 High Street\nSW1A 1AA',
+        notification_status: 'created',
+      },
+    ],
+    "a print day's letters, newest first",
+  );
+  t.same(
+    (await printDay(3)).map((r) => r.file_name),
+    ['Dr C Person.pdf'],
+    'a letter after 17:30 belongs to the next print day',
+  );
+  t.same(await printDay(4), []);
+  await t.rejects(asUser(db, outsider, `select * from app_public.service_uploaded_letters($1, current_date)`, [svc]), {
+    code: 'NTF04',
+  });
+});
+
+t.test('through /graphql', async (t) => {
+  const { app } = await createTestApp(t, { graphql: true, db });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { authorization: `Bearer ${issueAdminToken(testConfig().ADMIN_JWT_SECRET, f.userId, false)}` },
+    payload: {
+      query: `query($svc: UUID!) {
+        serviceUploads(serviceId: $svc, pageSize: 2) { nodes { uploadType notificationCount statistics total } }
+        serviceJobs(serviceId: $svc, first: 1) { totalCount nodes { originalFileName statistics } }
+      }`,
+      variables: { svc },
+    },
+  });
+  const body = res.json();
+  t.same(
+    body.data?.serviceUploads.nodes,
+    [
+      { uploadType: 'job', notificationCount: 2, statistics: [], total: 4 },
+      {
+        uploadType: 'job',
+        notificationCount: 3,
+        statistics: [
+          { status: 'delivered', count: 2 },
+          { status: 'permanent-failure', count: 1 },
+        ],
+        total: 4,
+      },
+    ],
+    JSON.stringify(body),
+  );
+  t.equal(body.data?.serviceJobs.totalCount, 6, 'every job but the one-off sends');
+  t.same(body.data?.serviceJobs.nodes, [{ originalFileName: 'people.csv', statistics: [] }]);
 });
