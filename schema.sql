@@ -3954,7 +3954,8 @@ CREATE TABLE app_public.service_contact_list (
 -- Name: TABLE service_contact_list; Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON TABLE app_public.service_contact_list IS 'Saved recipient CSVs (emergency contact lists); the file is service-{service_id}-notify/{id}.csv in the contact-list bucket. The id is supplied by the client that uploaded it.';
+COMMENT ON TABLE app_public.service_contact_list IS '@behavior -insert -update -delete
+Saved recipient CSVs (emergency contact lists); the file is service-{service_id}-notify/{id}.csv in the contact-list bucket. The id is supplied by the client that uploaded it.';
 
 
 --
@@ -4028,7 +4029,8 @@ CREATE TABLE app_public.jobs (
 -- Name: TABLE jobs; Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON TABLE app_public.jobs IS 'An uploaded CSV (service-{service_id}-notify/{id}.csv): one notification per row, job_row_number = row index. notifications_sent/delivered/failed are legacy counters; outcomes come from notifications / ft_notification_status.';
+COMMENT ON TABLE app_public.jobs IS '@behavior -insert -update -delete
+An uploaded CSV (service-{service_id}-notify/{id}.csv): one notification per row, job_row_number = row index. notifications_sent/delivered/failed are legacy counters; outcomes come from notifications / ft_notification_status.';
 
 
 --

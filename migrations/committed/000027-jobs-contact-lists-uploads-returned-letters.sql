@@ -1,5 +1,5 @@
 --! Previous: sha1:b70db4dff21f3d015735c3d0a64f46eba28f5316
---! Hash: sha1:72cfdf730422de0fad5094b8bdd45861771bb772
+--! Hash: sha1:a391c984512b314eb85776c19ac360acd6144862
 --! Message: jobs contact lists uploads returned letters
 
 --! split: 1-current.sql
@@ -10,6 +10,12 @@
 -- pile up, so index only them, by when they finished.
 create index if not exists jobs_finished_idx on app_public.jobs (processing_finished)
   where job_status = 'finished';
+
+-- Jobs and contact lists change only through their functions (create_job, cancel_job,
+-- create_contact_list, archive_contact_list), which check the send permissions and queue the
+-- work that goes with the change; GraphQL offers no raw insert, update or delete of the rows.
+comment on table app_public.jobs is E'@behavior -insert -update -delete\nAn uploaded CSV (service-{service_id}-notify/{id}.csv): one notification per row, job_row_number = row index. notifications_sent/delivered/failed are legacy counters; outcomes come from notifications / ft_notification_status.';
+comment on table app_public.service_contact_list is E'@behavior -insert -update -delete\nSaved recipient CSVs (emergency contact lists); the file is service-{service_id}-notify/{id}.csv in the contact-list bucket. The id is supplied by the client that uploaded it.';
 
 --! Included jobs/process_job_queued.sql
 create or replace function app_private.process_job_queued(job_id uuid) returns boolean

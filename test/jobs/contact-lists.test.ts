@@ -206,6 +206,14 @@ t.test('through /graphql', async (t) => {
   });
   t.ok(refused.errors?.length, 'another service refused');
   t.notOk(refused.data?.serviceContactLists, 'and nothing listed');
+  const raw = await gql(
+    f.userId,
+    `mutation($id: UUID!) {
+       updateServiceContactListByRowId(input: { rowId: $id, serviceContactListPatch: { archived: true } }) {
+         clientMutationId } }`,
+    { id },
+  );
+  t.match(raw.errors?.[0].message, /Cannot query field/, 'no raw update: archiving goes through its function');
   const archived = await gql(
     f.userId,
     `mutation($svc: UUID!, $id: UUID!) {
