@@ -7,6 +7,7 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 import type { SendingDeps } from '../sending/from-template.ts';
 import { sendNotificationPlugin } from './send-notification.ts';
+import { userChangesPlugin } from './user-changes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +31,7 @@ function requestOf(ctx: unknown): FastifyRequest | undefined {
 export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [sendNotificationPlugin(opts.sending ?? null)],
+    plugins: [sendNotificationPlugin(opts.sending ?? null), userChangesPlugin(opts.sending ?? null)],
     pgServices: [
       makePgService({
         pool: opts.pool,
