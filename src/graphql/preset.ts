@@ -7,6 +7,7 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 import type { SendingDeps } from '../sending/from-template.ts';
 import { sendNotificationPlugin } from './send-notification.ts';
+import { queryLimitPlugins } from './limits.ts';
 import { userChangesPlugin } from './user-changes.ts';
 
 declare module 'fastify' {
@@ -31,7 +32,11 @@ function requestOf(ctx: unknown): FastifyRequest | undefined {
 export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [sendNotificationPlugin(opts.sending ?? null), userChangesPlugin(opts.sending ?? null)],
+    plugins: [
+      sendNotificationPlugin(opts.sending ?? null),
+      userChangesPlugin(opts.sending ?? null),
+      ...queryLimitPlugins,
+    ],
     pgServices: [
       makePgService({
         pool: opts.pool,
