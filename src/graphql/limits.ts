@@ -110,7 +110,11 @@ interface Walk {
   context: ValidationContext;
   maxDepth: number;
   cost: number;
+  introspections: number;
 }
+
+/** __schema / __type selections an operation may make: each answers with much of the schema. */
+export const MAX_INTROSPECTIONS = 3;
 
 /** Rows a field may read for each row around it: its page size when it is a connection, else 1. */
 function multiplier(
@@ -142,7 +146,10 @@ function walk(
     if (sel.kind === Kind.FIELD) {
       w.cost += rows;
       if (depth > w.maxDepth) w.maxDepth = depth;
-      if (!sel.selectionSet) continue;
+      // Introspection (__schema, __type) reads the schema in memory, not the database, and GraphiQL's own query
+      // nests ofType deeper than any data query needs.
+      if (sel.name.value === '__schema' || sel.name.value === '__type') w.introspections++;
+      if (!sel.selectionSet || sel.name.value.startsWith('__')) continue;
       const fieldDef =
         parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[sel.name.value] : undefined;
       const type = fieldDef ? getNamedType(fieldDef.type) : undefined;
@@ -175,7 +182,7 @@ export const queryLimitsRule: ValidationRule = (context: ValidationContext): AST
         : node.operation === 'mutation'
           ? schema.getMutationType()
           : schema.getSubscriptionType();
-    const w: Walk = { context, maxDepth: 0, cost: 0 };
+    const w: Walk = { context, maxDepth: 0, cost: 0, introspections: 0 };
     walk(w, node.selectionSet, root ?? undefined, 1, 1, new Set());
     const name = node.name ? ` ${node.name.value}` : '';
     if (w.maxDepth > MAX_DEPTH) {
@@ -183,6 +190,14 @@ export const queryLimitsRule: ValidationRule = (context: ValidationContext): AST
         new GraphQLError(`Operation${name} is nested ${w.maxDepth} fields deep; at most ${MAX_DEPTH} are allowed`, {
           nodes: [node],
         }),
+      );
+    }
+    if (w.introspections > MAX_INTROSPECTIONS) {
+      context.reportError(
+        new GraphQLError(
+          `Operation${name} asks for __schema or __type ${w.introspections} times; at most ${MAX_INTROSPECTIONS}`,
+          { nodes: [node] },
+        ),
       );
     }
     if (w.cost > MAX_COST) {

@@ -1,4 +1,5 @@
 // What one GraphQL request may read: page sizes, depth and cost (src/graphql/limits.ts).
+import { getIntrospectionQuery } from 'postgraphile/graphql';
 import t from 'tap';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
@@ -110,7 +111,11 @@ t.test('GraphQL limits', async (t) => {
   });
 
   await t.test('introspection still works', async (t) => {
-    const res = await gql('{ __schema { types { name fields { name args { name } } } } }');
-    t.notOk(res.errors);
+    const res = await gql(getIntrospectionQuery());
+    t.notOk(res.errors, 'GraphiQL’s full introspection query (ofType nested deep) is not limited');
+    t.ok(res.data.__schema.types.length > 100);
+    const many = Array.from({ length: 4 }, (_, i) => `s${i}: __schema { types { name } }`).join(' ');
+    const repeated = await gql(`{ ${many} }`);
+    t.match(repeated.errors?.[0]?.message, 'at most 3', 'but not repeated by aliases');
   });
 });
