@@ -24,7 +24,7 @@ import {
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 export const MAX_DEPTH = 12;
-export const MAX_COST = 50_000;
+export const MAX_COST = 100_000;
 
 function checkedPageSize(name: string, value: unknown): number | null {
   if (value === null || value === undefined) return null;

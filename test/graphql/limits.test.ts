@@ -108,6 +108,10 @@ t.test('GraphQL limits', async (t) => {
       '{ allServices(first: 10) { nodes { templatesByServiceId(first: 10) { nodes { name content } } } } }',
     );
     t.notOk(small.errors, 'small pages nested are fine');
+    const defaults = await gql(
+      '{ allServices { nodes { name templatesByServiceId { nodes { name content subject version archived } } } } }',
+    );
+    t.notOk(defaults.errors, 'so are default pages nested once');
   });
 
   await t.test('introspection still works', async (t) => {
