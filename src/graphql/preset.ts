@@ -7,6 +7,7 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 import type { SendingDeps } from '../sending/from-template.ts';
 import { sendNotificationPlugin } from './send-notification.ts';
+import { invitationEmailPlugin } from './invitation-email.ts';
 import { queryLimitPlugins } from './limits.ts';
 import { userChangesPlugin } from './user-changes.ts';
 
@@ -35,6 +36,7 @@ export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
     plugins: [
       sendNotificationPlugin(opts.sending ?? null),
       userChangesPlugin(opts.sending ?? null),
+      invitationEmailPlugin(opts.sending ?? null),
       ...queryLimitPlugins,
     ],
     pgServices: [

@@ -314,6 +314,14 @@ t.test('accounts and teams through /graphql', async (t) => {
     const invitation = made.data.inviteUserToService.result;
     t.same(invitation.status, 'pending');
     t.equal(invitation.permissions, 'manage_templates,send_texts');
+    const email = await db.query<{ template_id: string; service_id: string }>(
+      `select template_id, service_id from app_public.notifications where "to" = 'Carol@c.gov.uk'`,
+    );
+    t.same(
+      email,
+      [{ template_id: '4f46df42-f795-4cc4-83bb-65ca312f49cc', service_id: 'd6aa2c68-a2d9-4437-ab19-3ae8eb202553' }],
+      'the invitation email was sent from the Notify service',
+    );
 
     const seenBy = async (userId: string) =>
       ((await gql(userId, '{ allInvitedUsers { nodes { rowId } } }')).data?.allInvitedUsers?.nodes ?? []).length;
