@@ -165,3 +165,16 @@ select app_private.upsert_system_template(
           || E'To sign in to GOV.UK Notify please open this link:\n((url))\n\n'
           || E'This link will stop working in 1 hour. If you did not try to sign in, you can ignore this email.'
 );
+
+-- Sent to the new address when a user changes their email address (Notify's CHANGE_EMAIL_CONFIRMATION_TEMPLATE_ID;
+-- wording from notifications-api, migrations/versions/0057_change_email_template.py).
+select app_private.upsert_system_template(
+  id => 'eb4d9930-87ab-4aef-9bce-786762687884',
+  name => 'Confirm your new email address',
+  template_type => 'email',
+  subject => 'Confirm your new email address',
+  content => E'Hi ((name)),\n\n'
+          || E'Click this link to confirm your new email address:\n\n((url))\n\n'
+          || E'If you didn’t try to change the email address for your GOV.UK Notify account, let us know here:\n\n'
+          || E'((feedback_url))'
+);

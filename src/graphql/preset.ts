@@ -7,6 +7,9 @@ import { makePgService } from 'postgraphile/adaptors/pg';
 import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 import type { SendingDeps } from '../sending/from-template.ts';
 import { sendNotificationPlugin } from './send-notification.ts';
+import { invitationEmailPlugin } from './invitation-email.ts';
+import { queryLimitPlugins } from './limits.ts';
+import { userChangesPlugin } from './user-changes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +33,12 @@ function requestOf(ctx: unknown): FastifyRequest | undefined {
 export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
   return {
     extends: [PostGraphileAmberPreset],
-    plugins: [sendNotificationPlugin(opts.sending ?? null)],
+    plugins: [
+      sendNotificationPlugin(opts.sending ?? null),
+      userChangesPlugin(opts.sending ?? null),
+      invitationEmailPlugin(opts.sending ?? null),
+      ...queryLimitPlugins,
+    ],
     pgServices: [
       makePgService({
         pool: opts.pool,
