@@ -179,6 +179,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         ownerUrl: ctx.ownerUrl,
         graphiql: ctx.cfg.NODE_ENV !== 'production',
         sending,
+        logError: (details, message) => app.log.error(details, message),
       }),
     );
     const serv = pgl.createServ(grafserv);

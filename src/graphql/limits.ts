@@ -78,7 +78,7 @@ const PageSizePlugin: GraphileConfig.Plugin = {
             // field has `last` / `before` is known only here, at planning.
             const arg = (name: string): Step => {
               try {
-                return fieldArgs.getRaw(name);
+                return (fieldArgs.getRaw(name) as Step | undefined) ?? constant(null);
               } catch {
                 return constant(null);
               }

@@ -8,6 +8,7 @@ import { pgSettingsFor, type AdminClaims } from '../auth/admin-auth.ts';
 import type { SendingDeps } from '../sending/from-template.ts';
 import { sendNotificationPlugin } from './send-notification.ts';
 import { invitationEmailPlugin } from './invitation-email.ts';
+import { type ErrorLog, makeMaskError } from './errors.ts';
 import { queryLimitPlugins } from './limits.ts';
 import { userChangesPlugin } from './user-changes.ts';
 
@@ -24,6 +25,8 @@ export interface PresetOptions {
   graphiql: boolean;
   /** What sendNotification sends with (src/sending); the schema dump passes none and never calls it. */
   sending?: SendingDeps;
+  /** Where errors hidden from the caller are logged, with the id the caller is given. */
+  logError?: ErrorLog;
 }
 
 function requestOf(ctx: unknown): FastifyRequest | undefined {
@@ -55,6 +58,7 @@ export function makePreset(opts: PresetOptions): GraphileConfig.Preset {
       graphiqlPath: '/graphiql',
       watch: false,
       maxRequestLength: 1_000_000,
+      maskError: makeMaskError(opts.logError ?? ((details, message) => console.error(message, details))),
     },
     grafast: {
       explain: false,

@@ -190,6 +190,7 @@ t.test('through /graphql', async (t) => {
        nodes { rowId originalFileName rowCount templateType hasJobs recentJobCount createdByName } } }`,
     { svc },
   );
+  t.ok(list.data?.serviceContactLists, JSON.stringify(list));
   t.same(list.data?.serviceContactLists.nodes, [
     {
       rowId: id,
