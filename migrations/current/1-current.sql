@@ -1,1 +1,2 @@
--- Enter migration here
+--! include notifications/create_notifications.sql
+--! include jobs/create_job.sql
