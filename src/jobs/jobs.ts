@@ -31,7 +31,11 @@ export function csvKey(serviceId: string, uploadId: string): string {
 }
 
 /** What the bulk sending code needs: the sending module's dependencies (cache, pool, S3, config). */
-export type JobDeps = Omit<SendingDeps, 'batcher'> & { cache: Pick<V2Cache, 'service' | 'template' | 'serviceWith'> };
+export type JobDeps = Omit<SendingDeps, 'batcher'> & {
+  cache: Pick<V2Cache, 'service' | 'template' | 'serviceWith'>;
+  /** The upload limit (default MAX_FILE_BYTES; tests lower it). */
+  maxFileBytes?: number;
+};
 
 /** Who acts: a signed-in user (with the permission check of GraphQL's sendNotification), or a trusted caller. */
 export interface JobActor {
@@ -100,7 +104,7 @@ function sizeGuard(maxBytes: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
-      if (bytes > maxBytes) done(new CsvFileError(FILE_MESSAGES.tooLarge()));
+      if (bytes > maxBytes) done(new CsvFileError(FILE_MESSAGES.tooLarge(maxBytes)));
       else done(null, chunk);
     },
   });
@@ -143,7 +147,7 @@ export async function uploadAndCheck(deps: JobDeps, actor: JobActor, req: Upload
   const uploadId = crypto.randomUUID();
   const key = csvKey(service.id, uploadId);
   const s3 = deps.s3();
-  const guard = sizeGuard(MAX_FILE_BYTES);
+  const guard = sizeGuard(deps.maxFileBytes ?? MAX_FILE_BYTES);
   let guardError: unknown = null;
   req.body.on('error', (e) => guard.destroy(e));
   guard.on('error', (e) => {
@@ -189,7 +193,7 @@ async function checkStored(
   if (!stored) throw new ApiError(404, 'NoResultFound', `Upload ${uploadId} not found`);
   const name = fileName ?? stored.fileName;
   try {
-    const file = await openCsv(stored.body, name);
+    const file = await openCsv(stored.body, name, { maxBytes: deps.maxFileBytes });
     const checker = new RowChecker(jobContext(deps, service, template, userId), template, file.headers);
     const remaining = await remainingToday(deps.pool, service.id, template.type);
     return await checkFile(file, checker, { uploadId, fileName: name, remainingToday: remaining });

@@ -68,7 +68,8 @@ export const FILE_MESSAGES = {
   encoding: (name: string) =>
     `Could not read ${name}: it is not UTF-8 text. Save it as ‘CSV UTF-8 (Comma delimited)’ and try again.`,
   unreadable: (name: string, reason: string) => `Could not read ${name}: ${reason}`,
-  tooLarge: () => `Your file is too big. Files must be smaller than ${MAX_FILE_BYTES / 1024 / 1024} MB.`,
+  tooLarge: (maxBytes = MAX_FILE_BYTES) =>
+    `Your file is too big. Files must be smaller than ${(maxBytes / 1024 / 1024).toLocaleString('en-GB')} MB.`,
   empty: () => 'Your file is empty. It needs a row of column headers and at least one row of data.',
   noHeader: () => 'Your file has no column headers. The first row must name each column, for example ‘phone number’.',
   noRows: () => 'Your file is missing some rows. It needs at least one row of data.',
@@ -156,13 +157,13 @@ export async function openCsv(
   const delimiter = delimiterFor(ext, headText);
   async function* text(): AsyncGenerator<string> {
     bytes += head.length;
-    if (bytes > maxBytes) throw new CsvFileError(FILE_MESSAGES.tooLarge());
+    if (bytes > maxBytes) throw new CsvFileError(FILE_MESSAGES.tooLarge(maxBytes));
     if (headText) yield headText;
     for (;;) {
       const next = await source.next();
       if (next.done) break;
       bytes += next.value.length;
-      if (bytes > maxBytes) throw new CsvFileError(FILE_MESSAGES.tooLarge());
+      if (bytes > maxBytes) throw new CsvFileError(FILE_MESSAGES.tooLarge(maxBytes));
       const part = decode(next.value, true);
       if (part) yield part;
     }
