@@ -241,7 +241,8 @@ export interface ColumnProblems {
 export const REPORT_MESSAGES = {
   missingRecipient: (type: NotificationType) =>
     type === 'letter'
-      ? 'Your file needs at least 3 address columns, for example ‘address line 1’, ‘address line 2’ and ‘address line 3’.'
+      ? 'Your file needs at least 3 address columns, for example ' +
+        '‘address line 1’, ‘address line 2’ and ‘address line 3’.'
       : `Your file needs a column called ‘${RECIPIENT_COLUMNS[type][0]}’.`,
   missingPlaceholders: (names: string[]) =>
     'The columns in your file need to match the double brackets in your template. Your file is missing ' +
