@@ -369,6 +369,9 @@ export async function processJob(
     const file = await openCsv(stored.body, stored.fileName);
     const checker = new RowChecker(jobContext(deps, service, template, job.created_by_id), template, file.headers);
     let items: CreateItem[] = [];
+    // The next batch is read and checked while the database stores the last one; batches are still
+    // stored one at a time and in order, so the stored rows are always a prefix of the file's.
+    let storing: Promise<void> = Promise.resolve();
     for await (const row of file.rows) {
       if (row.index <= resumeAfter) continue;
       const result = await checker.check(row);
@@ -378,10 +381,15 @@ export async function processJob(
       }
       items.push({ ...result.prepared.item, job_id: jobId, job_row_number: row.index });
       if (items.length >= batchSize) {
-        await flush(items);
+        const batch = items;
         items = [];
+        await storing;
+        storing = flush(batch);
+        // Awaited before the next batch or at the end; this only stops it counting as unhandled meanwhile.
+        storing.catch(() => undefined);
       }
     }
+    await storing;
     await flush(items);
   } finally {
     stored.body.destroy();
