@@ -1,2 +1,1 @@
---! include notifications/create_notifications.sql
---! include jobs/create_job.sql
+-- Enter migration here
