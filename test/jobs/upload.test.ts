@@ -308,3 +308,37 @@ t.test('too large: refused while streaming, nothing stored', async (t) => {
   );
   t.same(await storedKeys(s.serviceId), []);
 });
+
+t.test('GraphQL createJob: the same create_job, as the signed-in user', async (t) => {
+  const { app: gqlApp } = await createTestApp(t, { db, graphql: true, config: { S3_ENDPOINT: endpoint } });
+  const s = await createServiceWithKeys(db);
+  const r = await upload(s, s.sms, 'phone number,name\n07700900001,Ann\n');
+  t.equal(r.status, 201);
+  const mutate = (userToken: string, uploadId: string) =>
+    gqlApp
+      .inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
+        payload: {
+          query: `mutation($input: CreateJobInput!) { createJob(input: $input) { result { rowId jobStatus createdById } } }`,
+          variables: {
+            input: {
+              serviceId: s.serviceId,
+              templateId: s.sms,
+              uploadId,
+              originalFileName: 'people.csv',
+              notificationCount: r.body.row_count,
+            },
+          },
+        },
+      })
+      .then((res) => res.json());
+  const stranger = await createUser(db);
+  const refused = await mutate(issueAdminToken(cfg.ADMIN_JWT_SECRET, stranger, false), r.body.upload_id);
+  t.ok(refused.errors?.length, 'a user not on the team is refused');
+  t.equal((await db.query('select 1 from app_public.jobs where id = $1', [r.body.upload_id])).length, 0);
+  const made = await mutate(token(s), r.body.upload_id);
+  t.same(made.data?.createJob?.result, { rowId: r.body.upload_id, jobStatus: 'pending', createdById: s.userId });
+  t.match(await processJob(deps, r.body.upload_id), { status: 'finished', created: 1 });
+});
