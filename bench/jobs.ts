@@ -152,7 +152,8 @@ try {
   const rate = (ms: number) => Math.round((N * 1000) / ms);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   out(
-    `COPY of the same rows:             ${rate(copyMs).toLocaleString('en-GB')} rows/s (${(copyMs / 1000).toFixed(2)} s)`,
+    `COPY of the same rows:             ${rate(copyMs).toLocaleString('en-GB')} rows/s ` +
+      `(${(copyMs / 1000).toFixed(2)} s)`,
   );
   out(
     `upload + check:                    ${rate(checkedMs).toLocaleString('en-GB')} rows/s ` +

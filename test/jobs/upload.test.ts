@@ -321,7 +321,9 @@ t.test('GraphQL createJob: the same create_job, as the signed-in user', async (t
         url: '/graphql',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
         payload: {
-          query: `mutation($input: CreateJobInput!) { createJob(input: $input) { result { rowId jobStatus createdById } } }`,
+          query: `mutation($input: CreateJobInput!) {
+            createJob(input: $input) { result { rowId jobStatus createdById } }
+          }`,
           variables: {
             input: {
               serviceId: s.serviceId,
