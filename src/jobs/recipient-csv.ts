@@ -187,8 +187,13 @@ export async function openCsv(
       const r = await records.next();
       return r.done ? null : r.value;
     } catch (e) {
-      if (e instanceof ApiError) throw e;
-      throw new CsvFileError(FILE_MESSAGES.unreadable(fileName, (e as Error).message));
+      // csv-parse's own errors (CSV_…: broken quoting and the like) are the file's fault; anything else
+      // (S3 failing mid-stream) is not, and is not reported as a bad file.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('CSV_')) {
+        throw new CsvFileError(FILE_MESSAGES.unreadable(fileName, (e as Error).message));
+      }
+      throw e;
     }
   };
   const blank = (record: string[]) => record.every((cell) => cellValue(cell) === null);
