@@ -39,7 +39,9 @@ export async function uploadRoutes(app: FastifyInstance, opts: { ctx: AppContext
   // The upload's own guard refuses a file over MAX_FILE_BYTES with our message; multipart's limit is
   // only a backstop above it.
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES + 65536, files: 1 } });
-  // Any other body is the file itself, passed on as a stream (never buffered).
+  // Any other body is the file itself, passed on as a stream (never buffered); text/plain too, which
+  // Fastify would otherwise read whole as a string.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   const actorFor = async (request: FastifyRequest): Promise<JobActor> => {

@@ -31,7 +31,7 @@ async function upload(
   s: ServiceWithKeys,
   templateId: string,
   body: string | Buffer,
-  opts: { fileName?: string; multipart?: boolean; auth?: string | null } = {},
+  opts: { fileName?: string; multipart?: boolean; auth?: string | null; contentType?: string } = {},
 ) {
   const fileName = opts.fileName ?? 'people.csv';
   const headers: Record<string, string> = {};
@@ -48,7 +48,7 @@ async function upload(
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-  } else headers['content-type'] = 'text/csv';
+  } else headers['content-type'] = opts.contentType ?? 'text/csv';
   const query = new URLSearchParams({ template_id: templateId, ...(opts.multipart ? {} : { file_name: fileName }) });
   const res = await app.inject({
     method: 'POST',
@@ -153,7 +153,7 @@ t.test('emails (multipart) and letters (TSV)', async (t) => {
     fx,
     fx.letter,
     'Address Line 1\taddress_line_2\tpostcode\tname\nMs A Person\t1 High Street\tSW1A 1AA\tAnn\n',
-    { fileName: 'letters.tsv' },
+    { fileName: 'letters.tsv', contentType: 'text/plain' },
   );
   t.equal(letter.status, 201, JSON.stringify(letter.body));
   t.match(letter.body, { valid: true, row_count: 1, template_type: 'letter' });
