@@ -80,20 +80,24 @@ export function jobContext(
   return { ...ctx, template: async (id) => (id === template.id ? template : deps.cache.template(id)) };
 }
 
-/** Messages of the type the service may still send today (its daily limit less today's count). */
+/**
+ * Messages of the type the service may still send today (its daily limit less today's count);
+ * 'international_sms' is the separate limit on texts abroad (which count toward both).
+ */
 export async function remainingToday(
   pool: Pick<pg.Pool, 'query'>,
   serviceId: string,
-  type: NotificationType,
+  channel: NotificationType | 'international_sms',
 ): Promise<number> {
   const { rows } = await pool.query<{ remaining: number }>(
     `select (case $2 when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+                     when 'international_sms' then s.international_sms_message_limit
                    else s.letter_message_limit end
              - coalesce((select sum(c.sent) from app_private.daily_limit_counters c
                          where c.service_id = s.id and c.channel = $2
                            and c.day = (now() at time zone 'Europe/London')::date), 0))::int as remaining
      from app_public.services s where s.id = $1`,
-    [serviceId, type],
+    [serviceId, channel],
   );
   return rows[0]?.remaining ?? 0;
 }
@@ -196,7 +200,14 @@ async function checkStored(
     const file = await openCsv(stored.body, name, { maxBytes: deps.maxFileBytes });
     const checker = new RowChecker(jobContext(deps, service, template, userId), template, file.headers);
     const remaining = await remainingToday(deps.pool, service.id, template.type);
-    return await checkFile(file, checker, { uploadId, fileName: name, remainingToday: remaining });
+    const international =
+      template.type === 'sms' ? await remainingToday(deps.pool, service.id, 'international_sms') : null;
+    return await checkFile(file, checker, {
+      uploadId,
+      fileName: name,
+      remainingToday: remaining,
+      remainingInternational: international,
+    });
   } finally {
     stored.body.destroy();
   }

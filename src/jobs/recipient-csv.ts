@@ -262,6 +262,10 @@ export const REPORT_MESSAGES = {
     `You cannot send all these ${type === 'sms' ? 'text messages' : type === 'email' ? 'emails' : 'letters'} today. ` +
     `You can only send ${Math.max(remaining, 0).toLocaleString('en-GB')} more today; ` +
     `your file has ${rows.toLocaleString('en-GB')} rows.`,
+  overInternationalLimit: (remaining: number, rows: number) =>
+    'You cannot send all these text messages to international numbers today. ' +
+    `You can only send ${Math.max(remaining, 0).toLocaleString('en-GB')} more today; ` +
+    `your file has ${rows.toLocaleString('en-GB')} international numbers.`,
   trialMode: (n: number) =>
     'You cannot send to ' +
     (n === 1 ? 'this recipient' : 'these recipients') +
@@ -376,6 +380,9 @@ export interface CheckReport {
   recipients_not_allowed: number;
   /** Messages of this type the service may still send today (null: no limit applies). */
   remaining_today: number | null;
+  /** Text messages: rows to numbers abroad, and how many more the service may send abroad today. */
+  international_sms_count: number;
+  remaining_international_today: number | null;
 }
 
 /**
@@ -386,17 +393,30 @@ export interface CheckReport {
 export async function checkFile(
   file: CsvFile,
   checker: RowChecker,
-  meta: { uploadId: string; fileName: string; remainingToday: number | null },
+  meta: {
+    uploadId: string;
+    fileName: string;
+    remainingToday: number | null;
+    remainingInternational?: number | null;
+  },
 ): Promise<CheckReport> {
   const rowErrors: RowError[] = [];
   let bad = 0;
   let trial = 0;
   let count = 0;
+  let international = 0;
   for await (const row of file.rows) {
     count++;
     if (!checker.columnsOk) continue;
     const result = await checker.check(row);
-    if ('prepared' in result) continue;
+    if ('prepared' in result) {
+      // RecipientCSV.international_sms_count: texts to numbers outside the UK.
+      const item = result.prepared.item;
+      if (item.notification_type === 'sms' && item.international && (item.phone_prefix ?? '44') !== '44') {
+        international++;
+      }
+      continue;
+    }
     if (result.trial) {
       trial++;
       continue;
@@ -416,6 +436,10 @@ export async function checkFile(
   if (meta.remainingToday !== null && count > meta.remainingToday) {
     errors.push(REPORT_MESSAGES.overDailyLimit(checker.type, meta.remainingToday, count));
   }
+  const remainingInternational = meta.remainingInternational ?? null;
+  if (remainingInternational !== null && international > remainingInternational) {
+    errors.push(REPORT_MESSAGES.overInternationalLimit(remainingInternational, international));
+  }
   return {
     upload_id: meta.uploadId,
     original_file_name: meta.fileName,
@@ -430,5 +454,7 @@ export async function checkFile(
     row_errors: rowErrors,
     recipients_not_allowed: trial,
     remaining_today: meta.remainingToday,
+    international_sms_count: international,
+    remaining_international_today: remainingInternational,
   };
 }

@@ -217,6 +217,22 @@ t.test('the report: columns, bad rows with the v2 API’s messages, trial mode, 
     remaining_today: 2,
     errors: ['You cannot send all these text messages today. You can only send 2 more today; your file has 3 rows.'],
   });
+  const abroad = await createServiceWithKeys(db, { permissions: ['sms', 'international_sms'] });
+  await db.query('update app_public.services set international_sms_message_limit = 1 where id = $1', [
+    abroad.serviceId,
+  ]);
+  const intl = await upload(
+    abroad,
+    abroad.sms,
+    'phone number,name\n+33 6 12 34 56 78,A\n+1 202 555 0143,B\n07700900001,C\n',
+  );
+  t.match(intl.body, {
+    valid: false,
+    international_sms_count: 2,
+    remaining_international_today: 1,
+    errors: [/to international numbers today\. You can only send 1 more today; your file has 2 international numbers/],
+  });
+
   // The job is refused when it runs, as Notify's process_job does.
   const job = await makeJob(limited, limited.sms, over.body.upload_id, 3);
   t.match(await processJob(deps, job.id), { status: 'sending limits exceeded', created: 0 });
