@@ -391,18 +391,24 @@ begin
            coalesce(r.billable_units, 0) as billable_units, coalesce(r.international, false) as international,
            r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
            r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
-           coalesce(r.persist, true) as persist, r.created_at
+           coalesce(r.persist, true) as persist, r.created_at, r.job_id, r.job_row_number,
+           -- A CSV row already stored (a restarted job) is skipped before anything is counted; a
+           -- concurrent insert of the same row is caught by the unique index below.
+           r.job_id is not null and exists (select from app_public.notifications n
+                                            where n.job_id = r.job_id and n.job_row_number = r.job_row_number)
+             as already_stored
     from rows from (jsonb_to_recordset(items) as (
       id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
       template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
       billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
       reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz))
+      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz,
+      job_id uuid, job_row_number integer))
       with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
       template_version, "to", normalised_to, personalisation, client_reference,
       billable_units, international, phone_prefix, rate_multiplier,
       reply_to_text, postage, status, reference, scheduled_for,
-      one_click_unsubscribe_url, created_by_id, persist, created_at, n)
+      one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number, n)
   ), svc as materialized (
     select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
            s.letter_message_limit, s.international_sms_message_limit,
@@ -437,8 +443,11 @@ begin
     from (select distinct b.service_id, b.key_type from b) g
   ), rated as materialized (
     select g.*,
-           case when g.refusal is null
-                     and u.used + row_number() over (partition by g.service_id, g.key_type, g.refusal is null
+           -- Rows of a CSV job are not rate limited (Notify limits API requests; a job is checked
+           -- against the daily limit as a whole before it starts).
+           case when g.refusal is null and g.job_id is null
+                     and u.used + row_number() over (partition by g.service_id, g.key_type,
+                                                                  g.refusal is null and g.job_id is null
                                                      order by g.ord) > g.rate_limit
                 then format('Exceeded rate limit for key type %s of %s requests per 60 seconds',
                             -- Normal keys are "live" in Notify's documentation and messages (app/v2/errors.py).
@@ -454,6 +463,8 @@ begin
                                       else s.letter_message_limit end as day_limit,
              s.international_sms_message_limit as intl_day_limit,
              case
+               when b.already_stored then array['skipped', format('Row %s of job %s is already stored',
+                                                                  b.job_row_number, b.job_id)]
                when not s.active then array['inactive', 'Invalid token: service is archived']
                when not b.notification_type = any (s.permissions)
                  then array['refused', 'Service is not allowed to send '
@@ -484,6 +495,7 @@ begin
       offset 0
     ) g
     left join rate_used u on u.service_id = g.service_id and u.key_type = g.key_type and g.refusal is null
+                          and g.job_id is null
   ), day_used as materialized (
     -- (b) Daily limits per notification type, and for texts abroad the international_sms limit as
     -- well: Notify checks and counts an international text against both (sms first). Test keys are
@@ -529,7 +541,7 @@ begin
   ), rate_counted as (
     insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
     select d.service_id, d.key_type, v_window, v_shard, count(*)
-    from decided d where d.outcome is null
+    from decided d where d.outcome is null and d.job_id is null
     group by 1, 2
     on conflict (service_id, key_type, window_start, shard) do update set requests = c.requests + excluded.requests
   ), day_counted as (
@@ -546,17 +558,18 @@ begin
     insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
       api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
       _personalisation, international, phone_prefix, rate_multiplier, created_by_id, reply_to_text, postage,
-      scheduled_for, one_click_unsubscribe_url, created_at)
+      scheduled_for, one_click_unsubscribe_url, created_at, job_id, job_row_number)
     select d.id, d."to", d.normalised_to, d.service_id, d.template_id, d.template_version, d.api_key_id, d.key_type,
            d.billable_units, d.notification_type, d.status, d.reference, d.client_reference,
            case when d.personalisation is not null
                 then x.iv || encrypt_iv(convert_to(d.personalisation::text, 'UTF8'), v_key, x.iv, 'aes-cbc/pad:pkcs') end,
            d.international, d.phone_prefix, d.rate_multiplier, d.created_by_id, d.reply_to_text, d.postage,
-           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now())
+           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now()), d.job_id, d.job_row_number
     from decided d
     -- app_private.encrypt inlined (key read once per call; a SQL function is planned on every call).
     cross join lateral (select gen_random_bytes(16) as iv) x
     where d.outcome is null and d.persist
+    on conflict (job_id, job_row_number) where job_id is not null do nothing
   ), queued as (
     -- (d) Jobs in the same transaction, one per task for the batch (scheduled ones run later):
     -- deliver-sms / deliver-email; for live letters create-letter-pdf (template letters) or
@@ -601,7 +614,7 @@ $$;
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503); a template or key of another service, a key_type that is not the key''s, or a key_type other than normal without a key, check_violation (23514).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. A CSV job''s row (job_id, job_row_number) is not rate limited; one already stored is skipped (outcome skipped), so a restarted job never stores a row twice. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503); a template or key of another service, a key_type that is not the key''s, or a key_type other than normal without a key, check_violation (23514).';
 
 
 --
@@ -4225,7 +4238,7 @@ CREATE TABLE app_public.jobs (
 --
 
 COMMENT ON TABLE app_public.jobs IS '@behavior -insert -update -delete
-An uploaded CSV (service-{service_id}-notify/{id}.csv): one notification per row, job_row_number = row index. notifications_sent/delivered/failed are legacy counters; outcomes come from notifications / ft_notification_status.';
+An uploaded CSV (service-{service_id}-notify/{id}.csv): one notification per row, job_row_number = row index. notifications_sent/delivered/failed are legacy counters; outcomes come from notifications / ft_notification_status. Made by create_job.';
 
 
 --
@@ -4468,6 +4481,90 @@ $$;
 --
 
 COMMENT ON FUNCTION app_public.create_contact_list(id uuid, service_id uuid, original_file_name text, row_count integer, template_type text, created_by_id uuid) IS 'Save a contact list whose CSV is already at service-{service_id}-notify/{id}.csv in the contact-list bucket. template_type email or sms (NTF01 otherwise); needs send_texts / send_emails (NTF03). created_by_id is the request user in a user request, else required.';
+
+
+--
+-- Name: create_job(uuid, uuid, uuid, text, integer, timestamp with time zone, uuid); Type: FUNCTION; Schema: app_public; Owner: -
+--
+
+CREATE FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone DEFAULT NULL::timestamp with time zone, contact_list_id uuid DEFAULT NULL::uuid) RETURNS app_public.jobs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_service app_public.services;
+  v_template app_public.templates;
+  v_job app_public.jobs;
+begin
+  select * into v_service from app_public.services s where s.id = create_job.service_id;
+  if not found or (app_hidden.in_user_request() and not app_hidden.user_has_service_permission(v_service.id)) then
+    raise exception 'Service % not found', create_job.service_id using errcode = 'NTF04';
+  end if;
+  select * into v_template from app_public.templates t
+  where t.id = create_job.template_id and t.service_id = v_service.id and not t.hidden;
+  if not found then
+    raise exception 'Template not found' using errcode = 'NTF04';
+  end if;
+  -- The per-service permission to send the template's type, as GraphQL sendNotification needs it.
+  perform app_hidden.assert_service_permission(v_service.id, case v_template.template_type
+    when 'sms' then 'send_texts' when 'email' then 'send_emails' else 'send_letters' end);
+  if not v_service.active then
+    raise exception 'Create job is not allowed: service is inactive' using errcode = 'NTF03';
+  end if;
+  if v_template.template_type = 'letter' and v_service.restricted then
+    raise exception 'Create letter job is not allowed for service in trial mode' using errcode = 'NTF03';
+  end if;
+  if v_template.archived then
+    raise exception 'Template has been deleted' using errcode = 'NTF01';
+  end if;
+  if create_job.scheduled_for is not null and create_job.scheduled_for < now() then
+    raise exception 'Date cannot be in the past' using errcode = 'NTF01';
+  end if;
+  if create_job.scheduled_for > now() + interval '7 days' then
+    raise exception 'Date cannot be more than 7 days in the future' using errcode = 'NTF01';
+  end if;
+  -- RecipientCSV.max_rows (notifications-utils, recipients.py).
+  if create_job.notification_count is null or create_job.notification_count < 1
+     or create_job.notification_count > 100000 then
+    raise exception 'notification_count must be 1 to 100,000 rows' using errcode = 'NTF01';
+  end if;
+  if create_job.upload_id is null then
+    raise exception 'upload_id is required' using errcode = 'NTF01';
+  end if;
+  if coalesce(btrim(create_job.original_file_name), '') = '' then
+    raise exception 'original_file_name is required' using errcode = 'NTF01';
+  end if;
+  if create_job.contact_list_id is not null and not exists (
+    select from app_public.service_contact_list c
+    where c.id = create_job.contact_list_id and c.service_id = v_service.id
+  ) then
+    raise exception 'Contact list % not found', create_job.contact_list_id using errcode = 'NTF04';
+  end if;
+  if exists (select from app_public.jobs j where j.id = create_job.upload_id) then
+    raise exception 'A job already exists for upload %', create_job.upload_id using errcode = 'NTF02';
+  end if;
+
+  insert into app_public.jobs (id, original_file_name, service_id, template_id, template_version,
+    notification_count, created_by_id, scheduled_for, job_status, contact_list_id)
+  values (create_job.upload_id, create_job.original_file_name, v_service.id, v_template.id, v_template.version,
+    create_job.notification_count, app_public.current_user_id(), create_job.scheduled_for,
+    case when create_job.scheduled_for is null then 'pending' else 'scheduled' end, create_job.contact_list_id)
+  returning * into v_job;
+
+  if v_job.job_status = 'pending' then
+    perform app_private.queue_process_jobs(array[v_job.id]);
+  end if;
+  return v_job;
+end
+$$;
+
+
+--
+-- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+--
+
+COMMENT ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) IS 'Create a job for a checked CSV upload (job id = upload id: its file is service-{service_id}-notify/{id}.csv in the CSV bucket). Needs send_texts / send_emails / send_letters for the template''s type. Notify''s refusals: service inactive, letter job from a trial service, template archived, scheduled_for in the past or more than 7 days ahead. Status scheduled when scheduled_for is given, else pending with process-job queued in the same transaction (job_key process-job:{id}, as the scheduled and stuck-job tasks queue it).';
 
 
 --
@@ -12855,6 +12952,14 @@ GRANT ALL ON FUNCTION app_public.create_api_key(service_id uuid, name text, key_
 
 REVOKE ALL ON FUNCTION app_public.create_contact_list(id uuid, service_id uuid, original_file_name text, row_count integer, template_type text, created_by_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.create_contact_list(id uuid, service_id uuid, original_file_name text, row_count integer, template_type text, created_by_id uuid) TO notify_user;
+
+
+--
+-- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid); Type: ACL; Schema: app_public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) TO notify_user;
 
 
 --

@@ -18,6 +18,7 @@ import { useJsonBodyParser } from './lib/json-body.ts';
 import providerRoutes from './routes/provider-callbacks/index.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 export interface AppContext {
   cfg: Config;
@@ -150,6 +151,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(providerRoutes);
   await app.register(documentRoutes, { ctx });
   await app.register(unsubscribeRoutes, { ctx });
+  await app.register(uploadRoutes, { ctx });
 
   if (ctx.graphql !== false) {
     app.addHook('onRequest', async (request, reply) => {

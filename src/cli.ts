@@ -2,12 +2,16 @@
 // could call with psql (send-notification: over the sending rules of src/sending). Works with or
 // without `npm start` running: it uses the same database, starting the embedded server for the
 // command when nothing runs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { assertNodeVersion } from './lib/node-version.ts';
 import { type Config, config, ConfigError } from './config.ts';
 import { prepareDatabase } from './db/bootstrap.ts';
-import { issueAdminToken } from './auth/admin-auth.ts';
+import { issueAdminToken, resolveAdminUser } from './auth/admin-auth.ts';
+import { userHasServicePermission } from './graphql/send-notification.ts';
+import { createJob, type JobActor, jobStatus, uploadAndCheck } from './jobs/jobs.ts';
 import { runTask, UnknownTaskError } from './lib/run-task.ts';
 import { ApiError } from './lib/errors.ts';
 import { makeS3Client } from './lib/s3.ts';
@@ -410,6 +414,104 @@ export const commands: Record<string, Command> = {
         s3?.destroy();
         await pool.end();
       }
+    },
+  },
+  'send-job': {
+    summary:
+      'Send a recipients file (CSV/TSV) as a job: checked as an upload, then create_job (exit 1 with the report)',
+    options: {
+      service: { type: 'string', required: true, describe: 'service id' },
+      template: { type: 'string', required: true, describe: 'template id' },
+      file: { type: 'string', required: true, describe: 'path of the CSV or TSV file' },
+      'scheduled-for': { type: 'string', describe: 'ISO 8601 time to send at (within 7 days)' },
+      user: { type: 'string', describe: 'send as this user (their send permission is checked); default the platform' },
+    },
+    async run(_db, o, _p, ctx) {
+      const userId = uuidOpt(o, 'user');
+      const scheduledFor = str(o['scheduled-for']);
+      if (scheduledFor !== null && Number.isNaN(Date.parse(scheduledFor))) {
+        throw new UsageError(`--scheduled-for must be an ISO 8601 date and time, got '${scheduledFor}'`);
+      }
+      const file = String(o.file);
+      try {
+        await fs.promises.access(file, fs.constants.R_OK);
+      } catch {
+        throw new UsageError(`cannot read --file ${file}`);
+      }
+      // The upload route's path (src/jobs): streamed to the CSV bucket, checked, then create_job.
+      const pool = new pg.Pool({ connectionString: ctx.url, max: 2 });
+      const cfg = config();
+      const s3 = makeS3Client(cfg);
+      try {
+        const deps = { cache: new V2Cache({ pool, listenUrl: null, ttlMs: 0 }), pool, s3: () => s3, cfg };
+        const actor: JobActor = { userId };
+        if (userId) {
+          const claims = await resolveAdminUser(pool, { sub: userId }).catch((e) => {
+            throw new UsageError(`--user ${userId}: ${(e as Error).message}`);
+          });
+          actor.assertMaySend = async (serviceId, permission) => {
+            if (await userHasServicePermission(deps, claims, serviceId, permission)) return;
+            if (permission === null) throw new ApiError(404, 'BadRequestError', `Service ${serviceId} not found`);
+            throw new ApiError(
+              403,
+              'BadRequestError',
+              `Permission denied: ${permission} needed on service ${serviceId}`,
+            );
+          };
+        }
+        const report = await uploadAndCheck(deps, actor, {
+          serviceId: String(o.service),
+          templateId: String(o.template),
+          fileName: path.basename(file),
+          body: fs.createReadStream(file),
+        });
+        if (!report.valid) {
+          process.exitCode = 1;
+          return report;
+        }
+        const job = await createJob(pool, {
+          serviceId: String(o.service),
+          templateId: report.template_id,
+          uploadId: report.upload_id,
+          fileName: report.original_file_name,
+          count: report.row_count,
+          scheduledFor,
+          userId,
+        });
+        return pick(
+          job as unknown as Record<string, unknown>,
+          'id',
+          'job_status',
+          'notification_count',
+          'original_file_name',
+          'scheduled_for',
+          'created_by_id',
+        );
+      } finally {
+        s3.destroy();
+        await pool.end();
+      }
+    },
+  },
+  'job-status': {
+    summary: 'A job’s status, progress and notifications counted by status',
+    options: { job: { type: 'string', required: true, describe: 'job id' } },
+    async run(db, o) {
+      const status = await jobStatus(db, uuidOpt(o, 'job')!);
+      if (!status) throw new ApiError(404, 'NoResultFound', `Job ${String(o.job)} not found`);
+      return {
+        ...pick(
+          status as unknown as Record<string, unknown>,
+          'id',
+          'job_status',
+          'notification_count',
+          'processed',
+          'scheduled_for',
+          'processing_started',
+          'processing_finished',
+        ),
+        statistics: Object.fromEntries(status.statistics.map((s) => [s.status, s.count])),
+      };
     },
   },
   'db-url': {

@@ -20,8 +20,8 @@ declare global {
 }
 
 /** Whether the user (claims) holds the permission on the service (null: is on its team), as RLS decides it. */
-async function userHasServicePermission(
-  deps: SendingDeps,
+export async function userHasServicePermission(
+  deps: Pick<SendingDeps, 'pool'>,
   claims: AdminClaims,
   serviceId: string,
   permission: string | null,

@@ -41,6 +41,9 @@ export interface CreateItem {
   persist?: boolean;
   /** The signed-in user who sent it (GraphQL); API keys and DBAs leave it out. */
   created_by_id?: string | null;
+  /** A CSV job's row: the job and the row's 0-based index (unique together; not rate limited). */
+  job_id?: string;
+  job_row_number?: number;
 }
 
 /**
@@ -48,7 +51,16 @@ export interface CreateItem {
  * to whom) are checked there as well as in the route, so a stale cache or another caller cannot get
  * round them; each carries the message the API gives.
  */
-export type CreateOutcome = 'created' | 'rate_limit' | 'daily_limit' | 'refused' | 'forbidden' | 'invalid' | 'inactive';
+export type CreateOutcome =
+  | 'created'
+  | 'rate_limit'
+  | 'daily_limit'
+  | 'refused'
+  | 'forbidden'
+  | 'invalid'
+  | 'inactive'
+  // A CSV job's row stored already (a restarted job): nothing done, not an error.
+  | 'skipped';
 
 export interface CreateResult {
   id: string;
@@ -61,6 +73,7 @@ export function createError(result: CreateResult): ApiError | null {
   const message = result.message ?? result.outcome;
   switch (result.outcome) {
     case 'created':
+    case 'skipped':
       return null;
     case 'rate_limit':
       return new RateLimitError(message);

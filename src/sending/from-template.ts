@@ -103,7 +103,8 @@ export async function sendFromTemplate(
   return { id, type: template.type, prepared };
 }
 
-function contextFor(deps: SendingDeps, service: ServiceSnapshot, userId: string | null): SendingContext {
+/** The sending context of a door without an API key: key type normal, the user (or null) as sender. */
+export function contextFor(deps: SendingDeps, service: ServiceSnapshot, userId: string | null): SendingContext {
   return {
     service,
     keyType: 'normal',
@@ -117,7 +118,8 @@ function contextFor(deps: SendingDeps, service: ServiceSnapshot, userId: string 
   };
 }
 
-function prepare(ctx: SendingContext, type: NotificationType, body: unknown): Promise<Prepared<unknown>> {
+/** A request body checked against the v2 API's JSON schema for its channel, then through the channel's rules. */
+export function prepare(ctx: SendingContext, type: NotificationType, body: unknown): Promise<Prepared<unknown>> {
   switch (type) {
     case 'sms':
       return prepareSms(ctx, validate<schemas.PostSmsRequest>(schemas.postSmsRequest, body));

@@ -1,0 +1,223 @@
+// process-job: a job's rows stored in batches, each with its delivery jobs; killed part-way and run
+// again, it stores exactly the missing rows (never one twice). Also the CLI: send-job and job-status.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import t from 'tap';
+import { createJob, type JobDeps, processJob, uploadAndCheck } from '../../src/jobs/jobs.ts';
+import { runTask } from '../../src/lib/run-task.ts';
+import { makeS3Client } from '../../src/lib/s3.ts';
+import { V2Cache } from '../../src/notifications/cache.ts';
+import { testConfig } from '../helpers/db.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { createServiceWithKeys, type ServiceWithKeys } from '../helpers/factories.ts';
+import { startTestS3 } from '../helpers/s3.ts';
+import { run } from '../helpers/spawn.ts';
+
+const { endpoint } = await startTestS3(t, testConfig(), 'process-job');
+// The task reads the process configuration.
+process.env.S3_ENDPOINT = endpoint;
+const cfg = testConfig({ S3_ENDPOINT: endpoint });
+const db = await createTestDb(t, 'process-job');
+const fx = await createServiceWithKeys(db, { permissions: ['sms', 'email', 'letter'] });
+const deps: JobDeps = {
+  cache: new V2Cache({ pool: db.pool, listenUrl: null, ttlMs: 0 }),
+  pool: db.pool,
+  s3: () => makeS3Client(cfg),
+  cfg,
+};
+
+const phones = (n: number) => {
+  const lines = ['phone number,name'];
+  // 07700 901000 onwards: clear of the simulated numbers (07700 900000, …111, …222), which are not stored.
+  for (let i = 0; i < n; i++) lines.push(`077009${String(1000 + (i % 8000)).padStart(5, '0')},Person ${i}`);
+  return `${lines.join('\n')}\n`;
+};
+
+async function newJob(s: ServiceWithKeys, csv: string) {
+  const report = await uploadAndCheck(
+    deps,
+    { userId: s.userId },
+    { serviceId: s.serviceId, templateId: s.sms, fileName: 'rows.csv', body: Readable.from([csv]) },
+  );
+  if (!report.valid) throw new Error(JSON.stringify(report.errors));
+  return createJob(db.pool, {
+    serviceId: s.serviceId,
+    templateId: s.sms,
+    uploadId: report.upload_id,
+    fileName: 'rows.csv',
+    count: report.row_count,
+    userId: s.userId,
+  });
+}
+
+const counts = (jobId: string) =>
+  db.one<{ n: number; distinct_rows: number; min: number; max: number; deliveries: number }>(
+    `select count(*)::int as n, count(distinct job_row_number)::int as distinct_rows,
+            min(job_row_number) as min, max(job_row_number) as max,
+            (select count(*)::int from graphile_worker._private_jobs j
+             join graphile_worker._private_tasks k on k.id = j.task_id
+             where k.identifier = 'deliver-sms'
+               and exists (select from app_public.notifications n2
+                           where n2.job_id = $1 and j.payload::jsonb->'ids' ? n2.id::text)) as deliveries
+     from app_public.notifications where job_id = $1`,
+    [jobId],
+  );
+
+t.test('killed after a batch and run again: every row once, none twice', async (t) => {
+  // Job rows are not rate limited (Notify limits API requests, not a job's rows).
+  await db.query('update app_public.services set rate_limit = 10 where id = $1', [fx.serviceId]);
+  const job = await newJob(fx, phones(2500));
+  await t.rejects(
+    processJob(deps, job.id, {
+      batchSize: 1000,
+      afterBatch: (n) => {
+        if (n === 1) throw new Error('killed');
+      },
+    }),
+    /killed/,
+  );
+  t.match(await counts(job.id), { n: 1000, distinct_rows: 1000, min: 0, max: 999 });
+  t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'in progress');
+
+  const again = await processJob(deps, job.id, { batchSize: 1000 });
+  t.match(again, { status: 'finished', created: 1500, skipped: 0, refused: 0 }, 'only the rows not stored');
+  t.match(await counts(job.id), { n: 2500, distinct_rows: 2500, min: 0, max: 2499 });
+  t.ok((await counts(job.id)).deliveries >= 3, 'deliveries queued with each batch');
+  const j = await db.one('select * from app_public.jobs where id = $1', [job.id]);
+  t.match(j, { job_status: 'finished' });
+  t.ok(j.processing_finished >= j.processing_started);
+
+  // A row stored already is skipped by create_notifications, not stored twice and not counted.
+  const before = await db.one(
+    `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
+    [fx.serviceId],
+  );
+  const row = await db.one('select * from app_public.notifications where job_id = $1 and job_row_number = 7', [job.id]);
+  const replay = await db.query('select outcome from app_hidden.create_notifications($1::jsonb)', [
+    JSON.stringify([
+      {
+        service_id: fx.serviceId,
+        key_type: 'normal',
+        notification_type: 'sms',
+        template_id: fx.sms,
+        template_version: 1,
+        to: row.to,
+        normalised_to: row.normalised_to,
+        job_id: job.id,
+        job_row_number: 7,
+      },
+    ]),
+  ]);
+  t.same(replay, [{ outcome: 'skipped' }]);
+  const after = await db.one(
+    `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
+    [fx.serviceId],
+  );
+  t.equal(after.sent, before.sent);
+  t.equal((await counts(job.id)).n, 2500);
+});
+
+t.test('through the worker queue; an inactive service’s job is cancelled', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const job = await newJob(s, phones(30));
+  const outcome = await runTask(db.url, 'process-job', { jobId: job.id });
+  t.equal(outcome.status, 'completed', String(outcome.error));
+  t.match(await counts(job.id), { n: 30, distinct_rows: 30 });
+  t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'finished');
+
+  const gone = await createServiceWithKeys(db);
+  const cancelled = await newJob(gone, phones(3));
+  await db.query('update app_public.services set active = false where id = $1', [gone.serviceId]);
+  t.match(await processJob(deps, cancelled.id), { status: 'cancelled' });
+  t.equal((await counts(cancelled.id)).n, 0);
+});
+
+t.test('create_job: Notify’s refusals', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const call = (scheduledFor: string | null, template = s.sms, count = 1) =>
+    db.query('select * from app_public.create_job($1, $2, gen_random_uuid(), $3, $4, $5::timestamptz)', [
+      s.serviceId,
+      template,
+      'f.csv',
+      count,
+      scheduledFor,
+    ]);
+  await t.rejects(call(new Date(Date.now() - 60_000).toISOString()), { message: 'Date cannot be in the past' });
+  await t.rejects(call(new Date(Date.now() + 8 * 86400_000).toISOString()), {
+    message: 'Date cannot be more than 7 days in the future',
+  });
+  const [scheduled] = await call(new Date(Date.now() + 86400_000).toISOString());
+  t.equal(scheduled.job_status, 'scheduled');
+  const queued = await db.one(
+    `select count(*)::int as n from graphile_worker._private_jobs where payload->>'jobId' = $1`,
+    [scheduled.id],
+  );
+  t.equal(queued.n, 0, 'a scheduled job waits for run-scheduled-jobs');
+  await t.rejects(call(null, fx.sms), { message: 'Template not found' });
+  await t.rejects(call(null, s.sms, 100_001), { message: /1 to 100,000/ });
+  await db.query('update app_public.templates set archived = true where id = $1', [s.email]);
+  await t.rejects(call(null, s.email), { message: 'Template has been deleted' });
+  const trial = await createServiceWithKeys(db, { restricted: true });
+  await t.rejects(
+    db.query('select * from app_public.create_job($1, $2, gen_random_uuid(), $3, 1)', [
+      trial.serviceId,
+      trial.letter,
+      'f.csv',
+    ]),
+    { message: 'Create letter job is not allowed for service in trial mode' },
+  );
+});
+
+t.test('CLI: send-job and job-status', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'send-job-'));
+  t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
+  const good = path.join(dir, 'people.csv');
+  await fs.writeFile(good, phones(12));
+  const cli = async (...args: string[]) => {
+    const r = await run(['src/cli.ts', ...args, '--json'], { DATABASE_URL: db.url, S3_ENDPOINT: endpoint });
+    let json: any = null;
+    try {
+      json = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    } catch {
+      json = null;
+    }
+    return { ...r, json };
+  };
+  const sent = await cli(
+    'send-job',
+    '--service',
+    fx.serviceId,
+    '--template',
+    fx.sms,
+    '--file',
+    good,
+    '--user',
+    fx.userId,
+  );
+  t.equal(sent.code, 0, sent.stderr);
+  t.match(sent.json, { job_status: 'pending', notification_count: 12, original_file_name: 'people.csv' });
+  t.equal(sent.json.created_by_id, fx.userId);
+  const outcome = await runTask(db.url, 'process-job', { jobId: sent.json.id });
+  t.equal(outcome.status, 'completed', String(outcome.error));
+  const status = await cli('job-status', '--job', sent.json.id);
+  t.equal(status.code, 0, status.stderr);
+  t.match(status.json, { id: sent.json.id, job_status: 'finished', processed: 12, statistics: { created: 12 } });
+
+  const bad = path.join(dir, 'bad.csv');
+  await fs.writeFile(bad, 'phone number,name\n0770090,Ann\n');
+  const refused = await cli('send-job', '--service', fx.serviceId, '--template', fx.sms, '--file', bad);
+  t.equal(refused.code, 1);
+  t.match(refused.json, { valid: false, rows_with_errors: 1, row_errors: [{ row_number: 2 }] });
+
+  const binary = path.join(dir, 'book.xlsx');
+  await fs.writeFile(binary, 'PK\x03\x04');
+  const notCsv = await cli('send-job', '--service', fx.serviceId, '--template', fx.sms, '--file', binary);
+  t.equal(notCsv.code, 1);
+  t.match(notCsv.json, { error: 'BadRequestError', message: /^Could not read book\.xlsx/ });
+
+  const missing = await cli('job-status', '--job', '00000000-0000-4000-8000-000000000000');
+  t.equal(missing.code, 1);
+  t.match(missing.json, { error: 'NoResultFound' });
+});
