@@ -69,10 +69,14 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
       // Fewer queue round trips on the hot path (a deliver job every few milliseconds at full load):
       // the next jobs are fetched (locked) together, and completions of one tick go as one statement.
       // Delivery is idempotent (rows are claimed in SQL), so a job run twice after a crash sends nothing twice.
+      // Failures are batched too, and for a second reason: unbatched, a failure graphile-worker cannot record
+      // (Postgres away) is a promise nobody awaits, and its rejection ended the process. Batched, it is retried,
+      // and when the retries run out the pool shuts down and superviseWorker starts a new one.
       preset: {
         worker: {
           localQueue: { size: opts.concurrency + 1 },
           completeJobBatchDelay: 0,
+          failJobBatchDelay: 0,
         },
       },
     });
