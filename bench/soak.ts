@@ -1,10 +1,10 @@
 // Bounded soak: `npm start` (the real server process, its worker and simulated providers in it) taking
 // POST /v2/notifications/sms at a fixed rate for minutes. Reports the p99 latency against a bare Fastify
 // route at the same rate in the same run, the server's RSS after the warm-up and at the end, and how long after
-// the load every text was delivered. Fails when a request is refused, when 201s and stored rows disagree, when a
-// text is not delivered within FINAL_WITHIN seconds, or when the server's RSS grows past twice its start.
+// the load every text was final. Fails when a request is refused, when 201s and stored rows disagree, when a
+// text is not final within FINAL_WITHIN seconds, when a full run falls short of the rate, or when the server's RSS grows past twice its start.
 // Run: `node bin/node22.js bench/soak.ts [--quick]` or `npm run bench -- soak [--quick]`. RATE (500 req/s; quick
-// 200), DURATION (180 s; quick 10 s), CONNECTIONS (50), FINAL_WITHIN (120 s), BASELINE_DURATION (30 s; quick 3 s).
+// 200), DURATION (180 s; quick 10 s), CONNECTIONS (RATE / 2), FINAL_WITHIN (120 s), BASELINE_DURATION (30 s; quick 3 s).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,9 @@ import { check, envNumber, quick, recordFigure, waitUntil } from './_results.ts'
 
 const RATE = envNumber('RATE', 500, 200);
 const DURATION = envNumber('DURATION', 180, 10);
-const CONNECTIONS = envNumber('CONNECTIONS', 50, 20);
+// autocannon's rate is per connection (RATE / CONNECTIONS each, closed loop): two a second each leaves room for
+// latencies up to 500 ms before the offered rate drops.
+const CONNECTIONS = envNumber('CONNECTIONS', Math.ceil(RATE / 2));
 const FINAL_WITHIN = envNumber('FINAL_WITHIN', 120, 60);
 const BASELINE_DURATION = envNumber('BASELINE_DURATION', 30, 3);
 
@@ -146,8 +148,17 @@ try {
 
   // Warm-up (JIT, caches, pools), not measured; the RSS it leaves is the start figure.
   await load(api, body, quick ? 2 : 10, auth);
-  await new Promise((r) => setTimeout(r, 1000));
-  const before = await count();
+  // Requests still in flight when a load stops commit after it (with the latencies of a busy machine):
+  // counted once the count stops moving.
+  const settled = async () => {
+    for (let last = -1; ; ) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const n = await count();
+      if (n === last) return n;
+      last = n;
+    }
+  };
+  const before = await settled();
   const rssStart = rssMb(server.pid!);
   let rssPeak = rssStart;
   const sampler = setInterval(() => {
@@ -157,17 +168,19 @@ try {
   clearInterval(sampler);
   const loadEnded = performance.now();
   const rssEnd = rssMb(server.pid!);
-  await new Promise((r) => setTimeout(r, 500));
-  const stored = (await count()) - before;
-  const undelivered = `select count(*) from app_public.notifications where notification_status <> 'delivered'`;
+  const stored = (await settled()) - before;
+  // Final: delivered, or failed as the simulated provider decides for some (STUB_*_RATIO, as with `npm start`).
+  const undelivered = `select count(*) from app_public.notifications
+    where notification_status not in ('delivered', 'permanent-failure', 'temporary-failure', 'technical-failure')`;
   let finalAfter = Number.NaN;
-  await waitUntil(
-    'delivering every text',
-    async () => Number((await one(undelivered)).count) === 0,
-    FINAL_WITHIN * 1000,
-  )
+  await waitUntil('every text final', async () => Number((await one(undelivered)).count) === 0, FINAL_WITHIN * 1000)
     .then(() => (finalAfter = (performance.now() - loadEnded) / 1000))
-    .catch((e) => check(false, (e as Error).message));
+    .catch(async (e) => {
+      const left = await pool.query(
+        'select notification_status, count(*)::int from app_public.notifications group by 1',
+      );
+      check(false, `${(e as Error).message}: ${JSON.stringify(left.rows)}`);
+    });
   const base = await load(`http://127.0.0.1:${barePort}/json`, body, BASELINE_DURATION);
 
   const accepted = soak['2xx'] / soak.duration;
@@ -185,7 +198,7 @@ try {
       `p99 ratio API / baseline: ${(soak.latency.p99 / Math.max(base.latency.p99, 1)).toFixed(1)}`,
       `201 responses ${soak['2xx']}, rows stored ${stored}: ` +
         `${stored - soak['2xx'] >= 0 && stored - soak['2xx'] <= CONNECTIONS ? 'consistent' : 'MISMATCH'}`,
-      `every text delivered ${delivered} after the load ended`,
+      `every text final (delivered or failed by the provider) ${delivered} after the load ended`,
       `server RSS: ${rssStart.toFixed(0)} MB after the warm-up, ${rssEnd.toFixed(0)} MB at the end, ` +
         `peak ${rssPeak.toFixed(0)} MB`,
       '',
@@ -196,7 +209,7 @@ try {
     {
       name:
         `POST /v2/notifications/sms p99 at ${RATE} req/s for ${DURATION} s, worker delivering ` +
-        `(RSS ${rssStart.toFixed(0)} → ${rssEnd.toFixed(0)} MB; all delivered ${finalAfter.toFixed(1)} s after)`,
+        `(RSS ${rssStart.toFixed(0)} → ${rssEnd.toFixed(0)} MB; all final ${finalAfter.toFixed(1)} s after)`,
       value: soak.latency.p99,
       unit: 'ms',
     },
@@ -207,7 +220,9 @@ try {
     soak['2xx'] > 0 && soak.non2xx === 0 && soak.errors === 0,
     `every request answered 201 (${soak.non2xx} other, ${soak.errors} errors)`,
   );
-  check(accepted >= RATE * 0.9, `the server kept up with the rate (${accepted.toFixed(0)} of ${RATE} req/s)`);
+  // A timing, so never checked in quick mode (a proof that the benchmark runs, on a busy machine).
+  if (!quick)
+    check(accepted >= RATE * 0.9, `the server kept up with the rate (${accepted.toFixed(0)} of ${RATE} req/s)`);
   check(stored >= soak['2xx'] && stored - soak['2xx'] <= CONNECTIONS, '201 responses and stored rows agree');
   check(rssEnd < rssStart * 2, `the server's memory stayed bounded (${rssStart.toFixed(0)} → ${rssEnd.toFixed(0)} MB)`);
 } finally {
