@@ -2,9 +2,11 @@
 // POST /v2/notifications/sms at a fixed rate for minutes. Reports the p99 latency against a bare Fastify
 // route at the same rate in the same run, the server's RSS after the warm-up and at the end, and how long after
 // the load every text was final. Fails when a request is refused, when 201s and stored rows disagree, when a
-// text is not final within FINAL_WITHIN seconds, when a full run falls short of the rate, or when the server's RSS grows past twice its start.
-// Run: `node bin/node22.js bench/soak.ts [--quick]` or `npm run bench -- soak [--quick]`. RATE (500 req/s; quick
-// 200), DURATION (180 s; quick 10 s), CONNECTIONS (RATE / 2), FINAL_WITHIN (120 s), BASELINE_DURATION (30 s; quick 3 s).
+// text is not final within FINAL_WITHIN seconds, when a full run falls short of the rate, or when the server's
+// RSS grows past twice its start.
+// Run: `node bin/node22.js bench/soak.ts [--quick]` or `npm run bench -- soak [--quick]`. RATE (500 req/s;
+// quick 200), DURATION (180 s; quick 10 s), CONNECTIONS (RATE / 2), FINAL_WITHIN (120 s), BASELINE_DURATION
+// (30 s; quick 3 s).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
