@@ -137,6 +137,8 @@ function startHeartbeat(opts: WorkerOptions, events: WorkerEvents): { stop: () =
 export interface SupervisedWorker {
   /** True while a runner is up (false between a failure and its restart). */
   running(): boolean;
+  /** The runner of the moment (tests; a new one after each restart). */
+  current(): Runner | null;
   /** Stops the current runner (running jobs finish) and restarts no more. */
   stop(): Promise<void>;
 }
@@ -195,6 +197,7 @@ export async function superviseWorker(
   await start(true);
   return {
     running: () => up,
+    current: () => runner,
     async stop() {
       stopping = true;
       if (retry) clearTimeout(retry);
