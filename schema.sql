@@ -2658,7 +2658,7 @@ COMMENT ON FUNCTION app_private.record_letters_printed(ids uuid[], accepted bool
 -- Name: replay_created_notifications(interval, interval, integer); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
-CREATE FUNCTION app_private.replay_created_notifications(older_than interval DEFAULT '01:00:00'::interval, lease interval DEFAULT '00:05:00'::interval, max_rows integer DEFAULT 50000) RETURNS integer
+CREATE FUNCTION app_private.replay_created_notifications(older_than interval DEFAULT '00:05:00'::interval, lease interval DEFAULT '00:05:00'::interval, max_rows integer DEFAULT 50000) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -2670,7 +2670,9 @@ declare
   v_last timestamptz;
 begin
   -- Each row is looked at once, in the run after it turns older_than: still created (its job
-  -- failed for good or skipped it), or claimed by a worker that died before the provider answered.
+  -- failed for good, skipped it or died with its worker), or claimed by a worker that died before the
+  -- provider answered. A row whose job is merely late gets a second job, which finds it sent or
+  -- locked (claims skip locked rows) and sends nothing: replays never deliver twice.
   select array_agg(x.id), max(x.created_at) into v_ids, v_last
   from (
     select n.id, n.created_at from app_public.notifications n
@@ -3690,6 +3692,46 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.usage_rows(service_ids uuid[], financial_year integer, notification_types text[]) IS 'Building block of the usage reports: one row per ft_billing row of the services in the financial year with chargeable units, free allowance used (SMS window over the year, ROWS frame), charged units and cost. Callers check permissions.';
+
+
+--
+-- Name: worker_heartbeat(text, interval); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.worker_heartbeat(worker_id text, dead_after interval DEFAULT '00:02:00'::interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_dead text[];
+  v_jobs integer;
+begin
+  insert into app_private.worker_heartbeats as h (worker_id, beat_at)
+  values (worker_heartbeat.worker_id, now())
+  on conflict on constraint worker_heartbeats_pkey do update set beat_at = excluded.beat_at;
+  -- Deleting the silent workers' rows is the claim on them: when several live workers sweep at
+  -- once, each dead worker's jobs are released by one of them.
+  with gone as (
+    delete from app_private.worker_heartbeats h
+    where h.beat_at < now() - dead_after
+    returning h.worker_id
+  )
+  select array_agg(g.worker_id) into v_dead from gone g;
+  if v_dead is null then
+    return 0;
+  end if;
+  select count(*)::int into v_jobs from graphile_worker._private_jobs j where j.locked_by = any(v_dead);
+  perform graphile_worker.force_unlock_workers(v_dead);
+  return v_jobs;
+end
+$$;
+
+
+--
+-- Name: FUNCTION worker_heartbeat(worker_id text, dead_after interval); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.worker_heartbeat(worker_id text, dead_after interval) IS 'Called by every running worker (graphile-worker pool `worker_id`, the jobs'' locked_by) every few seconds: records that it is alive, and releases the jobs and queues locked by workers silent for longer than `dead_after` (a killed process, a lost host), so they run again within minutes instead of after graphile-worker''s four-hour lock expiry. Jobs locked by a pool that never recorded a heartbeat are left to that expiry. Returns the number of jobs released.';
 
 
 --
@@ -6480,6 +6522,23 @@ COMMENT ON TABLE app_private.verify_codes IS 'Hashed one-time sign-in codes (sms
 
 
 --
+-- Name: worker_heartbeats; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.worker_heartbeats (
+    worker_id text NOT NULL,
+    beat_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE worker_heartbeats; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.worker_heartbeats IS 'One row per running graphile-worker pool (its id is the locked_by of the jobs it runs), written every few seconds; a row older than the dead-worker threshold means the worker is gone and its jobs are released.';
+
+
+--
 -- Name: api_keys_history; Type: TABLE; Schema: app_public; Owner: -
 --
 
@@ -7803,6 +7862,14 @@ ALTER TABLE ONLY app_private.user_secrets
 
 ALTER TABLE ONLY app_private.verify_codes
     ADD CONSTRAINT verify_codes_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: worker_heartbeats worker_heartbeats_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.worker_heartbeats
+    ADD CONSTRAINT worker_heartbeats_pkey PRIMARY KEY (worker_id);
 
 
 --
@@ -12799,6 +12866,13 @@ REVOKE ALL ON FUNCTION app_private.upsert_system_template(id uuid, name text, te
 --
 
 REVOKE ALL ON FUNCTION app_private.usage_rows(service_ids uuid[], financial_year integer, notification_types text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION worker_heartbeat(worker_id text, dead_after interval); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.worker_heartbeat(worker_id text, dead_after interval) FROM PUBLIC;
 
 
 --

@@ -1,6 +1,7 @@
 // Load generator for bench/api.ts, run as a child process so it does not share the server's event
 // loop: autocannon POSTing JSON to URL for DURATION seconds with CONNECTIONS connections. With
-// SERVICE_ID + SECRET set, each request carries a JWT from a pool of tokens re-made every 2 s.
+// SERVICE_ID + SECRET set, each request carries a JWT from a pool of tokens re-made every 2 s. RATE: at most that
+// many requests a second in all (a fixed rate, bench/soak.ts), instead of as many as the connections can send.
 // Prints the autocannon result as JSON on stdout.
 import autocannon from 'autocannon';
 import { createApiToken } from '../src/auth/jwt-auth.ts';
@@ -11,6 +12,7 @@ const connections = Number(process.env.CONNECTIONS ?? 50);
 const body = process.env.BODY ?? '{}';
 const serviceId = process.env.SERVICE_ID;
 const secret = process.env.SECRET;
+const rate = Number(process.env.RATE ?? 0);
 
 let tokens: string[] = [];
 const refresh = () => {
@@ -28,6 +30,7 @@ const result = await autocannon({
   method: 'POST',
   connections,
   duration,
+  ...(rate > 0 ? { overallRate: rate } : {}),
   headers: { 'content-type': 'application/json' },
   body,
   requests: [

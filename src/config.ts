@@ -107,6 +107,18 @@ const worker = z.object({
   WORKER_CONCURRENCY: int(1, 100)
     .default(8)
     .describe('Jobs run at once (deliver jobs past DELIVERY_CHUNKS_IN_FLIGHT wait to be merged, which costs nothing).'),
+  WORKER_HEARTBEAT_MS: int(100, 600_000)
+    .default(15_000)
+    .describe(
+      'How often each running worker records that it is alive, and releases the jobs of workers silent for ' +
+        'longer than WORKER_DEAD_AFTER_MS.',
+    ),
+  WORKER_DEAD_AFTER_MS: int(500, 86_400_000)
+    .default(120_000)
+    .describe(
+      "A worker silent this long is taken for dead: its locked jobs run again (graphile-worker's own lock " +
+        'expiry is four hours). Keep it several heartbeats long.',
+    ),
 });
 
 const s3 = z.object({
@@ -244,6 +256,12 @@ const delivery = z.object({
       'Deliver jobs of one channel running in one worker process at once as separate chunks; jobs that ' +
         'start while that many run wait and go together, merged into one chunk (up to DELIVERY_CHUNK_SIZE ' +
         'messages). 0 = never merged (each job its own chunks).',
+    ),
+  DELIVERY_REPLAY_AFTER_MS: int(1000, 86_400_000)
+    .default(300_000)
+    .describe(
+      'Texts and emails still `created` this long after creation (their job failed for good or died with its ' +
+        'worker) get a new delivery job from the replay task (every 5 minutes). A repeat never sends twice.',
     ),
   DELIVERY_PROVIDER_BATCH: int(1, 1000)
     .default(50)

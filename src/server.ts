@@ -2,13 +2,12 @@
 // local S3 (unless S3_ENDPOINT), the HTTP server on PORT and the worker in-process.
 // `--worker-only` (npm run worker) runs just the worker.
 import pg from 'pg';
-import type { Runner } from 'graphile-worker';
 import type { FastifyInstance } from 'fastify';
 import { assertNodeVersion } from './lib/node-version.ts';
 import { config, ConfigError, type Config } from './config.ts';
 import { prepareDatabase, type Database } from './db/bootstrap.ts';
 import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s3.ts';
-import { startWorker } from './worker.ts';
+import { superviseWorker, type SupervisedWorker } from './worker.ts';
 import { buildApp } from './app.ts';
 import { logger, loggerOptions } from './lib/logger.ts';
 import { configureProviders } from './delivery/providers/index.ts';
@@ -34,7 +33,7 @@ async function main() {
   // the simulated providers send their pending receipts (to this server, so it still listens meanwhile),
   // the HTTP server stops accepting and lets in-flight requests finish, then pools, S3 and Postgres stop.
   // Each waiting step is bounded by SHUTDOWN_TIMEOUT_MS.
-  let runner: Runner | null = null;
+  let worker: SupervisedWorker | null = null;
   let app: FastifyInstance | null = null;
   const stubs: StubProvider[] = [];
   const stack: Array<() => Promise<unknown>> = [];
@@ -55,7 +54,7 @@ async function main() {
     logger.info({ signal }, 'shutting down');
     const step = (what: string, fn: () => Promise<unknown>) =>
       bounded(fn(), what).catch((e) => logger.error({ err: e }, `shutdown: ${what} failed`));
-    if (runner) await step('worker jobs', () => runner!.stop());
+    if (worker) await step('worker jobs', () => worker!.stop());
     for (const stub of stubs) await step('simulated receipts', () => stub.drain(cfg.SHUTDOWN_TIMEOUT_MS));
     if (app) {
       const a = app;
@@ -95,38 +94,17 @@ async function main() {
 
   // The worker, restarted with backoff if it dies (e.g. its database connections fail while Postgres is
   // away): the process keeps serving what it can and the worker comes back when the database does.
-  let workerRunning = false;
-  let workerFailures = 0;
-  const superviseWorker = async (first = false): Promise<void> => {
-    if (stopping) return;
-    try {
-      const r = await startWorker({ pgPool: ownerPool, concurrency: cfg.WORKER_CONCURRENCY });
-      runner = r;
-      workerRunning = true;
-      workerFailures = 0;
-      log('worker running');
-      r.events.on('pool:listen:error', ({ error }) => logger.warn({ err: error }, 'worker: LISTEN failed'));
-      r.events.on('worker:getJob:error', ({ error }) => logger.warn({ err: error }, 'worker: fetching jobs failed'));
-      r.promise.then(
-        () => {
-          workerRunning = false;
-        },
-        (err) => {
-          workerRunning = false;
-          if (stopping) return;
-          logger.error({ err }, 'worker stopped on an error; restarting');
-          scheduleWorkerRestart();
-        },
-      );
-    } catch (err) {
-      if (first) throw err; // a worker that cannot start at all is a start-up failure
-      logger.error({ err }, 'worker could not start; retrying');
-      scheduleWorkerRestart();
-    }
-  };
-  const scheduleWorkerRestart = () => {
-    const ceiling = Math.min(30_000, 1000 * 2 ** Math.min(workerFailures++, 10));
-    setTimeout(() => void superviseWorker(), 500 + Math.random() * ceiling);
+  const startSupervised = async () => {
+    worker = await superviseWorker({
+      pgPool: ownerPool,
+      concurrency: cfg.WORKER_CONCURRENCY,
+      log: {
+        info: (m) => logger.info(m),
+        warn: (err, m) => logger.warn({ err }, m),
+        error: (err, m) => logger.error({ err }, m),
+      },
+    });
+    log('worker running');
   };
 
   // --- Local simulated providers --------------------------------------------------------
@@ -157,7 +135,7 @@ async function main() {
   // ------------------------------------------------------------------------------------------
 
   if (runsWorker) {
-    await superviseWorker(true);
+    await startSupervised();
   }
   if (workerOnly) {
     const api = (cfg.API_HOST_NAME ?? `http://127.0.0.1:${cfg.PORT}`).replace(/\/$/, '');
@@ -173,7 +151,7 @@ async function main() {
     authPool,
     ownerPool,
     ownerUrl: db.ownerUrl,
-    workerStatus: runsWorker ? () => ({ running: workerRunning }) : undefined,
+    workerStatus: runsWorker ? () => ({ running: worker?.running() ?? false }) : undefined,
     logger: loggerOptions(cfg),
   });
   if (

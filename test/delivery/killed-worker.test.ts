@@ -56,8 +56,8 @@ t.test(
       'the open chunk rolled back: created (or delivered by a receipt that waited for its lock)',
     );
 
-    // The job runs again (graphile-worker retries it once the dead worker's lock expires; the
-    // replay task re-queues rows still created after an hour): only rows still created are sent.
+    // The job runs again (a live worker's heartbeat releases the dead worker's jobs, see dead-worker.test.ts;
+    // the replay task re-queues rows still created after 5 minutes): only rows still created are sent.
     d.sms.behaviour.responseDelayMs = 0;
     const replay = await runTask(d.db.url, 'deliver-sms', { ids });
     t.equal(replay.status, 'completed', replay.error ?? '');

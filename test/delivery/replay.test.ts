@@ -6,8 +6,9 @@ import { createNotifications } from '../helpers/factories.ts';
 import { setupDelivery, statuses } from '../helpers/delivery.ts';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
-t.test('replay: each stuck row is re-queued once, in the first run after it turns an hour old', async (t) => {
+t.test('replay: each stuck row is re-queued once, in the first run after it turns 5 minutes old', async (t) => {
   const d = await setupDelivery(t, { label: 'replay', worker: false });
   const [stuck, abandoned, young, delivered] = await createNotifications(
     d,
@@ -15,7 +16,7 @@ t.test('replay: each stuck row is re-queued once, in the first run after it turn
     [
       { to: '07700900501', createdAt: hoursAgo(2) },
       { to: '07700900502', createdAt: hoursAgo(2) },
-      { to: '07700900503', createdAt: hoursAgo(0.5) },
+      { to: '07700900503', createdAt: minutesAgo(2) },
       { to: '07700900504', createdAt: hoursAgo(2) },
     ],
     { enqueue: false },
@@ -57,19 +58,19 @@ t.test('replay: each stuck row is re-queued once, in the first run after it turn
   const mark = await d.db.one<{ scanned_until: Date }>(
     `select scanned_until from app_private.scan_watermarks where name = 'replay_created_notifications'`,
   );
-  t.ok(Math.abs(mark.scanned_until.getTime() - hoursAgo(1).getTime()) < 60_000, 'watermark at now - 1 hour');
+  t.ok(Math.abs(mark.scanned_until.getTime() - minutesAgo(5).getTime()) < 30_000, 'watermark at now - 5 minutes');
 
   await d.db.query(`delete from graphile_worker._private_jobs`);
   const again = await runTask(d.db.url, 'replay-created-notifications', {});
   t.equal(again.status, 'completed', again.error ?? '');
   t.same(await queued(), [], 'a second run does not read them again');
 
-  // The young row turns an hour old (created after the watermark) and the next run picks it up.
-  await d.db.query(`update app_public.notifications set created_at = now() - interval '61 minutes' where id = $1`, [
+  // The young row turns 5 minutes old (created after the watermark) and the next run picks it up.
+  await d.db.query(`update app_public.notifications set created_at = now() - interval '6 minutes' where id = $1`, [
     young,
   ]);
   await runTask(d.db.url, 'replay-created-notifications', {});
-  t.same(await queued(), [young], 'next run: the row that has just turned an hour old');
+  t.same(await queued(), [young], 'next run: the row that has just turned 5 minutes old');
 
   // Forgetting the watermark reads the whole table again.
   await d.db.query(`delete from graphile_worker._private_jobs`);
