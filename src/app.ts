@@ -11,6 +11,7 @@ import { V2Cache } from './notifications/cache.ts';
 import { lazyS3 } from './routes/v2/state.ts';
 import { ApiError } from './lib/errors.ts';
 import { withRequestSerializers } from './lib/log-serializers.ts';
+import { DatabaseBreaker } from './lib/db-breaker.ts';
 import { AdminAuthError, resolveAdminUser, verifyAdminHeader } from './auth/admin-auth.ts';
 import { makePreset } from './graphql/preset.ts';
 import v2Routes from './routes/v2/index.ts';
@@ -78,6 +79,23 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   app.decorate('ctx', ctx);
 
+  const breaker = new DatabaseBreaker();
+  const UNAVAILABLE = 'Service unavailable: the database is not reachable';
+  const SHORT_CIRCUIT = Symbol('database breaker');
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v2/') || !breaker.shortCircuit()) return;
+    (request as unknown as Record<symbol, boolean>)[SHORT_CIRCUIT] = true;
+    return reply
+      .status(503)
+      .header('retry-after', '1')
+      .send(errorBody(503, 'Exception', UNAVAILABLE));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (breaker.isOpen && reply.statusCode !== 503 && !(request as unknown as Record<symbol, boolean>)[SHORT_CIRCUIT]) {
+      breaker.close();
+    }
+  });
+
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
     if (err instanceof ApiError) return reply.status(err.statusCode).send(err.toBody());
     const fe = err as FastifyError;
@@ -102,7 +120,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     if (isDatabaseUnavailable(err)) {
       // Postgres down or restarting: say so at once (clients retry a 503) rather than a 500 or a hang.
       request.log.warn({ err }, 'database unavailable');
-      return reply.status(503).send(errorBody(503, 'Exception', 'Service unavailable: the database is not reachable'));
+      breaker.trip();
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(errorBody(503, 'Exception', UNAVAILABLE));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody(500, 'Exception', 'Internal server error'));
