@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Runner } from 'graphile-worker';
 import type { FastifyInstance } from 'fastify';
 import { assertNodeVersion } from './lib/node-version.ts';
-import { config, ConfigError, type Config } from './config.ts';
+import { config, ConfigError, providerCallbackTokenProblem, type Config } from './config.ts';
 import { prepareDatabase, type Database } from './db/bootstrap.ts';
 import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s3.ts';
 import { startWorker } from './worker.ts';
@@ -28,6 +28,12 @@ async function main() {
     throw e;
   }
   const workerOnly = process.argv.includes('--worker-only');
+  // The provider routes are served only by the HTTP server: it does not start with them open to forgery.
+  const tokenProblem = workerOnly ? null : providerCallbackTokenProblem(cfg);
+  if (tokenProblem) {
+    process.stderr.write(`Invalid configuration:\n  ${tokenProblem}\n`);
+    process.exit(1);
+  }
   const log = (m: string) => logger.info(m);
 
   // Shutdown, in this order (see `shutdown`): the worker stops taking jobs and finishes the running ones,
@@ -176,15 +182,6 @@ async function main() {
     workerStatus: runsWorker ? () => ({ running: workerRunning }) : undefined,
     logger: loggerOptions(cfg),
   });
-  if (
-    !cfg.PROVIDER_CALLBACK_TOKEN &&
-    (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)
-  ) {
-    logger.warn(
-      'PROVIDER_CALLBACK_TOKEN is not set: anyone who can reach /notifications/{sms,email}/… ' +
-        'can record delivery receipts and inbound texts',
-    );
-  }
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const listening = app.server.address();
   const ownPort = listening && typeof listening === 'object' ? listening.port : cfg.PORT;

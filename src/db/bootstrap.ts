@@ -127,7 +127,9 @@ export async function prepareDatabase(
     // graphile-migrate wants a different database as its root (only used by reset).
     rootUrl = withDatabase(cfg.DATABASE_URL, 'template1');
   } else {
-    embedded = await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT, log);
+    embedded = await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT, log, {
+      replaceLegacyPassword: cfg.exposed,
+    });
     rootUrl = embedded.url('postgres');
     ownerUrl = embedded.url(cfg.DATABASE_NAME);
     await ensureDatabaseExists(rootUrl, cfg.DATABASE_NAME);
