@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
   applyReceipts,
+  clampToNow,
   firetextReceipt,
   mmgReceipt,
   reachReceipt,
@@ -145,7 +146,7 @@ const providers: FastifyPluginAsync = async (app) => {
     const to = typeof msg.to === 'string' || typeof msg.to === 'number' ? String(msg.to) : '';
     const from = typeof msg.from === 'string' || typeof msg.from === 'number' ? String(msg.from) : '';
     if (!to || !from || typeof msg.content !== 'string') return fail(reply, 400, 'to, from and content are required');
-    const date = typeof msg.date === 'string' && !Number.isNaN(Date.parse(msg.date)) ? new Date(msg.date) : null;
+    const date = typeof msg.date === 'string' ? clampToNow(msg.date) : null;
     try {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
         `select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3,
