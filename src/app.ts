@@ -23,9 +23,16 @@ export interface AppContext {
   cfg: Config;
   /** Pool connected as notify_authenticator (GraphQL requests switch role per request). */
   authPool: pg.Pool;
-  /** Pool connected as the owner (v2 API calls app_hidden functions, health checks). */
+  /** Pool connected as the owner (provider callbacks, GraphQL sending, health checks). */
   ownerPool: pg.Pool;
   ownerUrl: string;
+  /**
+   * Pool logged in as notify_api, the v2 API's role: select on what it reads, execute on what it calls.
+   * Unset (some tests, the benchmark's owner mode): the v2 API uses ownerPool.
+   */
+  apiPool?: pg.Pool;
+  /** Connection string of notify_api (the v2 cache's LISTEN connection); unset: ownerUrl. */
+  apiUrl?: string;
   /** Reports the in-process worker, or null when the worker runs elsewhere. */
   workerStatus?: () => { running: boolean };
   /** Build GraphQL (slow to introspect; tests of REST routes may skip it). */

@@ -92,12 +92,20 @@ const database = z.object({
       'Connection used by the HTTP server (role notify_authenticator). ' +
         'Unset: DATABASE_URL (or the embedded server) with AUTHENTICATOR_PASSWORD.',
     ),
+  API_DATABASE_URL: postgresUrl
+    .optional()
+    .describe(
+      'Connection used by the v2 REST API (role notify_api: reads what the API reads, calls what it calls). ' +
+        'Unset: DATABASE_URL (or the embedded server) as notify_api with AUTHENTICATOR_PASSWORD, set at start-up ' +
+        "when AUTH_DATABASE_URL is unset too; otherwise the owner's connection.",
+    ),
   AUTHENTICATOR_PASSWORD: z
     .string()
     .min(8)
     .default(DEV_AUTH_PASSWORD)
     .describe(
-      'Password set on notify_authenticator at start-up when AUTH_DATABASE_URL is unset. The default is for ' +
+      'Password set on notify_authenticator (and notify_api) at start-up when AUTH_DATABASE_URL is unset. ' +
+        'The default is for ' +
         'local development only: required (with AUTH_DATABASE_URL unset) when NODE_ENV=production or HOST ' +
         'is not loopback.',
     ),

@@ -174,10 +174,21 @@ async function main() {
   const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
   authPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => authPool.end());
+  let apiPool: pg.Pool | undefined;
+  if (db.apiUrl) {
+    const pool = new pg.Pool({ connectionString: db.apiUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
+    pool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+    stack.push(() => pool.end());
+    apiPool = pool;
+  } else {
+    logger.warn('the v2 API uses the owner connection: set API_DATABASE_URL (role notify_api) to limit it');
+  }
   app = await buildApp({
     cfg,
     authPool,
     ownerPool,
+    apiPool,
+    apiUrl: db.apiUrl ?? undefined,
     ownerUrl: db.ownerUrl,
     workerStatus: runsWorker ? () => ({ running: workerRunning }) : undefined,
     logger: loggerOptions(cfg),
