@@ -40,6 +40,8 @@ export interface AppContext {
   logger?: boolean | object;
   /** S3 client for letter PDFs and documents; default: one for S3_ENDPOINT or the local S3 port. */
   s3?: S3Client;
+  /** Where SNS signing certificates come from (default: fetched from Amazon); tests give their own. */
+  snsCertificates?: (url: string) => Promise<string>;
   /** The v2 API's notification-create batcher (default: one on ownerPool); the bench passes its own. */
   v2Batcher?: CreateBatcher;
 }

@@ -231,6 +231,20 @@ const providers = z.object({
         'NODE_ENV=production, HOST is not loopback or a real provider is configured (MMG_URL, FIRETEXT_URL, ' +
         'REACH_URL, SES_*, a non-loopback SMS_STUB_URL / EMAIL_STUB_URL). Unset otherwise: open (local use).',
     ),
+  SNS_TOPIC_ARNS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated ARNs of the SNS topics that carry SES events to `/notifications/email/ses`. An SNS ' +
+        "message from one of them with a valid signature (Amazon's certificate) is accepted without " +
+        'PROVIDER_CALLBACK_TOKEN; any other SNS message there must carry the token or verify the same way.',
+    ),
   MMG_URL: z.string().url().optional().describe('Endpoint of the MMG SMS provider (identifier mmg).'),
   MMG_API_KEY: z.string().default('').describe('MMG credentials, sent as `Authorization: Basic …`.'),
   FIRETEXT_URL: z.string().url().optional().describe('Endpoint of the Firetext SMS provider (identifier firetext).'),

@@ -190,10 +190,7 @@ function serialise(state: V2State, r: Row) {
 
 async function findOne(state: V2State, serviceId: string, id: string): Promise<Row> {
   if (!isUuid(id)) throw new ValidationError('notification_id is not a valid UUID');
-  const { rows } = await state.pool.query<Row>(`${SELECT} where n.id = $1 and n.service_id = $2`, [
-    id,
-    serviceId,
-  ]);
+  const { rows } = await state.pool.query<Row>(`${SELECT} where n.id = $1 and n.service_id = $2`, [id, serviceId]);
   if (!rows[0]) throw new NotFoundError();
   return rows[0];
 }
