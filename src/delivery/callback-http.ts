@@ -2,8 +2,8 @@
 // the platform's own network: outside loopback development the URL must be https, name no user or password,
 // and the host must resolve only to public addresses. The check runs in the connection's own DNS lookup, so
 // the address checked is the address connected to (a name cannot answer once for the check and again, with a
-// private address, for the connection). Redirects are not followed (undici.request never does). Services' answers are not used, so at
-// most CALLBACK_BODY_LIMIT bytes are read before the connection is dropped.
+// private address, for the connection). Redirects are not followed (undici.request never does). Services'
+// answers are not used, so at most CALLBACK_BODY_LIMIT bytes are read before the connection is dropped.
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, request } from 'undici';
@@ -54,7 +54,7 @@ for (const [prefix, bits] of [
 ] as const)
   blocked.addSubnet(prefix, bits, 'ipv6');
 
-/** True for an address callbacks may reach: a public unicast IPv4 or IPv6 address (IPv4-mapped ones checked as IPv4). */
+/** True for an address callbacks may reach: public unicast IPv4 or IPv6 (IPv4-mapped ones checked as IPv4). */
 export function isPublicAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 4) return !blocked.check(address, 'ipv4');
