@@ -72,7 +72,11 @@ begin
   return query
   with r as (
     select e.ord, e.j->>'reference' as reference, coalesce((e.j->>'by_id')::boolean, true) as by_id, e.j->>'status' as status,
-           coalesce((e.j->>'soften')::boolean, false) as soften, e.j->>'provider' as provider
+           coalesce((e.j->>'soften')::boolean, false) as soften, e.j->>'provider' as provider,
+           -- The channel the receipt came in on: an SMS provider's receipt naming an email notification (or the
+           -- other way round) is forged or misrouted and finds nothing. Receipts queued without it: by provider.
+           coalesce(e.j->>'channel', case when e.j->>'provider' in ('ses', 'email-stub', 'smtp') then 'email' else 'sms' end)
+             as channel
     from jsonb_array_elements(receipts) with ordinality as e(j, ord)
   ), found as (
     -- Lateral lookups: one index probe per receipt (by id, or by the provider's reference), whatever
@@ -83,11 +87,12 @@ begin
       select a.id, a.notification_status from app_public.notifications a
       where r.by_id and r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
         and a.id = (case when r.reference ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then r.reference end)::uuid
+        and a.notification_type = r.channel
       offset 0 -- not flattened into a join: stays a parameterised index probe
     ) a on true
     left join lateral (
       select b.id, b.notification_status from app_public.notifications b
-      where not r.by_id and b.reference = r.reference
+      where not r.by_id and b.reference = r.reference and b.notification_type = r.channel
       offset 0
     ) b on true
   ), wanted as (
@@ -128,7 +133,7 @@ $_$;
 -- Name: FUNCTION apply_delivery_receipts(receipts jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) IS 'Applies provider delivery receipts, a JSON array of {reference, by_id (reference is our notification id; false: the provider''s own reference, e.g. SES message id), status (ours, already mapped), soften (firetext: a permanent failure without code on a pending row becomes temporary)}. By id only created/sending/pending/sent/pending-virus-check rows move, by reference only sending/pending; anything else is ignored, so repeats are harmless. Returns per receipt: updated | duplicate | ignored | not-found.';
+COMMENT ON FUNCTION app_hidden.apply_delivery_receipts(receipts jsonb) IS 'Applies provider delivery receipts, a JSON array of {reference, by_id (reference is our notification id; false: the provider''s own reference, e.g. SES message id), status (ours, already mapped), soften (firetext: a permanent failure without code on a pending row becomes temporary), channel (sms | email: a receipt finds only notifications of its channel; default from provider)}. By id only created/sending/pending/sent/pending-virus-check rows move, by reference only sending/pending; anything else is ignored, so repeats are harmless. Returns per receipt: updated | duplicate | ignored | not-found.';
 
 
 --
@@ -1116,7 +1121,7 @@ COMMENT ON FUNCTION app_hidden.organisation_id_for_email(email_address text) IS 
 --
 
 CREATE FUNCTION app_hidden.precompiled_letter_template(service_id uuid) RETURNS TABLE(id uuid, version integer)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 #variable_conflict use_column
@@ -6058,6 +6063,11 @@ begin
   if v_url is null or not (v_url ~ '^https://[^/[:space:]]+' or v_url ~ '^http://(localhost|127\.0\.0\.1)([:/]|$)') then
     raise exception 'url is not a valid https url' using errcode = 'NTF01';
   end if;
+  -- A user name or password in the URL would be sent to whatever host it really names
+  -- (https://trusted.example@other.example/): the bearer token is the only credential callbacks carry.
+  if v_url ~ '^[a-z]+://[^/?#]*@' then
+    raise exception 'url must not contain a user name or password' using errcode = 'NTF01';
+  end if;
   if set_service_callback_api.bearer_token is null or char_length(set_service_callback_api.bearer_token) < 10 then
     raise exception 'bearer_token must be at least 10 characters' using errcode = 'NTF01';
   end if;
@@ -6076,7 +6086,7 @@ $_$;
 -- Name: FUNCTION set_service_callback_api(service_id uuid, callback_type text, url text, bearer_token text, updated_by_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.set_service_callback_api(service_id uuid, callback_type text, url text, bearer_token text, updated_by_id uuid) IS 'Create or replace a service''s callback of a type (delivery_status, complaint, returned_letter, inbound_sms). https only (http allowed for localhost in development); token >= 10 characters, stored encrypted. Needs manage_settings.';
+COMMENT ON FUNCTION app_public.set_service_callback_api(service_id uuid, callback_type text, url text, bearer_token text, updated_by_id uuid) IS 'Create or replace a service''s callback of a type (delivery_status, complaint, returned_letter, inbound_sms). https only (http allowed for localhost in development), no user name or password in it; token >= 10 characters, stored encrypted. Needs manage_settings.';
 
 
 --
@@ -10977,6 +10987,97 @@ ALTER TABLE app_public.api_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_public.api_keys_history ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: letter_rates api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.letter_rates FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: notifications api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.notifications FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: rates api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.rates FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: service_email_reply_to api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.service_email_reply_to FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: service_letter_contacts api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.service_letter_contacts FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: service_permissions api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.service_permissions FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: service_sms_senders api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.service_sms_senders FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: service_whitelist api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.service_whitelist FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: services api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.services FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: templates api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.templates FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: templates_history api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.templates_history FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: user_to_service api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.user_to_service FOR SELECT TO notify_api USING (true);
+
+
+--
+-- Name: users api_read; Type: POLICY; Schema: app_public; Owner: -
+--
+
+CREATE POLICY api_read ON app_public.users FOR SELECT TO notify_api USING (true);
+
+
+--
 -- Name: auth_type; Type: ROW SECURITY; Schema: app_public; Owner: -
 --
 
@@ -12150,6 +12251,14 @@ CREATE POLICY write_team ON app_public.template_folder_map TO notify_user USING 
 GRANT USAGE ON SCHEMA app_hidden TO notify_user;
 GRANT USAGE ON SCHEMA app_hidden TO notify_anonymous;
 GRANT USAGE ON SCHEMA app_hidden TO notify_authenticator;
+GRANT USAGE ON SCHEMA app_hidden TO notify_api;
+
+
+--
+-- Name: SCHEMA app_private; Type: ACL; Schema: -; Owner: -
+--
+
+GRANT USAGE ON SCHEMA app_private TO notify_api;
 
 
 --
@@ -12159,6 +12268,7 @@ GRANT USAGE ON SCHEMA app_hidden TO notify_authenticator;
 GRANT USAGE ON SCHEMA app_public TO notify_user;
 GRANT USAGE ON SCHEMA app_public TO notify_anonymous;
 GRANT USAGE ON SCHEMA app_public TO notify_authenticator;
+GRANT USAGE ON SCHEMA app_public TO notify_api;
 
 
 --
@@ -12223,6 +12333,7 @@ REVOKE ALL ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone
 
 REVOKE ALL ON FUNCTION app_hidden.create_notifications(items jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.create_notifications(items jsonb) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.create_notifications(items jsonb) TO notify_api;
 
 
 --
@@ -12321,6 +12432,7 @@ REVOKE ALL ON FUNCTION app_hidden.job_outcomes(job_id uuid, processing_started t
 
 REVOKE ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp with time zone, postage text) TO notify_api;
 
 
 --
@@ -12328,6 +12440,7 @@ GRANT ALL ON FUNCTION app_hidden.letter_estimated_delivery(created_at timestamp 
 --
 
 REVOKE ALL ON FUNCTION app_hidden.letter_postage_code(postage text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.letter_postage_code(postage text) TO notify_api;
 
 
 --
@@ -12336,6 +12449,7 @@ REVOKE ALL ON FUNCTION app_hidden.letter_postage_code(postage text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.letter_print_date(created_at timestamp with time zone) TO notify_api;
 
 
 --
@@ -12368,6 +12482,7 @@ GRANT ALL ON FUNCTION app_hidden.organisation_id_for_email(email_address text) T
 
 REVOKE ALL ON FUNCTION app_hidden.precompiled_letter_template(service_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.precompiled_letter_template(service_id uuid) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.precompiled_letter_template(service_id uuid) TO notify_api;
 
 
 --
@@ -12377,6 +12492,7 @@ GRANT ALL ON FUNCTION app_hidden.precompiled_letter_template(service_id uuid) TO
 REVOKE ALL ON FUNCTION app_hidden.received_text_messages(service uuid, older_than uuid, page_size integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.received_text_messages(service uuid, older_than uuid, page_size integer) TO notify_user;
 GRANT ALL ON FUNCTION app_hidden.received_text_messages(service uuid, older_than uuid, page_size integer) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.received_text_messages(service uuid, older_than uuid, page_size integer) TO notify_api;
 
 
 --
@@ -12400,6 +12516,7 @@ REVOKE ALL ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uui
 
 REVOKE ALL ON FUNCTION app_hidden.service_api_keys(service_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.service_api_keys(service_id uuid) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.service_api_keys(service_id uuid) TO notify_api;
 
 
 --
@@ -12425,6 +12542,7 @@ GRANT ALL ON FUNCTION app_hidden.user_has_service_permission(service_id uuid, pe
 
 REVOKE ALL ON FUNCTION app_hidden.v2_timestamp(ts timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.v2_timestamp(ts timestamp with time zone) TO notify_authenticator;
+GRANT ALL ON FUNCTION app_hidden.v2_timestamp(ts timestamp with time zone) TO notify_api;
 
 
 --
@@ -12516,6 +12634,7 @@ REVOKE ALL ON FUNCTION app_private.create_nightly_notification_status(day date, 
 --
 
 REVOKE ALL ON FUNCTION app_private.decrypt(ciphertext bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.decrypt(ciphertext bytea) TO notify_api;
 
 
 --
@@ -12572,6 +12691,7 @@ REVOKE ALL ON FUNCTION app_private.jobs_past_retention(notification_types text[]
 --
 
 REVOKE ALL ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.letter_pdf_key(reference text, postage text, created_at timestamp with time zone) TO notify_api;
 
 
 --
@@ -12852,6 +12972,7 @@ REVOKE ALL ON FUNCTION app_private.timeout_notifications(older_than interval, ba
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE app_public.templates TO notify_user;
+GRANT SELECT ON TABLE app_public.templates TO notify_api;
 
 
 --
@@ -12895,6 +13016,7 @@ GRANT ALL ON FUNCTION app_public.accept_invitation(invitation_id uuid, user_id u
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_email_reply_to TO notify_user;
+GRANT SELECT ON TABLE app_public.service_email_reply_to TO notify_api;
 
 
 --
@@ -12925,6 +13047,7 @@ GRANT ALL ON FUNCTION app_public.add_inbound_number(number text, service_id uuid
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_letter_contacts TO notify_user;
+GRANT SELECT ON TABLE app_public.service_letter_contacts TO notify_api;
 
 
 --
@@ -12940,6 +13063,7 @@ GRANT ALL ON FUNCTION app_public.add_letter_contact(service_id uuid, contact_blo
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_sms_senders TO notify_user;
+GRANT SELECT ON TABLE app_public.service_sms_senders TO notify_api;
 
 
 --
@@ -13056,6 +13180,7 @@ GRANT ALL ON FUNCTION app_public.create_organisation(name text, organisation_typ
 --
 
 GRANT SELECT,UPDATE ON TABLE app_public.services TO notify_user;
+GRANT SELECT ON TABLE app_public.services TO notify_api;
 
 
 --
@@ -13079,6 +13204,34 @@ GRANT ALL ON FUNCTION app_public.create_template(service_id uuid, template_type 
 --
 
 GRANT SELECT,UPDATE ON TABLE app_public.users TO notify_user;
+
+
+--
+-- Name: COLUMN users.id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE app_public.users TO notify_api;
+
+
+--
+-- Name: COLUMN users.name; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(name) ON TABLE app_public.users TO notify_api;
+
+
+--
+-- Name: COLUMN users.email_address; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(email_address) ON TABLE app_public.users TO notify_api;
+
+
+--
+-- Name: COLUMN users.mobile_number; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(mobile_number) ON TABLE app_public.users TO notify_api;
 
 
 --
@@ -13339,13 +13492,6 @@ GRANT SELECT,DELETE ON TABLE app_public.service_callback_api TO notify_user;
 
 
 --
--- Name: COLUMN service_callback_api.url; Type: ACL; Schema: app_public; Owner: -
---
-
-GRANT UPDATE(url) ON TABLE app_public.service_callback_api TO notify_user;
-
-
---
 -- Name: FUNCTION set_service_callback_api(service_id uuid, callback_type text, url text, bearer_token text, updated_by_id uuid); Type: ACL; Schema: app_public; Owner: -
 --
 
@@ -13374,6 +13520,7 @@ GRANT ALL ON FUNCTION app_public.template_usage(service_id uuid, days integer) T
 --
 
 GRANT SELECT ON TABLE app_public.templates_history TO notify_user;
+GRANT SELECT ON TABLE app_public.templates_history TO notify_api;
 
 
 --
@@ -13546,6 +13693,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.letter_branding_to_organis
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.letter_rates TO notify_user;
+GRANT SELECT ON TABLE app_public.letter_rates TO notify_api;
 
 
 --
@@ -13574,6 +13722,7 @@ GRANT SELECT ON TABLE app_public.notification_type TO notify_user;
 --
 
 GRANT SELECT ON TABLE app_public.notifications TO notify_user;
+GRANT SELECT ON TABLE app_public.notifications TO notify_api;
 
 
 --
@@ -13623,6 +13772,7 @@ GRANT SELECT ON TABLE app_public.provider_details_history TO notify_user;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.rates TO notify_user;
+GRANT SELECT ON TABLE app_public.rates TO notify_api;
 
 
 --
@@ -13693,6 +13843,7 @@ GRANT SELECT ON TABLE app_public.service_permission_types TO notify_user;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_permissions TO notify_user;
+GRANT SELECT ON TABLE app_public.service_permissions TO notify_api;
 
 
 --
@@ -13700,6 +13851,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_permissions TO not
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.service_whitelist TO notify_user;
+GRANT SELECT ON TABLE app_public.service_whitelist TO notify_api;
 
 
 --
@@ -13770,6 +13922,20 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app_public.user_to_organisation TO no
 --
 
 GRANT SELECT,DELETE ON TABLE app_public.user_to_service TO notify_user;
+
+
+--
+-- Name: COLUMN user_to_service.user_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(user_id) ON TABLE app_public.user_to_service TO notify_api;
+
+
+--
+-- Name: COLUMN user_to_service.service_id; Type: ACL; Schema: app_public; Owner: -
+--
+
+GRANT SELECT(service_id) ON TABLE app_public.user_to_service TO notify_api;
 
 
 --

@@ -1,7 +1,8 @@
 // Benchmark of the hottest path: POST /v2/notifications/sms, accepted and committed requests per
 // second with p50/p99 latency, against a bare Fastify JSON route measured in the same run.
 // Uses the test cluster (test/helpers/cluster.ts) and a fresh clone of the migrated template, the
-// real app (cache + micro-batcher) and a graphile-worker running the real task list.
+// real app (cache + micro-batcher, logged in as notify_api as `npm start` runs it) and a graphile-worker running
+// the real task list.
 // Run: `node bin/node22.js bench/api.ts [--quick]` or `npm run bench -- api [--quick]`. DURATION / CONNECTIONS
 // env vars (10 s and 50; quick mode 2 s and 10). Fails when a request is refused, when 201s and committed
 // rows disagree, or when the worker does not deliver every text.
@@ -17,9 +18,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import Fastify from 'fastify';
-import { startCluster } from '../test/helpers/cluster.ts';
+import { AUTHENTICATOR_PASSWORD, startCluster } from '../test/helpers/cluster.ts';
 import { testConfig } from '../test/helpers/db.ts';
-import { withClient, withDatabase } from '../src/db/bootstrap.ts';
+import { API_ROLE, withClient, withDatabase } from '../src/db/bootstrap.ts';
 import { buildApp } from '../src/app.ts';
 import { startWorker } from '../src/worker.ts';
 import { CreateBatcher } from '../src/notifications/batcher.ts';
@@ -98,6 +99,14 @@ if (process.env.EXPLAIN_MS)
 if (process.env.PRE_SQL) await withClient(url, (c) => c.query(process.env.PRE_SQL!));
 const ownerPool = new pg.Pool({ connectionString: url, max: 20 });
 const workerPool = new pg.Pool({ connectionString: url, max: 6 });
+// The API as `npm start` runs it: logged in as notify_api (the cluster set its password).
+const apiUrl = (() => {
+  const u = new URL(url);
+  u.username = API_ROLE;
+  u.password = AUTHENTICATOR_PASSWORD;
+  return u.toString();
+})();
+const apiPool = new pg.Pool({ connectionString: apiUrl, max: 20 });
 const cleanup: Array<() => Promise<unknown>> = [];
 
 try {
@@ -115,12 +124,14 @@ try {
   );
   const { secret } = parseApiKey(key.key);
 
-  const batcher = new CreateBatcher(ownerPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
+  const batcher = new CreateBatcher(apiPool, { maxInFlight: Number(process.env.BATCH_IN_FLIGHT ?? 2) });
   const app = await buildApp({
     cfg: testConfig(),
     authPool: ownerPool,
     ownerPool,
     ownerUrl: url,
+    apiPool,
+    apiUrl,
     graphql: false,
     v2Batcher: batcher,
   });
@@ -339,6 +350,7 @@ try {
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
   await ownerPool.end();
+  await apiPool.end();
   await workerPool.end();
   if (process.env.KEEP_DB) process.stderr.write(`kept database ${name}\n`);
   else await withClient(cluster.rootUrl, (c) => c.query(`drop database if exists ${name} with (force)`));

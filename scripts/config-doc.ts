@@ -23,15 +23,27 @@ providers.
 
 ## What production needs
 
-- \`NODE_ENV=production\` requires \`ADMIN_JWT_SECRET\` (at least 16 characters): start-up fails without it.
+A server others can reach (\`NODE_ENV=production\`, or a \`HOST\` that is not a loopback address such as
+\`0.0.0.0\`) refuses to start, naming the variable, until these are set; the development defaults are
+published in this repository.
+
+- \`ADMIN_JWT_SECRET\` (at least 16 characters, not the development default).
+- \`AUTHENTICATOR_PASSWORD\` (at least 8 characters, not the development default), unless
+  \`AUTH_DATABASE_URL\` is given. Start-up sets it on \`notify_authenticator\` (GraphQL) and \`notify_api\`
+  (the v2 API, which reads what it reads and calls what it calls, nothing more); \`API_DATABASE_URL\` gives
+  the v2 API a connection of its own instead.
+- \`PROVIDER_CALLBACK_TOKEN\` (at least 16 characters): providers present it on delivery receipts and
+  inbound texts (\`Authorization: Bearer …\` or \`?token=…\`). It is required too whenever a real provider is
+  configured. SES events by SNS may instead come from a topic in \`SNS_TOPIC_ARNS\`, signed by Amazon SNS.
 - \`DATABASE_URL\`: the owner connection to an existing Postgres. Unset, an embedded Postgres is
-  started in \`EMBEDDED_PG_DIR\`. Change \`AUTHENTICATOR_PASSWORD\` from its development default (or
-  give \`AUTH_DATABASE_URL\`).
+  started in \`EMBEDDED_PG_DIR\`; its superuser password is generated on first start and kept in that
+  directory (\`notify-superuser-password\`; \`npx notify db-url\` prints the URL), and a directory from
+  before, still on the published \`postgres\` password, gets a generated one.
 - \`S3_ENDPOINT\` (with \`S3_REGION\`, \`S3_ACCESS_KEY_ID\`, \`S3_SECRET_ACCESS_KEY\`). Unset, \`npm start\`
   runs a local S3 server on \`S3_LOCAL_PORT\`.
-- \`PROVIDER_CALLBACK_TOKEN\` when real providers call back (delivery receipts, inbound texts). Unset,
-  those routes are open to anyone who can reach them; the server warns at start-up when a provider
-  is configured without it.
+
+Callbacks to services then go only to https URLs whose host resolves to public addresses (no private,
+loopback or link-local ones, no user name or password in the URL).
 `;
 
 type Def = { typeName: string; description?: string; [key: string]: unknown };

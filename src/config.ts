@@ -16,6 +16,8 @@ const int = (min: number, max?: number) => {
   return max === undefined ? n : n.max(max);
 };
 const port = int(0, 65535);
+const DEV_ADMIN_JWT_SECRET = 'dev-admin-jwt-secret-change-me';
+const DEV_AUTH_PASSWORD = 'notify-authenticator-dev-password';
 const postgresUrl = z
   .string()
   .url()
@@ -28,10 +30,18 @@ const server = z.object({
     .enum(['development', 'production', 'test'])
     .default('development')
     .describe(
-      '`production` turns GraphiQL off, requires ADMIN_JWT_SECRET and stops worker tasks falling back ' +
-        'to the local S3 server.',
+      '`production` turns GraphiQL off, requires ADMIN_JWT_SECRET, AUTHENTICATOR_PASSWORD and ' +
+        'PROVIDER_CALLBACK_TOKEN (as does a HOST that is not a loopback address) and stops worker tasks ' +
+        'falling back to the local S3 server.',
     ),
-  HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Address the HTTP server listens on. Anything but a loopback address (`0.0.0.0`, a public address) ' +
+        'makes the secrets and PROVIDER_CALLBACK_TOKEN required, as NODE_ENV=production does.',
+    ),
   PORT: port.default(6011).describe('Port the HTTP server listens on.'),
   SHUTDOWN_TIMEOUT_MS: int(0, 300_000)
     .default(10_000)
@@ -50,10 +60,11 @@ const server = z.object({
   ADMIN_JWT_SECRET: z
     .string()
     .min(16)
-    .default('dev-admin-jwt-secret-change-me')
+    .default(DEV_ADMIN_JWT_SECRET)
     .describe(
       'HS256 secret of admin (GraphQL) tokens, as issued by `notify issue-admin-token`. The key of ' +
-        'one-click unsubscribe links is derived from it: changing it invalidates links already sent.',
+        'one-click unsubscribe links is derived from it: changing it invalidates links already sent. ' +
+        'The default is for local development only: required when NODE_ENV=production or HOST is not loopback.',
     ),
 });
 
@@ -81,11 +92,23 @@ const database = z.object({
       'Connection used by the HTTP server (role notify_authenticator). ' +
         'Unset: DATABASE_URL (or the embedded server) with AUTHENTICATOR_PASSWORD.',
     ),
+  API_DATABASE_URL: postgresUrl
+    .optional()
+    .describe(
+      'Connection used by the v2 REST API (role notify_api: reads what the API reads, calls what it calls). ' +
+        'Unset: DATABASE_URL (or the embedded server) as notify_api with AUTHENTICATOR_PASSWORD, set at start-up ' +
+        "when AUTH_DATABASE_URL is unset too; otherwise the owner's connection.",
+    ),
   AUTHENTICATOR_PASSWORD: z
     .string()
     .min(8)
-    .default('notify-authenticator-dev-password')
-    .describe('Password set on notify_authenticator at start-up when AUTH_DATABASE_URL is unset.'),
+    .default(DEV_AUTH_PASSWORD)
+    .describe(
+      'Password set on notify_authenticator (and notify_api) at start-up when AUTH_DATABASE_URL is unset. ' +
+        'The default is for ' +
+        'local development only: required (with AUTH_DATABASE_URL unset) when NODE_ENV=production or HOST ' +
+        'is not loopback.',
+    ),
   EMBEDDED_PG_PORT: port.default(5439).describe('Port of the embedded Postgres.'),
   EMBEDDED_PG_DIR: z
     .string()
@@ -215,8 +238,24 @@ const providers = z.object({
     .min(16)
     .optional()
     .describe(
-      'Required of providers calling back (receipts, inbound texts) when set: `Authorization: Bearer …` ' +
-        'or `?token=…` in the callback URL given to the provider. Unset: those routes are open (local use).',
+      'Required of providers calling back (receipts, inbound texts): `Authorization: Bearer …` or ' +
+        '`?token=…` in the callback URL given to the provider. The server refuses to start without it when ' +
+        'NODE_ENV=production, HOST is not loopback or a real provider is configured (MMG_URL, FIRETEXT_URL, ' +
+        'REACH_URL, SES_*, a non-loopback SMS_STUB_URL / EMAIL_STUB_URL). Unset otherwise: open (local use).',
+    ),
+  SNS_TOPIC_ARNS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated ARNs of the SNS topics that carry SES events to `/notifications/email/ses`. An SNS ' +
+        "message from one of them with a valid signature (Amazon's certificate) is accepted without " +
+        'PROVIDER_CALLBACK_TOKEN; any other SNS message there must carry the token or verify the same way.',
     ),
   MMG_URL: z.string().url().optional().describe('Endpoint of the MMG SMS provider (identifier mmg).'),
   MMG_API_KEY: z.string().default('').describe('MMG credentials, sent as `Authorization: Basic …`.'),
@@ -326,6 +365,11 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema> & {
+  /**
+   * NODE_ENV=production or a HOST beyond loopback: others can reach this server, so the development
+   * secrets and open provider routes are not allowed.
+   */
+  exposed: boolean;
   apiHostName: string;
   /** DOCUMENT_DOWNLOAD_URL, or https://documents.<NOTIFY_EMAIL_DOMAIN> (no trailing slash). */
   documentDownloadUrl: string;
@@ -345,11 +389,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const c = result.data;
-  if (c.NODE_ENV === 'production' && !env.ADMIN_JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  ADMIN_JWT_SECRET: required when NODE_ENV=production');
+  const exposed = c.NODE_ENV === 'production' || !isLoopbackHost(c.HOST);
+  if (exposed) {
+    // The defaults are published in this repository: anyone could sign admin tokens or log in with them.
+    const why = 'required when NODE_ENV=production or HOST is not a loopback address';
+    const problems: string[] = [];
+    if (!cleaned.ADMIN_JWT_SECRET || c.ADMIN_JWT_SECRET === DEV_ADMIN_JWT_SECRET)
+      problems.push(`  ADMIN_JWT_SECRET: ${why} (at least 16 characters, not the development default)`);
+    if (!c.AUTH_DATABASE_URL && (!cleaned.AUTHENTICATOR_PASSWORD || c.AUTHENTICATOR_PASSWORD === DEV_AUTH_PASSWORD))
+      problems.push(`  AUTHENTICATOR_PASSWORD: ${why} unless AUTH_DATABASE_URL is set (not the development default)`);
+    if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   return {
     ...c,
+    exposed,
     apiHostName: c.API_HOST_NAME ?? `http://localhost:${c.PORT}`,
     documentDownloadUrl: (c.DOCUMENT_DOWNLOAD_URL ?? `https://documents.${c.NOTIFY_EMAIL_DOMAIN}`).replace(/\/+$/, ''),
     embeddedDir: c.DATABASE_URL ? null : path.resolve(projectRoot, c.EMBEDDED_PG_DIR),
@@ -362,6 +415,37 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       c.DOCUMENT_DOWNLOAD_BUCKET,
     ],
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * Why the provider callback routes would be open to forgery, or null: without PROVIDER_CALLBACK_TOKEN anyone
+ * who reaches them can mark notifications failed or store texts, so the server does not start when others can
+ * reach it or a real provider (which posts receipts from outside) is configured.
+ */
+export function providerCallbackTokenProblem(cfg: Config): string | null {
+  if (cfg.PROVIDER_CALLBACK_TOKEN) return null;
+  const remoteStub = (url: string | undefined) => url !== undefined && !isLoopbackHost(new URL(url).hostname);
+  const reasons = [
+    cfg.NODE_ENV === 'production' && 'NODE_ENV=production',
+    !isLoopbackHost(cfg.HOST) && `HOST=${cfg.HOST}`,
+    cfg.MMG_URL && 'MMG_URL',
+    cfg.FIRETEXT_URL && 'FIRETEXT_URL',
+    cfg.REACH_URL && 'REACH_URL',
+    (cfg.SES_ENDPOINT || cfg.SES_ACCESS_KEY_ID || cfg.SES_CONFIGURATION_SET) && 'SES_*',
+    remoteStub(cfg.SMS_STUB_URL) && 'SMS_STUB_URL',
+    remoteStub(cfg.EMAIL_STUB_URL) && 'EMAIL_STUB_URL',
+  ].filter(Boolean);
+  if (!reasons.length) return null;
+  return (
+    `PROVIDER_CALLBACK_TOKEN: required with ${reasons.join(', ')} (at least 16 characters): without it anyone ` +
+    'can post delivery receipts and inbound texts'
+  );
 }
 
 let cached: Config | undefined;

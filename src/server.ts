@@ -4,7 +4,7 @@
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { assertNodeVersion } from './lib/node-version.ts';
-import { config, ConfigError, type Config } from './config.ts';
+import { config, ConfigError, providerCallbackTokenProblem, type Config } from './config.ts';
 import { prepareDatabase, type Database } from './db/bootstrap.ts';
 import { makeS3Client, ensureBuckets, startLocalS3, type LocalS3 } from './lib/s3.ts';
 import { superviseWorker, type SupervisedWorker } from './worker.ts';
@@ -27,6 +27,12 @@ async function main() {
     throw e;
   }
   const workerOnly = process.argv.includes('--worker-only');
+  // The provider routes are served only by the HTTP server: it does not start with them open to forgery.
+  const tokenProblem = workerOnly ? null : providerCallbackTokenProblem(cfg);
+  if (tokenProblem) {
+    process.stderr.write(`Invalid configuration:\n  ${tokenProblem}\n`);
+    process.exit(1);
+  }
   const log = (m: string) => logger.info(m);
 
   // Shutdown, in this order (see `shutdown`): the worker stops taking jobs and finishes the running ones,
@@ -146,23 +152,25 @@ async function main() {
   const authPool = new pg.Pool({ connectionString: db.authUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
   authPool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
   stack.push(() => authPool.end());
+  let apiPool: pg.Pool | undefined;
+  if (db.apiUrl) {
+    const pool = new pg.Pool({ connectionString: db.apiUrl, max: cfg.DB_POOL_SIZE, connectionTimeoutMillis: 5000 });
+    pool.on('error', (err) => logger.error({ err }, 'idle database connection failed'));
+    stack.push(() => pool.end());
+    apiPool = pool;
+  } else {
+    logger.warn('the v2 API uses the owner connection: set API_DATABASE_URL (role notify_api) to limit it');
+  }
   app = await buildApp({
     cfg,
     authPool,
     ownerPool,
+    apiPool,
+    apiUrl: db.apiUrl ?? undefined,
     ownerUrl: db.ownerUrl,
     workerStatus: runsWorker ? () => ({ running: worker?.running() ?? false }) : undefined,
     logger: loggerOptions(cfg),
   });
-  if (
-    !cfg.PROVIDER_CALLBACK_TOKEN &&
-    (cfg.MMG_URL || cfg.FIRETEXT_URL || cfg.REACH_URL || cfg.SMS_STUB_URL || cfg.EMAIL_STUB_URL || cfg.SES_ENDPOINT)
-  ) {
-    logger.warn(
-      'PROVIDER_CALLBACK_TOKEN is not set: anyone who can reach /notifications/{sms,email}/… ' +
-        'can record delivery receipts and inbound texts',
-    );
-  }
   await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const listening = app.server.address();
   const ownPort = listening && typeof listening === 'object' ? listening.port : cfg.PORT;

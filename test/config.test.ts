@@ -37,7 +37,12 @@ t.test('a bad value stops start-up with a message naming the variable', async (t
   }
 });
 
-t.test('production needs an explicit ADMIN_JWT_SECRET', async (t) => {
-  t.throws(() => parseConfig({ NODE_ENV: 'production' }), /ADMIN_JWT_SECRET/);
-  t.doesNotThrow(() => parseConfig({ NODE_ENV: 'production', ADMIN_JWT_SECRET: 'x'.repeat(32) }));
-});
+t.test(
+  'production needs an explicit ADMIN_JWT_SECRET (and AUTHENTICATOR_PASSWORD: test/security/secrets.test.ts)',
+  async (t) => {
+    t.throws(() => parseConfig({ NODE_ENV: 'production' }), /ADMIN_JWT_SECRET/);
+    t.doesNotThrow(() =>
+      parseConfig({ NODE_ENV: 'production', ADMIN_JWT_SECRET: 'x'.repeat(32), AUTHENTICATOR_PASSWORD: 'y'.repeat(20) }),
+    );
+  },
+);

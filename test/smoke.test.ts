@@ -47,5 +47,33 @@ t.test('an unexpected failure is a 500 in Notify’s shape, and /_status says wh
   t.same(boom.json(), { status_code: 500, errors: [{ error: 'Exception', message: 'Internal server error' }] });
   const status = await app.inject({ method: 'GET', url: '/_status' });
   t.equal(status.statusCode, 503);
-  t.match(status.json(), { status: 'error', database: 'unavailable' });
+  t.same(status.json(), { status: 'error', database: 'unavailable' }, 'no error text (it named the role and host)');
+  t.notMatch(status.body, /nobody|127\.0\.0\.1|ECONNREFUSED|connect/);
+});
+
+t.test('/_status runs only cheap queries: nothing over the job queue or notifications', async (t) => {
+  const { db } = await createTestApp(t);
+  const seen: string[] = [];
+  const recording = new Proxy(db.pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query')
+        return (text: unknown, ...rest: unknown[]) => {
+          seen.push(typeof text === 'string' ? text : JSON.stringify(text));
+          return (target.query as (...a: unknown[]) => unknown).call(target, text, ...rest);
+        };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  const app = await buildApp({
+    cfg: testConfig(),
+    authPool: db.pool,
+    ownerPool: recording,
+    ownerUrl: db.url,
+    graphql: false,
+  });
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/_status' });
+  t.equal(res.statusCode, 200);
+  t.ok(seen.length > 0);
+  for (const q of seen) t.notMatch(q, /count\s*\(|graphile_worker|notifications/i, q);
 });

@@ -10,12 +10,16 @@ import { projectRoot, type Config } from '../config.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
 
 export const AUTHENTICATOR_ROLE = 'notify_authenticator';
+/** The v2 REST API's login role (select on what it reads, execute on what it calls). */
+export const API_ROLE = 'notify_api';
 
 export interface Database {
   /** Connection string of the owner (runs migrations, worker, CLI). */
   ownerUrl: string;
   /** Connection string the HTTP server uses (role notify_authenticator when `serveRequests`). */
   authUrl: string;
+  /** Connection string of the v2 API (role notify_api when `serveRequests`), or null: use the owner's. */
+  apiUrl: string | null;
   embedded: EmbeddedServer | null;
   /** Stop the embedded server if this process started it. */
   stop(): Promise<void>;
@@ -102,16 +106,23 @@ export async function loadDefaultData(ownerUrl: string): Promise<void> {
   });
 }
 
-async function setAuthenticatorPassword(ownerUrl: string, password: string): Promise<boolean> {
+async function setLoginPassword(ownerUrl: string, role: string, password: string): Promise<boolean> {
   return withClient(ownerUrl, async (c) => {
     try {
-      await c.query(`alter role ${AUTHENTICATOR_ROLE} with login password ${c.escapeLiteral(password)}`);
+      await c.query(`alter role ${c.escapeIdentifier(role)} with login password ${c.escapeLiteral(password)}`);
       return true;
     } catch {
       return false;
     }
   });
 }
+
+const withLogin = (url: string, role: string, password: string) => {
+  const u = new URL(url);
+  u.username = role;
+  u.password = password;
+  return u.toString();
+};
 
 /** Everything `npm start`, the CLI and the worker need before they can run. */
 export async function prepareDatabase(
@@ -127,7 +138,9 @@ export async function prepareDatabase(
     // graphile-migrate wants a different database as its root (only used by reset).
     rootUrl = withDatabase(cfg.DATABASE_URL, 'template1');
   } else {
-    embedded = await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT, log);
+    embedded = await startEmbedded(cfg.embeddedDir!, cfg.EMBEDDED_PG_PORT, log, {
+      replaceLegacyPassword: cfg.exposed,
+    });
     rootUrl = embedded.url('postgres');
     ownerUrl = embedded.url(cfg.DATABASE_NAME);
     await ensureDatabaseExists(rootUrl, cfg.DATABASE_NAME);
@@ -140,20 +153,19 @@ export async function prepareDatabase(
   }
   // Only the HTTP server logs in as the authenticator; the password is set by it
   // (roles are cluster-wide, so the CLI and worker leave it alone).
+  // notify_api (the v2 API) gets the same password: one secret for the server's two request roles.
   let authUrl = cfg.AUTH_DATABASE_URL ?? ownerUrl;
-  if (
-    opts.serveRequests &&
-    !cfg.AUTH_DATABASE_URL &&
-    (await setAuthenticatorPassword(ownerUrl, cfg.AUTHENTICATOR_PASSWORD))
-  ) {
-    const u = new URL(ownerUrl);
-    u.username = AUTHENTICATOR_ROLE;
-    u.password = cfg.AUTHENTICATOR_PASSWORD;
-    authUrl = u.toString();
+  let apiUrl = cfg.API_DATABASE_URL ?? null;
+  if (opts.serveRequests && !cfg.AUTH_DATABASE_URL) {
+    if (await setLoginPassword(ownerUrl, AUTHENTICATOR_ROLE, cfg.AUTHENTICATOR_PASSWORD))
+      authUrl = withLogin(ownerUrl, AUTHENTICATOR_ROLE, cfg.AUTHENTICATOR_PASSWORD);
+    if (!apiUrl && (await setLoginPassword(ownerUrl, API_ROLE, cfg.AUTHENTICATOR_PASSWORD)))
+      apiUrl = withLogin(ownerUrl, API_ROLE, cfg.AUTHENTICATOR_PASSWORD);
   }
   return {
     ownerUrl,
     authUrl,
+    apiUrl,
     embedded,
     stop: async () => {
       await embedded?.stop();

@@ -2,16 +2,24 @@
 // npm package, a data directory inside the project, started with pg_ctl so that a
 // server left behind by a killed run can be adopted (or its stale pid file cleared).
 import { execFile as execFileCb, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const execFile = promisify(execFileCb);
 
 export const EMBEDDED_SUPERUSER = 'postgres';
-export const EMBEDDED_PASSWORD = 'postgres';
+/**
+ * The superuser password of data directories made before passwords were generated per install; it is
+ * published here, so a server that others can reach replaces it (see `startEmbedded`).
+ */
+export const LEGACY_EMBEDDED_PASSWORD = 'postgres';
+/** The superuser password of this install, in its data directory (readable by its owner only). */
+export const PASSWORD_FILE = 'notify-superuser-password';
 
 interface Binaries {
   pg_ctl: string;
@@ -111,16 +119,35 @@ async function importWithoutExitHooks() {
   return mod.default;
 }
 
+/** Keep the password in the data directory, owned by whoever runs the server (so backups of it can read it). */
+async function writePassword(dir: string, password: string): Promise<void> {
+  const file = path.join(dir, PASSWORD_FILE);
+  await fs.writeFile(file, `${password}\n`, { mode: 0o600 });
+  const { uid, gid } = runAs();
+  if (uid !== undefined && gid !== undefined) await fs.chown(file, uid, gid);
+}
+
+async function readPassword(dir: string): Promise<string | null> {
+  try {
+    return (await fs.readFile(path.join(dir, PASSWORD_FILE), 'utf8')).trim() || null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
 async function initialise(dir: string, port: number, log: (m: string) => void): Promise<void> {
   if (existsSync(path.join(dir, 'PG_VERSION'))) return;
   log(`initialising embedded Postgres in ${dir}`);
   await fs.rm(dir, { recursive: true, force: true });
   const EmbeddedPostgres = await importWithoutExitHooks();
-  const pg = new EmbeddedPostgres({
+  // A password of this install's own: nobody can guess it from the source.
+  const password = crypto.randomBytes(24).toString('base64url');
+  const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user: EMBEDDED_SUPERUSER,
-    password: EMBEDDED_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot(),
@@ -128,7 +155,8 @@ async function initialise(dir: string, port: number, log: (m: string) => void): 
     onLog: silent,
     onError: silent,
   });
-  await pg.initialise();
+  await server.initialise();
+  await writePassword(dir, password);
   // Settings that suit a development/test server; TCP on loopback only, no unix socket.
   await fs.appendFile(
     path.join(dir, 'postgresql.conf'),
@@ -149,19 +177,23 @@ async function initialise(dir: string, port: number, log: (m: string) => void): 
 }
 
 /**
- * Start (or adopt) the embedded Postgres server with data in `dir`.
- * `adopt`: a server already running on this directory is used as it is.
+ * Start (or adopt) the embedded Postgres server with data in `dir`; a server already running on this
+ * directory is used as it is. `replaceLegacyPassword`: a data directory still on the published password
+ * gets a generated one (kept in the directory) before anything else connects.
  */
 export async function startEmbedded(
   dir: string,
   port: number,
   log: (m: string) => void = silent,
+  opts: { replaceLegacyPassword?: boolean } = {},
 ): Promise<EmbeddedServer> {
   await fs.mkdir(path.dirname(dir), { recursive: true });
   await ensureParentsTraversable(dir);
   await initialise(dir, port, log);
   const bins = await binaries();
-  const url = (db: string) => `postgres://${EMBEDDED_SUPERUSER}:${EMBEDDED_PASSWORD}@localhost:${port}/${db}`;
+  let password = (await readPassword(dir)) ?? LEGACY_EMBEDDED_PASSWORD;
+  const url = (db: string) =>
+    `postgres://${EMBEDDED_SUPERUSER}:${encodeURIComponent(password)}@localhost:${port}/${db}`;
   const ids = runAs();
   const pgCtl = (args: string[]) => execFile(bins.pg_ctl, args, { ...ids, env: { ...process.env, LC_ALL: 'C' } });
 
@@ -183,6 +215,19 @@ export async function startEmbedded(
         );
       }
     }
+  }
+  if (password === LEGACY_EMBEDDED_PASSWORD && opts.replaceLegacyPassword) {
+    const fresh = crypto.randomBytes(24).toString('base64url');
+    const client = new pg.Client({ connectionString: url('postgres') });
+    await client.connect();
+    try {
+      await client.query(`alter role ${EMBEDDED_SUPERUSER} with password ${client.escapeLiteral(fresh)}`);
+    } finally {
+      await client.end();
+    }
+    await writePassword(dir, fresh);
+    password = fresh;
+    log('embedded Postgres: the development superuser password was replaced by a generated one');
   }
   return {
     port,

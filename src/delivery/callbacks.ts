@@ -3,7 +3,8 @@
 // of attempts; a call that fails for good is recorded, and a URL that keeps failing is suspended.
 import type { JobHelpers } from 'graphile-worker';
 import { config } from '../config.ts';
-import { postJson, NetworkError } from './providers/http.ts';
+import { NetworkError } from './providers/http.ts';
+import { CallbackRefused, postCallback } from './callback-http.ts';
 
 export interface CallbackTarget {
   callback_id: string;
@@ -32,9 +33,11 @@ export async function sendCallback(
   let error: string;
   let retryable: boolean;
   try {
-    const res = await postJson(target.url, target.body, {
+    const res = await postCallback(target.url, target.body, {
       headers: { authorization: `Bearer ${target.bearer_token}` },
       timeoutMs: cfg.CALLBACK_TIMEOUT_MS,
+      // Private addresses and plain http only on a development machine nobody else reaches.
+      policy: { allowPrivate: !cfg.exposed },
     });
     if (res.status >= 200 && res.status < 300) {
       await helpers.withPgClient((c) =>
@@ -45,9 +48,14 @@ export async function sendCallback(
     error = `HTTP ${res.status}`;
     retryable = res.status >= 500 || (retryOn429 && res.status === 429);
   } catch (e) {
-    if (!(e instanceof NetworkError)) throw e;
-    error = e.message;
-    retryable = true;
+    if (e instanceof CallbackRefused) {
+      // Asking again will not change the answer: a failure for good, counted towards suspension.
+      error = e.message;
+      retryable = false;
+    } else if (e instanceof NetworkError) {
+      error = e.message;
+      retryable = true;
+    } else throw e;
   }
   if (retryable && helpers.job.attempts < helpers.job.max_attempts) {
     // graphile-worker retries the job after an exponential delay.

@@ -1,6 +1,7 @@
 // Delivery receipts: each provider's format mapped to our statuses, applied in
 // one SQL call. A receipt whose provider reference is not known yet (it can beat the worker's
-// record of the send) is retried for up to 5 minutes; other unknown references are reported.
+// record of the send) is retried a bounded number of times with backoff (about five minutes in all),
+// then dropped with a log line; other unknown references are reported.
 import type pg from 'pg';
 
 export interface Receipt {
@@ -9,9 +10,11 @@ export interface Receipt {
   by_id: boolean;
   status: string;
   provider: string;
+  /** The channel of the route the receipt came in on: it applies only to a notification of that channel. */
+  channel: 'sms' | 'email';
   /** Firetext: a permanent failure without a code on a pending notification becomes temporary. */
   soften?: boolean;
-  /** When the provider accepted the message (ISO), for the retry window of unknown references. */
+  /** When the provider accepted the message (ISO, never later than now), to stop retrying old references early. */
   sent_at?: string;
 }
 
@@ -24,7 +27,24 @@ export interface ReceiptSummary {
 }
 
 export const RECEIPT_RETRY_WINDOW_MS = 5 * 60_000;
-export const RECEIPT_RETRY_DELAY_S = 5;
+/**
+ * Retries of a receipt whose reference is not known yet. Counted, not timed by the provider's clock: a
+ * `sent_at` in the future (a wrong clock, a forged receipt) must not keep a receipt in the queue for ever.
+ */
+export const RECEIPT_MAX_ATTEMPTS = 8;
+/** Delay before retry `attempt` (1, 2, …): 5 s doubling to at most 60 s (5+10+20+40+60×4 ≈ 5 min in all). */
+export const receiptRetryDelayS = (attempt: number) => Math.min(60, 5 * 2 ** Math.max(0, attempt - 1));
+
+/**
+ * A provider's timestamp as ISO text, never later than now (a provider's clock, or a forger, cannot date a
+ * receipt or a text in the future); null when it is not a date.
+ */
+export function clampToNow(value: unknown, now = Date.now()): string | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) return null;
+  return new Date(Math.min(ms, now)).toISOString();
+}
 
 type Log = { warn(message: string): void };
 
@@ -39,30 +59,36 @@ export async function applyReceipts(
     'select * from app_hidden.apply_delivery_receipts($1::jsonb)',
     [JSON.stringify(receipts)],
   );
-  const attempt = opts.attempt ?? 0;
+  const attempt = Math.max(0, Math.trunc(opts.attempt ?? 0));
   const retry: Receipt[] = [];
+  const dropped: string[] = [];
   rows.forEach((row, i) => {
     const receipt = receipts[i];
     if (row.outcome === 'updated') summary.updated++;
     else if (row.outcome === 'duplicate') summary.duplicate++;
     else if (row.outcome === 'ignored') summary.ignored++;
     else {
-      const sentAt = receipt.sent_at ? Date.parse(receipt.sent_at) : NaN;
-      const young = Number.isNaN(sentAt)
-        ? attempt * RECEIPT_RETRY_DELAY_S * 1000 < RECEIPT_RETRY_WINDOW_MS
-        : Date.now() - sentAt < RECEIPT_RETRY_WINDOW_MS;
-      if (!receipt.by_id && young) retry.push(receipt);
-      else summary.unknown.push(receipt.reference);
+      const sentAt = Date.parse(clampToNow(receipt.sent_at) ?? '');
+      const old = !Number.isNaN(sentAt) && Date.now() - sentAt >= RECEIPT_RETRY_WINDOW_MS;
+      if (receipt.by_id || old) summary.unknown.push(receipt.reference);
+      else if (attempt >= RECEIPT_MAX_ATTEMPTS) dropped.push(receipt.reference);
+      else retry.push(receipt);
     }
   });
   if (retry.length) {
     await db.query(
       `select graphile_worker.add_job('retry-delivery-receipt', $1::json, run_at => now() + make_interval(secs => $2))`,
-      [JSON.stringify({ receipts: retry, attempt: attempt + 1 }), RECEIPT_RETRY_DELAY_S],
+      [JSON.stringify({ receipts: retry, attempt: attempt + 1 }), receiptRetryDelayS(attempt + 1)],
     );
     summary.retrying = retry.length;
   }
-  if (summary.unknown.length) {
+  if (dropped.length) {
+    summary.unknown.push(...dropped);
+    opts.log?.warn(
+      `delivery receipt dropped after ${RECEIPT_MAX_ATTEMPTS} retries, reference(s) still unknown: ` +
+        dropped.slice(0, 10).join(', '),
+    );
+  } else if (summary.unknown.length) {
     opts.log?.warn(
       `delivery receipt for unknown notification reference(s): ${summary.unknown.slice(0, 10).join(', ')}`,
     );
@@ -93,7 +119,7 @@ export function mmgReceipt(body: Record<string, unknown>): Receipt {
   };
   const status = map[code];
   if (!status) throw new ReceiptFormatError(`unknown MMG status ${code}`);
-  return { reference, by_id: true, status, provider: 'mmg' };
+  return { reference, by_id: true, status, provider: 'mmg', channel: 'sms' };
 }
 
 // Firetext detail codes meaning "try again later"; other failure codes are permanent.
@@ -105,13 +131,20 @@ export function firetextReceipt(body: Record<string, unknown>): Receipt {
   const code = str(body.code);
   switch (need(body.status, 'status')) {
     case '0':
-      return { reference, by_id: true, status: 'delivered', provider: 'firetext' };
+      return { reference, by_id: true, status: 'delivered', provider: 'firetext', channel: 'sms' };
     case '2':
-      return { reference, by_id: true, status: 'pending', provider: 'firetext' };
+      return { reference, by_id: true, status: 'pending', provider: 'firetext', channel: 'sms' };
     case '1':
       if (code && FIRETEXT_TEMPORARY_CODES.has(code))
-        return { reference, by_id: true, status: 'temporary-failure', provider: 'firetext' };
-      return { reference, by_id: true, status: 'permanent-failure', provider: 'firetext', soften: !code };
+        return { reference, by_id: true, status: 'temporary-failure', provider: 'firetext', channel: 'sms' };
+      return {
+        reference,
+        by_id: true,
+        status: 'permanent-failure',
+        provider: 'firetext',
+        channel: 'sms',
+        soften: !code,
+      };
     default:
       throw new ReceiptFormatError(`unknown Firetext status ${String(body.status)}`);
   }
@@ -130,7 +163,7 @@ export function reachReceipt(body: Record<string, unknown>): Receipt {
   };
   const status = map[need(body.status, 'status').toLowerCase()];
   if (!status) throw new ReceiptFormatError(`unknown Reach status ${String(body.status)}`);
-  return { reference, by_id: true, status, provider: 'reach' };
+  return { reference, by_id: true, status, provider: 'reach', channel: 'sms' };
 }
 
 const STUB_STATUSES = new Set(['delivered', 'pending', 'temporary-failure', 'permanent-failure']);
@@ -147,7 +180,8 @@ export function stubReceipts(body: Record<string, unknown>, channel: 'sms' | 'em
       by_id: typeof r.by_id === 'boolean' ? r.by_id : channel === 'sms',
       status,
       provider: `${channel}-stub`,
-      sent_at: str(r.sent_at) ?? undefined,
+      channel,
+      sent_at: clampToNow(r.sent_at) ?? undefined,
     };
   });
 }
@@ -173,17 +207,20 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
   const type = str(message.notificationType ?? message.eventType);
   const mail = (message.mail ?? {}) as Record<string, unknown>;
   const reference = need(mail.messageId, 'mail.messageId');
-  const sentAt = str(mail.timestamp) ?? undefined;
+  const sentAt = clampToNow(mail.timestamp) ?? undefined;
   switch (type) {
     case 'Delivery':
       return {
         kind: 'receipt',
-        receipt: { reference, by_id: false, status: 'delivered', provider: 'ses', sent_at: sentAt },
+        receipt: { reference, by_id: false, status: 'delivered', provider: 'ses', channel: 'email', sent_at: sentAt },
       };
     case 'Bounce': {
       const bounce = (message.bounce ?? {}) as Record<string, unknown>;
       const status = bounce.bounceType === 'Permanent' ? 'permanent-failure' : 'temporary-failure';
-      return { kind: 'receipt', receipt: { reference, by_id: false, status, provider: 'ses', sent_at: sentAt } };
+      return {
+        kind: 'receipt',
+        receipt: { reference, by_id: false, status, provider: 'ses', channel: 'email', sent_at: sentAt },
+      };
     }
     case 'Complaint': {
       const c = (message.complaint ?? {}) as Record<string, unknown>;
@@ -193,7 +230,7 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
           reference,
           feedbackId: str(c.feedbackId),
           type: str(c.complaintFeedbackType),
-          date: str(c.timestamp),
+          date: clampToNow(c.timestamp),
         },
       };
     }

@@ -12,10 +12,22 @@ export async function createTestApp(
   const cfg = testConfig(opts.config);
   const authPool = new pg.Pool({ connectionString: db.authUrl, max: 5 });
   authPool.on('error', () => undefined);
-  const app = await buildApp({ cfg, authPool, ownerPool: db.pool, ownerUrl: db.url, graphql: opts.graphql ?? false });
+  // The v2 API as the server runs it: logged in as notify_api.
+  const apiPool = new pg.Pool({ connectionString: db.apiUrl, max: 5 });
+  apiPool.on('error', () => undefined);
+  const app = await buildApp({
+    cfg,
+    authPool,
+    ownerPool: db.pool,
+    ownerUrl: db.url,
+    apiPool,
+    apiUrl: db.apiUrl,
+    graphql: opts.graphql ?? false,
+  });
   t.teardown(async () => {
     await app.close();
     await authPool.end();
+    await apiPool.end();
   });
   return { app, db };
 }

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { AUTHENTICATOR_ROLE, withClient, withDatabase } from '../../src/db/bootstrap.ts';
+import { API_ROLE, AUTHENTICATOR_ROLE, withClient, withDatabase } from '../../src/db/bootstrap.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import { AUTHENTICATOR_PASSWORD, startCluster, type Cluster } from './cluster.ts';
 
@@ -15,6 +15,8 @@ export interface TestDb {
   url: string;
   rootUrl: string;
   authUrl: string;
+  /** As notify_api, the v2 API's role. */
+  apiUrl: string;
   pool: pg.Pool;
   query<R extends pg.QueryResultRow = Record<string, any>>(sql: string, params?: unknown[]): Promise<R[]>;
   one<R extends pg.QueryResultRow = Record<string, any>>(sql: string, params?: unknown[]): Promise<R>;
@@ -45,6 +47,9 @@ export async function createTestDb(t: Teardown, label = 'db'): Promise<TestDb> {
   const auth = new URL(url);
   auth.username = AUTHENTICATOR_ROLE;
   auth.password = AUTHENTICATOR_PASSWORD;
+  const api = new URL(url);
+  api.username = API_ROLE;
+  api.password = AUTHENTICATOR_PASSWORD;
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => undefined);
   t.teardown(async () => {
@@ -56,6 +61,7 @@ export async function createTestDb(t: Teardown, label = 'db'): Promise<TestDb> {
     url,
     rootUrl,
     authUrl: auth.toString(),
+    apiUrl: api.toString(),
     pool,
     async query(sql, params) {
       return (await pool.query(sql, params)).rows;

@@ -2,9 +2,10 @@
 // Each maps the provider's format to ours and calls one SQL function. Bad input → 400,
 // unknown references → 404 (logged), database trouble → 503 so the provider retries; never 500.
 import crypto from 'node:crypto';
-import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   applyReceipts,
+  clampToNow,
   firetextReceipt,
   mmgReceipt,
   reachReceipt,
@@ -13,9 +14,12 @@ import {
   stubReceipts,
   type Receipt,
 } from '../../delivery/receipts.ts';
+import { fetchSnsCertificate, isSnsEnvelope, SnsSignatureError, verifySnsMessage } from '../../delivery/sns.ts';
 import { receivedTextSender } from '../../recipients/recipients.ts';
 
 type Body = Record<string, unknown>;
+
+const SES_ROUTE = '/notifications/email/ses';
 
 const asBody = (v: unknown): Body => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : {});
 
@@ -37,16 +41,25 @@ const providers: FastifyPluginAsync = async (app) => {
   const fail = (reply: FastifyReply, status: number, message: string) =>
     reply.status(status).send({ result: 'error', message });
 
-  // PROVIDER_CALLBACK_TOKEN set: nobody else can record receipts or inbound texts.
+  // PROVIDER_CALLBACK_TOKEN set: nobody else can record receipts or inbound texts. Compared as digests with
+  // timingSafeEqual: equal lengths, and no timing that tells how much of a guess was right.
+  // SES events from our SNS topics (SNS_TOPIC_ARNS) may instead prove themselves by their SNS signature, which
+  // can only be checked once the body is read (in the route).
   const token = app.ctx.cfg.PROVIDER_CALLBACK_TOKEN;
+  const snsTopics = app.ctx.cfg.SNS_TOPIC_ARNS;
+  const fetchCertificate = app.ctx.snsCertificates ?? fetchSnsCertificate;
+  const withValidToken = new WeakSet<FastifyRequest>();
   if (token) {
     const expected = digest(token);
     app.addHook('onRequest', async (req, reply) => {
       const given = presentedToken(req.headers.authorization, req.query);
-      if (given === null || !crypto.timingSafeEqual(digest(given), expected)) {
-        req.log.warn({ url: req.url.split('?')[0] }, 'provider callback without a valid token');
-        return fail(reply, 401, given === null ? 'Provider callback token missing' : 'Provider callback token invalid');
+      if (given !== null && crypto.timingSafeEqual(digest(given), expected)) {
+        withValidToken.add(req);
+        return;
       }
+      if (given === null && snsTopics.length > 0 && req.routeOptions.url === SES_ROUTE) return;
+      req.log.warn({ url: req.url.split('?')[0] }, 'provider callback without a valid token');
+      return fail(reply, 401, given === null ? 'Provider callback token missing' : 'Provider callback token invalid');
     });
   }
 
@@ -103,10 +116,21 @@ const providers: FastifyPluginAsync = async (app) => {
     receive(reply, req.log, 'email-stub', () => stubReceipts(asBody(req.body), 'email')),
   );
 
-  app.post('/notifications/email/ses', async (req, reply) => {
+  app.post(SES_ROUTE, async (req, reply) => {
+    const body = asBody(req.body);
+    if (!withValidToken.has(req) && (token || (snsTopics.length > 0 && isSnsEnvelope(body)))) {
+      // No token (the hook let it through only with SNS_TOPIC_ARNS set): the SNS signature must verify.
+      try {
+        await verifySnsMessage(body, snsTopics, fetchCertificate);
+      } catch (e) {
+        if (!(e instanceof SnsSignatureError)) throw e;
+        req.log.warn({ provider: 'ses', reason: e.message }, 'SNS message refused');
+        return fail(reply, 401, `SNS message not verified: ${e.message}`);
+      }
+    }
     let event: ReturnType<typeof sesEvent>;
     try {
-      event = sesEvent(asBody(req.body));
+      event = sesEvent(body);
     } catch (e) {
       if (e instanceof ReceiptFormatError) {
         req.log.warn({ provider: 'ses', reason: e.message }, 'invalid SES event');
@@ -145,7 +169,7 @@ const providers: FastifyPluginAsync = async (app) => {
     const to = typeof msg.to === 'string' || typeof msg.to === 'number' ? String(msg.to) : '';
     const from = typeof msg.from === 'string' || typeof msg.from === 'number' ? String(msg.from) : '';
     if (!to || !from || typeof msg.content !== 'string') return fail(reply, 400, 'to, from and content are required');
-    const date = typeof msg.date === 'string' && !Number.isNaN(Date.parse(msg.date)) ? new Date(msg.date) : null;
+    const date = typeof msg.date === 'string' ? clampToNow(msg.date) : null;
     try {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
         `select id, service_id from app_public.receive_sms(notify_number => $1, user_number => $2, content => $3,

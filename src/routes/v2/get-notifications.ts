@@ -190,10 +190,7 @@ function serialise(state: V2State, r: Row) {
 
 async function findOne(state: V2State, serviceId: string, id: string): Promise<Row> {
   if (!isUuid(id)) throw new ValidationError('notification_id is not a valid UUID');
-  const { rows } = await state.ctx.ownerPool.query<Row>(`${SELECT} where n.id = $1 and n.service_id = $2`, [
-    id,
-    serviceId,
-  ]);
+  const { rows } = await state.pool.query<Row>(`${SELECT} where n.id = $1 and n.service_id = $2`, [id, serviceId]);
   if (!rows[0]) throw new NotFoundError();
   return rows[0];
 }
@@ -257,7 +254,7 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
           query.older_than,
         );
       }
-      const { rows } = await state.ctx.ownerPool.query<Row>(
+      const { rows } = await state.pool.query<Row>(
         `${SELECT} where ${where.join(' and ')} order by n.created_at desc, n.id desc limit ${PAGE_SIZE}`,
         params,
       );
@@ -279,7 +276,7 @@ export default function getNotifications(state: V2State): FastifyPluginAsync {
         throw new BadRequestError(`PDF not available for letters in status ${n.notification_status}`);
       }
       if (n.notification_status === 'pending-virus-check' || !n.reference) throw new PDFNotReadyError();
-      const key = await letterPdfKey(state.ctx.ownerPool, {
+      const key = await letterPdfKey(state.pool, {
         reference: n.reference,
         postage: n.postage,
         createdAt: n.created_at,

@@ -20,17 +20,20 @@ function issuerOf(authorization: string | undefined): string | null {
 
 const v2: FastifyPluginAsync = async (app) => {
   const ctx = app.ctx;
+  // The API's own least-privileged role (notify_api) when the server has it; the owner otherwise.
+  const pool = ctx.apiPool ?? ctx.ownerPool;
   const cache = new V2Cache({
-    pool: ctx.ownerPool,
-    listenUrl: ctx.ownerUrl,
+    pool,
+    listenUrl: ctx.apiUrl ?? ctx.ownerUrl,
     onError: (err) => app.log.warn({ err }, 'v2 cache invalidation connection failed'),
   });
   await cache.start();
   app.addHook('onClose', async () => cache.close());
   const state: V2State = {
     ctx,
+    pool,
     cache,
-    batcher: ctx.v2Batcher ?? new CreateBatcher(ctx.ownerPool),
+    batcher: ctx.v2Batcher ?? new CreateBatcher(pool),
     s3: lazyS3(ctx),
     baseUrl: ctx.cfg.apiHostName.replace(/\/+$/, ''),
   };

@@ -36,7 +36,7 @@ function sendingContext(state: V2State, request: FastifyRequest): SendingContext
     createdById: null,
     template: (id) => state.cache.template(id),
     serviceWith: (service, has) => state.cache.serviceWith(service, has),
-    pool: state.ctx.ownerPool,
+    pool: state.pool,
     s3: state.s3,
     cfg: state.ctx.cfg,
   };

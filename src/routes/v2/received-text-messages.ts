@@ -14,7 +14,7 @@ export default function receivedTextMessages(state: V2State): FastifyPluginAsync
         schemas.getReceivedTextMessagesQuery,
         queryToObject(schemas.getReceivedTextMessagesQuery, request.query as Record<string, unknown>),
       );
-      const { rows } = await state.ctx.ownerPool.query(
+      const { rows } = await state.pool.query(
         `select m.id, m.user_number, m.notify_number, app_hidden.v2_timestamp(m.created_at) as created_at,
                 m.service_id, m.content
          from app_hidden.received_text_messages($1, $2, $3) m`,

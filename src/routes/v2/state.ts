@@ -1,6 +1,7 @@
 // What the v2 route groups share: the cache, the create batcher, S3, the authenticated caller.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
 import type { AppContext } from '../../app.ts';
 import type { CreateBatcher } from '../../notifications/batcher.ts';
 import type { ServiceSnapshot, V2Cache } from '../../notifications/cache.ts';
@@ -9,6 +10,8 @@ import { makeS3Client } from '../../lib/s3.ts';
 
 export interface V2State {
   ctx: AppContext;
+  /** Every query of the API: as notify_api (ctx.apiPool) when the server has that pool. */
+  pool: Pool;
   cache: V2Cache;
   batcher: CreateBatcher;
   s3(): S3Client;

@@ -63,7 +63,7 @@ async function findTemplate(state: V2State, serviceId: string, id: string, versi
     join app_public.users u on u.id = t.created_by_id
     left join app_public.service_letter_contacts c on c.id = t.service_letter_contact_id
     where t.id = $1 and t.service_id = $2 and not t.hidden ${history ? 'and t.version = $3' : ''}`;
-  const { rows } = await state.ctx.ownerPool.query<TemplateRow>(sql, params);
+  const { rows } = await state.pool.query<TemplateRow>(sql, params);
   if (!rows[0]) throw new NotFoundError();
   return rows[0];
 }
@@ -85,7 +85,7 @@ export default function templates(state: V2State): FastifyPluginAsync {
         schemas.getTemplatesQuery,
         queryToObject(schemas.getTemplatesQuery, request.query as Record<string, unknown>),
       );
-      const { rows } = await state.ctx.ownerPool.query<TemplateRow>(
+      const { rows } = await state.pool.query<TemplateRow>(
         `select ${COLUMNS} from app_public.templates t
          join app_public.users u on u.id = t.created_by_id
          left join app_public.service_letter_contacts c on c.id = t.service_letter_contact_id
