@@ -1,5 +1,5 @@
---! Previous: sha1:b70db4dff21f3d015735c3d0a64f46eba28f5316
---! Hash: sha1:0df40eead844db122a88ed2d3dc6c249577d2d08
+--! Previous: sha1:f359b9ecf222a3e8c9e30c281fec04ee6c082fa0
+--! Hash: sha1:56ae7f99379655436692cd2343bf10e6a3266221
 --! Message: security hardening second batch
 
 --! split: 1-current.sql
@@ -245,18 +245,24 @@ begin
            coalesce(r.billable_units, 0) as billable_units, coalesce(r.international, false) as international,
            r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
            r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
-           coalesce(r.persist, true) as persist, r.created_at
+           coalesce(r.persist, true) as persist, r.created_at, r.job_id, r.job_row_number,
+           -- A CSV row already stored (a restarted job) is skipped before anything is counted; a
+           -- concurrent insert of the same row is caught by the unique index below.
+           r.job_id is not null and exists (select from app_public.notifications n
+                                            where n.job_id = r.job_id and n.job_row_number = r.job_row_number)
+             as already_stored
     from rows from (jsonb_to_recordset(items) as (
       id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
       template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
       billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
       reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz))
+      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz,
+      job_id uuid, job_row_number integer))
       with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
       template_version, "to", normalised_to, personalisation, client_reference,
       billable_units, international, phone_prefix, rate_multiplier,
       reply_to_text, postage, status, reference, scheduled_for,
-      one_click_unsubscribe_url, created_by_id, persist, created_at, n)
+      one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number, n)
   ), svc as materialized (
     select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
            s.letter_message_limit, s.international_sms_message_limit,
@@ -291,8 +297,11 @@ begin
     from (select distinct b.service_id, b.key_type from b) g
   ), rated as materialized (
     select g.*,
-           case when g.refusal is null
-                     and u.used + row_number() over (partition by g.service_id, g.key_type, g.refusal is null
+           -- Rows of a CSV job are not rate limited (Notify limits API requests; a job is checked
+           -- against the daily limit as a whole before it starts).
+           case when g.refusal is null and g.job_id is null
+                     and u.used + row_number() over (partition by g.service_id, g.key_type,
+                                                                  g.refusal is null and g.job_id is null
                                                      order by g.ord) > g.rate_limit
                 then format('Exceeded rate limit for key type %s of %s requests per 60 seconds',
                             -- Normal keys are "live" in Notify's documentation and messages (app/v2/errors.py).
@@ -308,6 +317,8 @@ begin
                                       else s.letter_message_limit end as day_limit,
              s.international_sms_message_limit as intl_day_limit,
              case
+               when b.already_stored then array['skipped', format('Row %s of job %s is already stored',
+                                                                  b.job_row_number, b.job_id)]
                when not s.active then array['inactive', 'Invalid token: service is archived']
                when not b.notification_type = any (s.permissions)
                  then array['refused', 'Service is not allowed to send '
@@ -338,6 +349,7 @@ begin
       offset 0
     ) g
     left join rate_used u on u.service_id = g.service_id and u.key_type = g.key_type and g.refusal is null
+                          and g.job_id is null
   ), day_used as materialized (
     -- (b) Daily limits per notification type, and for texts abroad the international_sms limit as
     -- well: Notify checks and counts an international text against both (sms first). Test keys are
@@ -383,7 +395,7 @@ begin
   ), rate_counted as (
     insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
     select d.service_id, d.key_type, v_window, v_shard, count(*)
-    from decided d where d.outcome is null
+    from decided d where d.outcome is null and d.job_id is null
     group by 1, 2
     on conflict (service_id, key_type, window_start, shard) do update set requests = c.requests + excluded.requests
   ), day_counted as (
@@ -400,17 +412,18 @@ begin
     insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
       api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
       _personalisation, international, phone_prefix, rate_multiplier, created_by_id, reply_to_text, postage,
-      scheduled_for, one_click_unsubscribe_url, created_at)
+      scheduled_for, one_click_unsubscribe_url, created_at, job_id, job_row_number)
     select d.id, d."to", d.normalised_to, d.service_id, d.template_id, d.template_version, d.api_key_id, d.key_type,
            d.billable_units, d.notification_type, d.status, d.reference, d.client_reference,
            case when d.personalisation is not null
                 then x.iv || encrypt_iv(convert_to(d.personalisation::text, 'UTF8'), v_key, x.iv, 'aes-cbc/pad:pkcs') end,
            d.international, d.phone_prefix, d.rate_multiplier, d.created_by_id, d.reply_to_text, d.postage,
-           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now())
+           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now()), d.job_id, d.job_row_number
     from decided d
     -- app_private.encrypt inlined (key read once per call; a SQL function is planned on every call).
     cross join lateral (select gen_random_bytes(16) as iv) x
     where d.outcome is null and d.persist
+    on conflict (job_id, job_row_number) where job_id is not null do nothing
   ), queued as (
     -- (d) Jobs in the same transaction, one per task for the batch (scheduled ones run later):
     -- deliver-sms / deliver-email; for live letters create-letter-pdf (template letters) or
@@ -453,7 +466,7 @@ comment on function app_hidden.create_notifications(jsonb) is
   'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, '
   'notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, '
   'billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, '
-  'scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at). In one transaction: who may send '
+  'scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number). In one transaction: who may send '
   'what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: '
   'only to the team and the guest list), the rate limit per '
   'service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the '
@@ -462,6 +475,8 @@ comment on function app_hidden.create_notifications(jsonb) is
   'forbidden (403 BadRequestError), '
   'invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. '
   'A refused item is neither counted nor stored; the others go on. '
+  'A CSV job''s row (job_id, job_row_number) is not rate limited; one already stored is skipped (outcome skipped), '
+  'so a restarted job never stores a row twice. '
   'persist = false (simulated recipients) stores nothing and counts toward the rate limit only '
   '(checked against the daily limit, not counted). '
   'An unknown service, API key or template version raises foreign_key_violation (23503); a template or key of '
