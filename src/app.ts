@@ -158,8 +158,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // log has it.
   app.get('/_status', async (request, reply) => {
     try {
-      const { rows } = await ctx.ownerPool.query<{ db_version: string }>(
-        'select filename as db_version from graphile_migrate.migrations order by filename desc limit 1',
+      // workers_alive: whether any worker (in this process or another) wrote its heartbeat within the time after
+      // which its jobs would be released, so a standalone worker's health shows here too. The table holds one
+      // row per running worker.
+      const { rows } = await ctx.ownerPool.query<{ db_version: string; workers_alive: boolean }>(
+        `select (select filename from graphile_migrate.migrations order by filename desc limit 1) as db_version,
+                exists (select from app_private.worker_heartbeats
+                        where beat_at > now() - $1 * interval '1 millisecond') as workers_alive`,
+        [ctx.cfg.WORKER_DEAD_AFTER_MS],
       );
       const worker = ctx.workerStatus ? ctx.workerStatus() : null;
       return reply.send({
@@ -167,6 +173,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         db_version: rows[0]?.db_version ?? null,
         database: 'ok',
         worker: worker ? (worker.running ? 'running' : 'stopped') : 'external',
+        workers_alive: rows[0]?.workers_alive ?? false,
       });
     } catch (err) {
       request.log.warn({ err }, '/_status: database check failed');

@@ -8,7 +8,23 @@ t.test('GET /_status reports the database and worker', async (t) => {
   const { app } = await createTestApp(t);
   const res = await app.inject({ method: 'GET', url: '/_status' });
   t.equal(res.statusCode, 200);
-  t.match(res.json(), { status: 'ok', database: 'ok', worker: 'external', db_version: /^\d{6}\.sql$/ });
+  t.match(res.json(), {
+    status: 'ok',
+    database: 'ok',
+    worker: 'external',
+    workers_alive: false,
+    db_version: /^\d{6}\.sql$/,
+  });
+});
+
+t.test('/_status says whether a worker elsewhere is alive, from the workers’ heartbeats', async (t) => {
+  const { app, db } = await createTestApp(t);
+  await db.query(`insert into app_private.worker_heartbeats (worker_id, beat_at) values ('elsewhere', now())`);
+  t.teardown(() => db.query(`delete from app_private.worker_heartbeats where worker_id = 'elsewhere'`));
+  t.match((await app.inject({ method: 'GET', url: '/_status' })).json(), { worker: 'external', workers_alive: true });
+  await db.query(`update app_private.worker_heartbeats set beat_at = now() - interval '1 day'
+                  where worker_id = 'elsewhere'`);
+  t.match((await app.inject({ method: 'GET', url: '/_status' })).json(), { workers_alive: false }, 'silent: not alive');
 });
 
 t.test('unknown routes and methods answer in Notify’s error shape', async (t) => {

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { AUTHENTICATOR_ROLE, withClient, withDatabase } from '../../src/db/bootstrap.ts';
+import { API_ROLE, AUTHENTICATOR_ROLE, withClient, withDatabase } from '../../src/db/bootstrap.ts';
 import { runningPostmaster, startEmbedded, stopEmbedded } from '../../src/db/embedded.ts';
 import { AUTHENTICATOR_PASSWORD } from './cluster.ts';
 import type { Teardown, TestDb } from './db.ts';
@@ -42,13 +42,18 @@ export async function startKillablePostgres(t: Teardown, label: string): Promise
   const rootUrl = server.url('postgres');
   const template = await ensureTemplate(rootUrl);
   await withClient(rootUrl, async (c) => {
-    await c.query(`alter role ${AUTHENTICATOR_ROLE} with login password '${AUTHENTICATOR_PASSWORD}'`);
+    for (const role of [AUTHENTICATOR_ROLE, API_ROLE]) {
+      await c.query(`alter role ${role} with login password '${AUTHENTICATOR_PASSWORD}'`);
+    }
     await c.query(`create database notify template ${template}`);
   });
   const url = withDatabase(rootUrl, 'notify');
   const auth = new URL(url);
   auth.username = AUTHENTICATOR_ROLE;
   auth.password = AUTHENTICATOR_PASSWORD;
+  const api = new URL(url);
+  api.username = API_ROLE;
+  api.password = AUTHENTICATOR_PASSWORD;
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
   t.teardown(async () => {
@@ -61,6 +66,7 @@ export async function startKillablePostgres(t: Teardown, label: string): Promise
     url,
     rootUrl,
     authUrl: auth.toString(),
+    apiUrl: api.toString(),
     pool,
     async query(sql, params) {
       return (await pool.query(sql, params)).rows;
