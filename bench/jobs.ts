@@ -139,7 +139,6 @@ try {
     templateId: tpl.id,
     uploadId: report.upload_id,
     fileName: 'recipients.csv',
-    count: report.row_count,
     userId: user.id,
   });
   const outcome = await processJob(deps, job.id);
