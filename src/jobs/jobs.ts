@@ -319,7 +319,8 @@ export interface ProcessOutcome {
  * streamed from S3 and its rows checked and stored in batches, each batch with its delivery jobs in
  * one transaction. Restart-safe: rows stored already (wherever they are in the file) are not checked
  * again, and a row stored meanwhile is skipped by create_notifications. job_row_number counts the data
- * rows without the blank ones, as the check's row_count (the job's notification_count) does. Bad rows (shown by the check) are skipped.
+ * rows without the blank ones, as the check's row_count (the job's notification_count) does. Bad rows
+ * (shown by the check) are skipped.
  * `afterBatch` lets tests stop it between batches (a crash).
  */
 export async function processJob(
