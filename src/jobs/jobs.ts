@@ -304,7 +304,7 @@ export async function jobStatus(
 }
 
 /** Rows stored per create_notifications call (one statement, one transaction with its delivery jobs). */
-export const PROCESS_BATCH = 1000;
+export const PROCESS_BATCH = 5000;
 
 export interface ProcessOutcome {
   status: string;
