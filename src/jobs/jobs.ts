@@ -306,6 +306,9 @@ export async function jobStatus(
 /** Rows stored per create_notifications call (one statement, one transaction with its delivery jobs). */
 export const PROCESS_BATCH = 5000;
 
+/** Batches process-job stores at once (on as many connections). */
+export const PROCESS_PARALLEL = 2;
+
 export interface ProcessOutcome {
   status: string;
   created: number;
@@ -326,7 +329,13 @@ export interface ProcessOutcome {
 export async function processJob(
   deps: JobDeps,
   jobId: string,
-  opts: { batchSize?: number; afterBatch?: (n: number) => Promise<void> | void; log?: (m: string) => void } = {},
+  opts: {
+    batchSize?: number;
+    /** Batches stored at once, each on its own connection (default PROCESS_PARALLEL). */
+    parallel?: number;
+    afterBatch?: (n: number) => Promise<void> | void;
+    log?: (m: string) => void;
+  } = {},
 ): Promise<ProcessOutcome | null> {
   const pool = deps.pool;
   const log = opts.log ?? (() => undefined);
@@ -404,9 +413,11 @@ export async function processJob(
     const file = await openCsv(stored.body, stored.fileName);
     const checker = new RowChecker(jobContext(deps, service, template, job.created_by_id), template, file.headers);
     let items: CreateItem[] = [];
-    // The next batch is read and checked while the database stores the last one; batches are still
-    // stored one at a time and in order.
-    let storing: Promise<void> = Promise.resolve();
+    // The next batches are read and checked while the database stores the last ones, up to `parallel` batches at
+    // once (each its own statement and transaction, so the database's cores share the work). Rows stored by a
+    // run that fails part-way need not be a prefix of the file: a re-run fills whatever is missing.
+    const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
+    const storing: Promise<void>[] = [];
     for await (const row of file.rows) {
       if (done.has(row.index)) continue;
       const result = await checker.check(row);
@@ -416,15 +427,15 @@ export async function processJob(
       }
       items.push({ ...result.prepared.item, job_id: jobId, job_row_number: row.index });
       if (items.length >= batchSize) {
-        const batch = items;
+        if (storing.length >= parallel) await storing.shift();
+        const pending = flush(items);
+        // Awaited in turn or at the end; this only stops it counting as unhandled meanwhile.
+        pending.catch(() => undefined);
+        storing.push(pending);
         items = [];
-        await storing;
-        storing = flush(batch);
-        // Awaited before the next batch or at the end; this only stops it counting as unhandled meanwhile.
-        storing.catch(() => undefined);
       }
     }
-    await storing;
+    for (const s of storing) await s;
     await flush(items);
   } finally {
     stored.body.destroy();
