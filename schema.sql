@@ -2761,7 +2761,10 @@ begin
     where j.job_status = 'finished'
       and j.processing_finished < now() - interval '20 minutes'
       and j.processing_finished > now() - interval '1 day'
-      and (select count(*) from app_public.notifications n where n.job_id = j.id) < j.notification_count
+      -- Rows process-job left out on purpose (simulated recipients, rows refused when it ran) are done.
+      and (select count(*) from app_public.notifications n where n.job_id = j.id)
+          + coalesce((select r.row_count from app_private.job_rows_not_stored r where r.job_id = j.id), 0)
+          < j.notification_count
       and not app_private.process_job_queued(j.id)
     for update skip locked
   ), moved as (
@@ -2777,7 +2780,7 @@ $$;
 -- Name: FUNCTION requeue_jobs_missing_rows(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.requeue_jobs_missing_rows() IS 'Jobs finished 20 minutes to a day ago with fewer notifications than notification_count: back to pending and process-job queued to store the missing rows. Returns how many. What check-for-missing-rows-in-completed-jobs runs every 10 minutes.';
+COMMENT ON FUNCTION app_private.requeue_jobs_missing_rows() IS 'Jobs finished 20 minutes to a day ago with fewer notifications (and rows left out on purpose, app_private.job_rows_not_stored) than notification_count: back to pending and process-job queued to store the missing rows. Returns how many. What check-for-missing-rows-in-completed-jobs runs every 10 minutes.';
 
 
 --
@@ -6375,6 +6378,24 @@ COMMENT ON TABLE app_private.daily_limit_counters IS 'Non-test notifications acc
 
 
 --
+-- Name: job_rows_not_stored; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.job_rows_not_stored (
+    job_id uuid NOT NULL,
+    row_count integer NOT NULL,
+    CONSTRAINT job_rows_not_stored_row_count_check CHECK ((row_count >= 0))
+);
+
+
+--
+-- Name: TABLE job_rows_not_stored; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.job_rows_not_stored IS 'How many of a job''s rows process-job''s last run left unstored on purpose (simulated recipients, rows refused when it ran): requeue_jobs_missing_rows counts them as done.';
+
+
+--
 -- Name: rate_limit_counters; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -7798,6 +7819,14 @@ ALTER TABLE ONLY app_private.csv_uploads
 
 ALTER TABLE ONLY app_private.daily_limit_counters
     ADD CONSTRAINT daily_limit_counters_pkey PRIMARY KEY (service_id, day, channel, shard);
+
+
+--
+-- Name: job_rows_not_stored job_rows_not_stored_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.job_rows_not_stored
+    ADD CONSTRAINT job_rows_not_stored_pkey PRIMARY KEY (job_id);
 
 
 --
@@ -9884,6 +9913,14 @@ ALTER TABLE ONLY app_private.csv_uploads
 
 ALTER TABLE ONLY app_private.csv_uploads
     ADD CONSTRAINT csv_uploads_template_id_fkey FOREIGN KEY (template_id) REFERENCES app_public.templates(id) ON DELETE CASCADE;
+
+
+--
+-- Name: job_rows_not_stored job_rows_not_stored_job_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.job_rows_not_stored
+    ADD CONSTRAINT job_rows_not_stored_job_id_fkey FOREIGN KEY (job_id) REFERENCES app_public.jobs(id) ON DELETE CASCADE;
 
 
 --

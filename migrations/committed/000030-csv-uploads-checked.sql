@@ -1,5 +1,5 @@
 --! Previous: sha1:2191920abc6f78ad932725f2971aca251a701c4f
---! Hash: sha1:bfabe039f15d2a05c3cb4a0a584161cb5abe1b26
+--! Hash: sha1:d906012066b6f5da561bd1728736b3a2fdfef554
 --! Message: csv uploads checked
 
 --! split: 1-current.sql
@@ -21,6 +21,16 @@ comment on table app_private.csv_uploads is
 create index if not exists csv_uploads_service_id_idx on app_private.csv_uploads (service_id);
 create index if not exists csv_uploads_template_id_idx on app_private.csv_uploads (template_id);
 create index if not exists csv_uploads_checked_by_id_idx on app_private.csv_uploads (checked_by_id);
+
+-- The rows of a job that process-job's last run did not store on purpose: simulated recipients
+-- (accepted, never stored) and rows refused when it ran. Without them a finished job with such rows
+-- would look short to the missing-rows check and be run again every 10 minutes for a day.
+create table if not exists app_private.job_rows_not_stored (
+  job_id uuid primary key references app_public.jobs (id) on delete cascade,
+  row_count int not null check (row_count >= 0)
+);
+comment on table app_private.job_rows_not_stored is
+  'How many of a job''s rows process-job''s last run left unstored on purpose (simulated recipients, rows refused when it ran): requeue_jobs_missing_rows counts them as done.';
 
 -- create_job no longer takes a notification_count: the check's row count is the job's.
 drop function if exists app_public.create_job(uuid, uuid, uuid, text, integer, timestamptz, uuid);
@@ -142,3 +152,35 @@ comment on function app_public.create_job(uuid, uuid, uuid, text, timestamptz, u
 revoke all on function app_public.create_job(uuid, uuid, uuid, text, timestamptz, uuid) from public;
 grant execute on function app_public.create_job(uuid, uuid, uuid, text, timestamptz, uuid) to notify_user;
 --! EndIncluded jobs/create_job.sql
+--! Included jobs/requeue_jobs_missing_rows.sql
+create or replace function app_private.requeue_jobs_missing_rows() returns int
+language plpgsql volatile
+as $$
+declare
+  v_ids uuid[];
+begin
+  -- Finished 20 minutes to a day ago (a 100 000-row job takes about 10 minutes to store) with
+  -- fewer notifications than CSV rows: process-job runs again and stores only the rows missing
+  -- (unique (job_id, job_row_number)). Within a day no row has been archived yet.
+  with short as (
+    select j.id from app_public.jobs j
+    where j.job_status = 'finished'
+      and j.processing_finished < now() - interval '20 minutes'
+      and j.processing_finished > now() - interval '1 day'
+      -- Rows process-job left out on purpose (simulated recipients, rows refused when it ran) are done.
+      and (select count(*) from app_public.notifications n where n.job_id = j.id)
+          + coalesce((select r.row_count from app_private.job_rows_not_stored r where r.job_id = j.id), 0)
+          < j.notification_count
+      and not app_private.process_job_queued(j.id)
+    for update skip locked
+  ), moved as (
+    update app_public.jobs j set job_status = 'pending' from short where j.id = short.id returning j.id
+  )
+  select array_agg(id) into v_ids from moved;
+  return app_private.queue_process_jobs(v_ids);
+end
+$$;
+comment on function app_private.requeue_jobs_missing_rows() is
+  'Jobs finished 20 minutes to a day ago with fewer notifications (and rows left out on purpose, app_private.job_rows_not_stored) than notification_count: back to pending and process-job queued to store the missing rows. Returns how many. What check-for-missing-rows-in-completed-jobs runs every 10 minutes.';
+revoke all on function app_private.requeue_jobs_missing_rows() from public;
+--! EndIncluded jobs/requeue_jobs_missing_rows.sql

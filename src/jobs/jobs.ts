@@ -395,16 +395,24 @@ export async function processJob(
   const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
   const batchSize = opts.batchSize ?? PROCESS_BATCH;
   let batches = 0;
+  // Rows this run leaves unstored on purpose: refused (by the check or the database) or simulated recipients
+  // (accepted, never stored). Recorded at the end, so the missing-rows check does not take the job for short.
+  let notStored = 0;
   const flush = async (items: CreateItem[]) => {
     if (items.length === 0) return;
-    const { rows: results } = await pool.query<{ outcome: CreateOutcome }>(
-      'select outcome from app_hidden.create_notifications($1::jsonb)',
+    const { rows: results } = await pool.query<{ ord: number; outcome: CreateOutcome }>(
+      'select ord, outcome from app_hidden.create_notifications($1::jsonb)',
       [JSON.stringify(items)],
     );
     for (const r of results) {
-      if (r.outcome === 'created') outcome.created++;
-      else if (r.outcome === 'skipped') outcome.skipped++;
-      else outcome.refused++;
+      if (r.outcome === 'created') {
+        outcome.created++;
+        if (items[r.ord]?.persist === false) notStored++;
+      } else if (r.outcome === 'skipped') outcome.skipped++;
+      else {
+        outcome.refused++;
+        notStored++;
+      }
     }
     batches++;
     await opts.afterBatch?.(batches);
@@ -423,6 +431,7 @@ export async function processJob(
       const result = await checker.check(row);
       if (!('prepared' in result)) {
         outcome.refused++;
+        notStored++;
         continue;
       }
       items.push({ ...result.prepared.item, job_id: jobId, job_row_number: row.index });
@@ -440,6 +449,11 @@ export async function processJob(
   } finally {
     stored.body.destroy();
   }
+  await pool.query(
+    `insert into app_private.job_rows_not_stored (job_id, row_count) values ($1, $2)
+     on conflict (job_id) do update set row_count = excluded.row_count`,
+    [jobId, notStored],
+  );
   await finish('finished');
   return outcome;
 }

@@ -239,6 +239,23 @@ t.test('blank rows are not rows: notification_count, job_row_number and the miss
   t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'finished');
 });
 
+t.test('simulated recipients are not stored, and the job is not taken for short', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const job = await newJob(s, 'phone number,name\n07700901001,A\n07700900111,Simulated\n07700901002,B\n');
+  t.equal(job.notification_count, 3);
+  t.match(await processJob(deps, job.id), { status: 'finished', created: 3 });
+  t.match(await counts(job.id), { n: 2 }, 'the simulated recipient is accepted, not stored');
+  t.same(await db.query('select row_count from app_private.job_rows_not_stored where job_id = $1', [job.id]), [
+    { row_count: 1 },
+  ]);
+  await db.query(`delete from graphile_worker._private_jobs where key = 'process-job:' || $1`, [job.id]);
+  await db.query(`update app_public.jobs set processing_finished = now() - interval '30 minutes' where id = $1`, [
+    job.id,
+  ]);
+  t.equal((await db.one('select app_private.requeue_jobs_missing_rows() as n')).n, 0);
+  t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'finished');
+});
+
 t.test('a gap in the middle (a lost batch) is filled on a re-run', async (t) => {
   const s = await createServiceWithKeys(db);
   await db.query('update app_public.services set rate_limit = 10 where id = $1', [s.serviceId]);
