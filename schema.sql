@@ -2768,7 +2768,10 @@ begin
     where j.job_status = 'finished'
       and j.processing_finished < now() - interval '20 minutes'
       and j.processing_finished > now() - interval '1 day'
-      and (select count(*) from app_public.notifications n where n.job_id = j.id) < j.notification_count
+      -- Rows process-job left out on purpose (simulated recipients, rows refused when it ran) are done.
+      and (select count(*) from app_public.notifications n where n.job_id = j.id)
+          + coalesce((select r.row_count from app_private.job_rows_not_stored r where r.job_id = j.id), 0)
+          < j.notification_count
       and not app_private.process_job_queued(j.id)
     for update skip locked
   ), moved as (
@@ -2784,7 +2787,7 @@ $$;
 -- Name: FUNCTION requeue_jobs_missing_rows(); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.requeue_jobs_missing_rows() IS 'Jobs finished 20 minutes to a day ago with fewer notifications than notification_count: back to pending and process-job queued to store the missing rows. Returns how many. What check-for-missing-rows-in-completed-jobs runs every 10 minutes.';
+COMMENT ON FUNCTION app_private.requeue_jobs_missing_rows() IS 'Jobs finished 20 minutes to a day ago with fewer notifications (and rows left out on purpose, app_private.job_rows_not_stored) than notification_count: back to pending and process-job queued to store the missing rows. Returns how many. What check-for-missing-rows-in-completed-jobs runs every 10 minutes.';
 
 
 --
@@ -4531,10 +4534,10 @@ COMMENT ON FUNCTION app_public.create_contact_list(id uuid, service_id uuid, ori
 
 
 --
--- Name: create_job(uuid, uuid, uuid, text, integer, timestamp with time zone, uuid); Type: FUNCTION; Schema: app_public; Owner: -
+-- Name: create_job(uuid, uuid, uuid, text, timestamp with time zone, uuid); Type: FUNCTION; Schema: app_public; Owner: -
 --
 
-CREATE FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone DEFAULT NULL::timestamp with time zone, contact_list_id uuid DEFAULT NULL::uuid) RETURNS app_public.jobs
+CREATE FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone DEFAULT NULL::timestamp with time zone, contact_list_id uuid DEFAULT NULL::uuid) RETURNS app_public.jobs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -4543,6 +4546,7 @@ declare
   v_service app_public.services;
   v_template app_public.templates;
   v_job app_public.jobs;
+  v_check app_private.csv_uploads;
 begin
   select * into v_service from app_public.services s where s.id = create_job.service_id;
   if not found or (app_hidden.in_user_request() and not app_hidden.user_has_service_permission(v_service.id)) then
@@ -4571,13 +4575,31 @@ begin
   if create_job.scheduled_for > now() + interval '7 days' then
     raise exception 'Date cannot be more than 7 days in the future' using errcode = 'NTF01';
   end if;
-  -- RecipientCSV.max_rows (notifications-utils, recipients.py).
-  if create_job.notification_count is null or create_job.notification_count < 1
-     or create_job.notification_count > 100000 then
-    raise exception 'notification_count must be 1 to 100,000 rows' using errcode = 'NTF01';
-  end if;
   if create_job.upload_id is null then
     raise exception 'upload_id is required' using errcode = 'NTF01';
+  end if;
+  select * into v_check from app_private.csv_uploads u
+  where u.id = create_job.upload_id and u.service_id = v_service.id;
+  if not found then
+    raise exception 'Upload % not found: upload the file and check it first', create_job.upload_id
+      using errcode = 'NTF04';
+  end if;
+  if v_check.template_id <> v_template.id then
+    raise exception 'Upload % was checked against another template: check it against this one', create_job.upload_id
+      using errcode = 'NTF01';
+  end if;
+  if v_check.template_version <> v_template.version then
+    raise exception 'The template has changed since upload % was checked: check the file again',
+      create_job.upload_id using errcode = 'NTF01';
+  end if;
+  if v_check.has_errors then
+    raise exception 'Upload % has errors and cannot be sent: fix them and upload the file again',
+      create_job.upload_id using errcode = 'NTF01';
+  end if;
+  -- RecipientCSV.max_rows (notifications-utils, recipients.py); the check refuses such a file already.
+  if v_check.row_count < 1 or v_check.row_count > 100000 then
+    raise exception 'A job needs 1 to 100,000 rows; upload % has %', create_job.upload_id, v_check.row_count
+      using errcode = 'NTF01';
   end if;
   if coalesce(btrim(create_job.original_file_name), '') = '' then
     raise exception 'original_file_name is required' using errcode = 'NTF01';
@@ -4595,7 +4617,7 @@ begin
   insert into app_public.jobs (id, original_file_name, service_id, template_id, template_version,
     notification_count, created_by_id, scheduled_for, job_status, contact_list_id)
   values (create_job.upload_id, create_job.original_file_name, v_service.id, v_template.id, v_template.version,
-    create_job.notification_count, app_public.current_user_id(), create_job.scheduled_for,
+    v_check.row_count, app_public.current_user_id(), create_job.scheduled_for,
     case when create_job.scheduled_for is null then 'pending' else 'scheduled' end, create_job.contact_list_id)
   returning * into v_job;
 
@@ -4608,10 +4630,10 @@ $$;
 
 
 --
--- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid); Type: COMMENT; Schema: app_public; Owner: -
+-- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone, contact_list_id uuid); Type: COMMENT; Schema: app_public; Owner: -
 --
 
-COMMENT ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) IS 'Create a job for a checked CSV upload (job id = upload id: its file is service-{service_id}-notify/{id}.csv in the CSV bucket). Needs send_texts / send_emails / send_letters for the template''s type. Notify''s refusals: service inactive, letter job from a trial service, template archived, scheduled_for in the past or more than 7 days ahead. Status scheduled when scheduled_for is given, else pending with process-job queued in the same transaction (job_key process-job:{id}, as the scheduled and stuck-job tasks queue it).';
+COMMENT ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone, contact_list_id uuid) IS 'Create a job for a checked CSV upload (job id = upload id: its file is service-{service_id}-notify/{id}.csv in the CSV bucket). The upload must have been checked without errors against this service and template version (NTF04 never checked, NTF01 another template, template changed since, or errors); notification_count is the check''s row count. Needs send_texts / send_emails / send_letters for the template''s type. Notify''s refusals: service inactive, letter job from a trial service, template archived, scheduled_for in the past or more than 7 days ahead. Status scheduled when scheduled_for is given, else pending with process-job queued in the same transaction (job_key process-job:{id}, as the scheduled and stuck-job tasks queue it).';
 
 
 --
@@ -6363,6 +6385,30 @@ COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record
 
 
 --
+-- Name: csv_uploads; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.csv_uploads (
+    id uuid NOT NULL,
+    service_id uuid NOT NULL,
+    template_id uuid NOT NULL,
+    template_version integer NOT NULL,
+    row_count integer NOT NULL,
+    has_errors boolean NOT NULL,
+    checked_at timestamp with time zone DEFAULT now() NOT NULL,
+    checked_by_id uuid,
+    CONSTRAINT csv_uploads_row_count_check CHECK ((row_count >= 0))
+);
+
+
+--
+-- Name: TABLE csv_uploads; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.csv_uploads IS 'The last check of each uploaded recipients file (id = upload id = the job id it may become): its service, template and version, row count (data rows, blank rows not counted: the job_row_numbers 0..row_count-1 process-job gives), whether the report had errors, when and by whom.';
+
+
+--
 -- Name: daily_limit_counters; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -6381,6 +6427,24 @@ CREATE UNLOGGED TABLE app_private.daily_limit_counters (
 --
 
 COMMENT ON TABLE app_private.daily_limit_counters IS 'Non-test notifications accepted per (service, London day, channel), sharded like rate_limit_counters. Checked against services.<channel>_message_limit.';
+
+
+--
+-- Name: job_rows_not_stored; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.job_rows_not_stored (
+    job_id uuid NOT NULL,
+    row_count integer NOT NULL,
+    CONSTRAINT job_rows_not_stored_row_count_check CHECK ((row_count >= 0))
+);
+
+
+--
+-- Name: TABLE job_rows_not_stored; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.job_rows_not_stored IS 'How many of a job''s rows process-job''s last run left unstored on purpose (simulated recipients, rows refused when it ran): requeue_jobs_missing_rows counts them as done.';
 
 
 --
@@ -7811,11 +7875,27 @@ Team membership: the basis of row level security for everything a service owns. 
 
 
 --
+-- Name: csv_uploads csv_uploads_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.csv_uploads
+    ADD CONSTRAINT csv_uploads_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: daily_limit_counters daily_limit_counters_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
 ALTER TABLE ONLY app_private.daily_limit_counters
     ADD CONSTRAINT daily_limit_counters_pkey PRIMARY KEY (service_id, day, channel, shard);
+
+
+--
+-- Name: job_rows_not_stored job_rows_not_stored_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.job_rows_not_stored
+    ADD CONSTRAINT job_rows_not_stored_pkey PRIMARY KEY (job_id);
 
 
 --
@@ -8591,6 +8671,27 @@ ALTER TABLE ONLY app_public.users
 
 ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: csv_uploads_checked_by_id_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX csv_uploads_checked_by_id_idx ON app_private.csv_uploads USING btree (checked_by_id);
+
+
+--
+-- Name: csv_uploads_service_id_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX csv_uploads_service_id_idx ON app_private.csv_uploads USING btree (service_id);
+
+
+--
+-- Name: csv_uploads_template_id_idx; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX csv_uploads_template_id_idx ON app_private.csv_uploads USING btree (template_id);
 
 
 --
@@ -9865,6 +9966,38 @@ CREATE TRIGGER _900_restrict_notifications BEFORE DELETE ON app_public.templates
 --
 
 CREATE TRIGGER _900_unlink_notifications BEFORE DELETE ON app_public.api_keys FOR EACH ROW EXECUTE FUNCTION app_private.tg_api_keys__unlink_notifications();
+
+
+--
+-- Name: csv_uploads csv_uploads_checked_by_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.csv_uploads
+    ADD CONSTRAINT csv_uploads_checked_by_id_fkey FOREIGN KEY (checked_by_id) REFERENCES app_public.users(id) ON DELETE SET NULL;
+
+
+--
+-- Name: csv_uploads csv_uploads_service_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.csv_uploads
+    ADD CONSTRAINT csv_uploads_service_id_fkey FOREIGN KEY (service_id) REFERENCES app_public.services(id) ON DELETE CASCADE;
+
+
+--
+-- Name: csv_uploads csv_uploads_template_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.csv_uploads
+    ADD CONSTRAINT csv_uploads_template_id_fkey FOREIGN KEY (template_id) REFERENCES app_public.templates(id) ON DELETE CASCADE;
+
+
+--
+-- Name: job_rows_not_stored job_rows_not_stored_job_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.job_rows_not_stored
+    ADD CONSTRAINT job_rows_not_stored_job_id_fkey FOREIGN KEY (job_id) REFERENCES app_public.jobs(id) ON DELETE CASCADE;
 
 
 --
@@ -13153,11 +13286,11 @@ GRANT ALL ON FUNCTION app_public.create_contact_list(id uuid, service_id uuid, o
 
 
 --
--- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid); Type: ACL; Schema: app_public; Owner: -
+-- Name: FUNCTION create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone, contact_list_id uuid); Type: ACL; Schema: app_public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, notification_count integer, scheduled_for timestamp with time zone, contact_list_id uuid) TO notify_user;
+REVOKE ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone, contact_list_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_job(service_id uuid, template_id uuid, upload_id uuid, original_file_name text, scheduled_for timestamp with time zone, contact_list_id uuid) TO notify_user;
 
 
 --

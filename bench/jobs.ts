@@ -18,6 +18,8 @@ import { V2Cache } from '../src/notifications/cache.ts';
 import { startCluster } from '../test/helpers/cluster.ts';
 import { check, positional, quick, recordFigure } from './_results.ts';
 
+// 100,000 rows in ≤ 5 s on 2 cores (20,000 rows/s) against COPY's ~50,000 rows/s on the reference host.
+const COPY_TARGET = { ratio: 0.4, better: 'higher' } as const;
 const N = Number(positional[0] ?? (quick ? 2_000 : 100_000));
 const DB = `bench_jobs_${process.pid}`;
 const out = (m: string) => process.stdout.write(`${m}\n`);
@@ -139,7 +141,6 @@ try {
     templateId: tpl.id,
     uploadId: report.upload_id,
     fileName: 'recipients.csv',
-    count: report.row_count,
     userId: user.id,
   });
   const outcome = await processJob(deps, job.id);
@@ -168,6 +169,7 @@ try {
     'jobs',
     { name: 'CSV upload → every notification row created', value: rate(jobMs), unit: 'rows/s' },
     { name: 'COPY of the same rows', value: rate(copyMs), unit: 'rows/s' },
+    COPY_TARGET,
   );
   check(outcome?.status === 'finished' && outcome.created === N, `every row created (${JSON.stringify(outcome)})`);
   check(stored.n === N && stored.rows === N, `${N} rows stored once each (${stored.n})`);

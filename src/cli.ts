@@ -474,7 +474,6 @@ export const commands: Record<string, Command> = {
           templateId: report.template_id,
           uploadId: report.upload_id,
           fileName: report.original_file_name,
-          count: report.row_count,
           scheduledFor,
           userId,
         });

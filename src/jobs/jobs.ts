@@ -202,15 +202,39 @@ async function checkStored(
     const remaining = await remainingToday(deps.pool, service.id, template.type);
     const international =
       template.type === 'sms' ? await remainingToday(deps.pool, service.id, 'international_sms') : null;
-    return await checkFile(file, checker, {
+    const report = await checkFile(file, checker, {
       uploadId,
       fileName: name,
       remainingToday: remaining,
       remainingInternational: international,
     });
+    await recordCheck(deps.pool, service.id, template, userId, report);
+    return report;
   } finally {
     stored.body.destroy();
   }
+}
+
+/**
+ * The check as create_job trusts it (app_private.csv_uploads): the last check of an upload wins, so a
+ * file checked again against another template, or after the template changed, is sent only as checked.
+ */
+async function recordCheck(
+  pool: Pick<pg.Pool, 'query'>,
+  serviceId: string,
+  template: CachedTemplate,
+  userId: string | null,
+  report: CheckReport,
+): Promise<void> {
+  await pool.query(
+    `insert into app_private.csv_uploads (id, service_id, template_id, template_version, row_count, has_errors,
+       checked_by_id)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (id) do update set service_id = excluded.service_id, template_id = excluded.template_id,
+       template_version = excluded.template_version, row_count = excluded.row_count,
+       has_errors = excluded.has_errors, checked_at = now(), checked_by_id = excluded.checked_by_id`,
+    [report.upload_id, serviceId, template.id, template.version, report.row_count, !report.valid, userId],
+  );
 }
 
 /** The report of a stored upload against a template, again (GET …/uploads/:uploadId/check). */
@@ -240,7 +264,10 @@ export interface JobRow {
   processing_finished: Date | null;
 }
 
-/** app_public.create_job (as the owner: the caller has checked the user's permission). */
+/**
+ * app_public.create_job (as the owner: the caller has checked the user's permission). The upload must have
+ * been checked without errors (uploadAndCheck records it); the job's row count is the check's.
+ */
 export async function createJob(
   pool: Pick<pg.Pool, 'query'>,
   job: {
@@ -248,23 +275,14 @@ export async function createJob(
     templateId: string;
     uploadId: string;
     fileName: string;
-    count: number;
     scheduledFor?: string | null;
     userId?: string | null;
   },
 ): Promise<JobRow> {
   const { rows } = await pool.query<JobRow>(
-    `with claims as materialized (select set_config('jwt.claims.user_id', coalesce($7, ''), true) as u)
-     select j.* from claims, app_public.create_job($1, $2, $3, $4, $5, $6::timestamptz) j`,
-    [
-      job.serviceId,
-      job.templateId,
-      job.uploadId,
-      job.fileName,
-      job.count,
-      job.scheduledFor ?? null,
-      job.userId ?? null,
-    ],
+    `with claims as materialized (select set_config('jwt.claims.user_id', coalesce($6, ''), true) as u)
+     select j.* from claims, app_public.create_job($1, $2, $3, $4, $5::timestamptz) j`,
+    [job.serviceId, job.templateId, job.uploadId, job.fileName, job.scheduledFor ?? null, job.userId ?? null],
   );
   return rows[0];
 }
@@ -286,7 +304,10 @@ export async function jobStatus(
 }
 
 /** Rows stored per create_notifications call (one statement, one transaction with its delivery jobs). */
-export const PROCESS_BATCH = 1000;
+export const PROCESS_BATCH = 5000;
+
+/** Batches process-job stores at once (on as many connections). */
+export const PROCESS_PARALLEL = 2;
 
 export interface ProcessOutcome {
   status: string;
@@ -299,14 +320,22 @@ export interface ProcessOutcome {
  * process-job (Notify's process_job): only a pending job; → in progress; an inactive service →
  * cancelled; more rows than the day's remaining limit → sending limits exceeded; else the file is
  * streamed from S3 and its rows checked and stored in batches, each batch with its delivery jobs in
- * one transaction. Restart-safe: rows before the last stored job_row_number are not read again, and a
- * row stored already is skipped by create_notifications. Bad rows (shown by the check) are skipped.
+ * one transaction. Restart-safe: rows stored already (wherever they are in the file) are not checked
+ * again, and a row stored meanwhile is skipped by create_notifications. job_row_number counts the data
+ * rows without the blank ones, as the check's row_count (the job's notification_count) does. Bad rows
+ * (shown by the check) are skipped.
  * `afterBatch` lets tests stop it between batches (a crash).
  */
 export async function processJob(
   deps: JobDeps,
   jobId: string,
-  opts: { batchSize?: number; afterBatch?: (n: number) => Promise<void> | void; log?: (m: string) => void } = {},
+  opts: {
+    batchSize?: number;
+    /** Batches stored at once, each on its own connection (default PROCESS_PARALLEL). */
+    parallel?: number;
+    afterBatch?: (n: number) => Promise<void> | void;
+    log?: (m: string) => void;
+  } = {},
 ): Promise<ProcessOutcome | null> {
   const pool = deps.pool;
   const log = opts.log ?? (() => undefined);
@@ -341,12 +370,16 @@ export async function processJob(
     await finish('error');
     return { status: 'error', created: 0, skipped: 0, refused: 0 };
   }
-  const { rows: progress } = await pool.query<{ last: number | null; stored: number }>(
-    'select max(job_row_number) as last, count(*)::int as stored from app_public.notifications where job_id = $1',
+  // The rows stored already, wherever they are: a batch may have failed between two that were stored,
+  // so a re-run fills every gap, not only what follows the highest row (create_notifications' on conflict
+  // do nothing makes a row stored meanwhile harmless).
+  const { rows: progress } = await pool.query<{ rows: number[] }>(
+    `select coalesce(array_agg(job_row_number), '{}') as rows from app_public.notifications
+     where job_id = $1 and job_row_number is not null`,
     [jobId],
   );
-  const resumeAfter = progress[0].last ?? -1;
-  if (resumeAfter < 0) {
+  const done = new Set<number>(progress[0].rows);
+  if (done.size === 0) {
     const remaining = await remainingToday(pool, job.service_id, template.type);
     if (job.notification_count > remaining) {
       await finish('sending limits exceeded');
@@ -362,16 +395,24 @@ export async function processJob(
   const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
   const batchSize = opts.batchSize ?? PROCESS_BATCH;
   let batches = 0;
+  // Rows this run leaves unstored on purpose: refused (by the check or the database) or simulated recipients
+  // (accepted, never stored). Recorded at the end, so the missing-rows check does not take the job for short.
+  let notStored = 0;
   const flush = async (items: CreateItem[]) => {
     if (items.length === 0) return;
-    const { rows: results } = await pool.query<{ outcome: CreateOutcome }>(
-      'select outcome from app_hidden.create_notifications($1::jsonb)',
+    const { rows: results } = await pool.query<{ ord: number; outcome: CreateOutcome }>(
+      'select ord, outcome from app_hidden.create_notifications($1::jsonb)',
       [JSON.stringify(items)],
     );
     for (const r of results) {
-      if (r.outcome === 'created') outcome.created++;
-      else if (r.outcome === 'skipped') outcome.skipped++;
-      else outcome.refused++;
+      if (r.outcome === 'created') {
+        outcome.created++;
+        if (items[r.ord]?.persist === false) notStored++;
+      } else if (r.outcome === 'skipped') outcome.skipped++;
+      else {
+        outcome.refused++;
+        notStored++;
+      }
     }
     batches++;
     await opts.afterBatch?.(batches);
@@ -380,31 +421,39 @@ export async function processJob(
     const file = await openCsv(stored.body, stored.fileName);
     const checker = new RowChecker(jobContext(deps, service, template, job.created_by_id), template, file.headers);
     let items: CreateItem[] = [];
-    // The next batch is read and checked while the database stores the last one; batches are still
-    // stored one at a time and in order, so the stored rows are always a prefix of the file's.
-    let storing: Promise<void> = Promise.resolve();
+    // The next batches are read and checked while the database stores the last ones, up to `parallel` batches at
+    // once (each its own statement and transaction, so the database's cores share the work). Rows stored by a
+    // run that fails part-way need not be a prefix of the file: a re-run fills whatever is missing.
+    const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
+    const storing: Promise<void>[] = [];
     for await (const row of file.rows) {
-      if (row.index <= resumeAfter) continue;
+      if (done.has(row.index)) continue;
       const result = await checker.check(row);
       if (!('prepared' in result)) {
         outcome.refused++;
+        notStored++;
         continue;
       }
       items.push({ ...result.prepared.item, job_id: jobId, job_row_number: row.index });
       if (items.length >= batchSize) {
-        const batch = items;
+        if (storing.length >= parallel) await storing.shift();
+        const pending = flush(items);
+        // Awaited in turn or at the end; this only stops it counting as unhandled meanwhile.
+        pending.catch(() => undefined);
+        storing.push(pending);
         items = [];
-        await storing;
-        storing = flush(batch);
-        // Awaited before the next batch or at the end; this only stops it counting as unhandled meanwhile.
-        storing.catch(() => undefined);
       }
     }
-    await storing;
+    for (const s of storing) await s;
     await flush(items);
   } finally {
     stored.body.destroy();
   }
+  await pool.query(
+    `insert into app_private.job_rows_not_stored (job_id, row_count) values ($1, $2)
+     on conflict (job_id) do update set row_count = excluded.row_count`,
+    [jobId, notStored],
+  );
   await finish('finished');
   return outcome;
 }

@@ -17,6 +17,7 @@ import {
   validateServiceContactNumber,
   validateServicePhoneNumber,
 } from '../../src/recipients/recipients.ts';
+import { fastUkMobile, slowParse } from '../../src/recipients/phone.ts';
 
 const ALL: PhoneOptions = { allowInternational: true, allowLandline: true };
 
@@ -384,4 +385,61 @@ t.test('the v2 API check against a service’s permissions', async (t) => {
   };
   t.ok(refused('+1 202 555 0104') instanceof InternationalPhoneNotAllowedError, 'refused as international');
   t.notOk(refused('020 7946 0991') instanceof InternationalPhoneNotAllowedError, 'landline: not a UK mobile');
+});
+
+t.test('the fast path for UK mobiles gives exactly the slow path’s answer', async (t) => {
+  // Every 4-digit range 07000–07999 (mobiles, pagers, personal numbers, the TV range, Jersey, Guernsey and Isle
+  // of Man ranges), random tails, in the three forms the fast path takes; plus forms it must leave alone.
+  let seed = 12345;
+  const digit = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return String(Math.floor((seed / 2147483648) * 10));
+  };
+  const tail = (k: number) => Array.from({ length: k }, digit).join('');
+  const fields = (p: { number: Record<string, unknown>; type: unknown }) => [
+    p.number.countryCallingCode,
+    p.number.country,
+    p.number.number,
+    p.number.nationalNumber,
+    p.type,
+  ];
+  let taken = 0;
+  let compared = 0;
+  const mismatches: string[] = [];
+  for (let range = 0; range < 1000; range++) {
+    for (let i = 0; i < 8; i++) {
+      const national = `7${String(range).padStart(3, '0')}${tail(6)}`;
+      for (const raw of [`0${national}`, `+44${national}`, `0${national.slice(0, 4)} ${national.slice(4)}`]) {
+        compared++;
+        const fast = fastUkMobile(raw);
+        if (!fast) continue;
+        taken++;
+        let slow: ReturnType<typeof slowParse> | null = null;
+        try {
+          slow = slowParse(raw);
+        } catch {
+          // the slow path refuses what the fast one took: a mismatch
+        }
+        if (!slow || JSON.stringify(fields(fast)) !== JSON.stringify(fields(slow))) mismatches.push(raw);
+      }
+    }
+  }
+  t.same(mismatches.slice(0, 20), [], 'no number answered differently');
+  t.ok(taken > compared / 2, `most mobile-looking numbers take the fast path (${taken} of ${compared})`);
+  for (const raw of ['07700900123', '+447700900123', '07797 123456', '07624 123456', '07781 123456']) {
+    t.ok(fastUkMobile(raw), `${raw} takes the fast path`);
+  }
+  for (const raw of [
+    '447700900123',
+    '0044 7700 900123',
+    '(07700) 900123',
+    '07700-900123',
+    '7700900123',
+    '0770090012',
+  ]) {
+    t.equal(fastUkMobile(raw), null, `${raw} is left to libphonenumber`);
+  }
+  // What the fast path leaves (not a number Notify sends to) still fails with libphonenumber's reason.
+  t.equal(fastUkMobile('07640123456'), null, 'a pager number');
+  t.equal(phoneError('07640123456'), 'invalid_number');
 });
