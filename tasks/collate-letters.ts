@@ -61,7 +61,12 @@ const collateLetters: Task = async (_payload, helpers) => {
     for (let attempt = 1; ; attempt++) {
       try {
         await s3.send(
-          new PutObjectCommand({ Bucket: cfg.LETTERS_PRINT_BUCKET, Key: name, Body: body, ContentType: 'application/zip' }),
+          new PutObjectCommand({
+            Bucket: cfg.LETTERS_PRINT_BUCKET,
+            Key: name,
+            Body: body,
+            ContentType: 'application/zip',
+          }),
         );
         return true;
       } catch (e) {

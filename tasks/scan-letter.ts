@@ -2,6 +2,7 @@ import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Task } from 'graphile-worker';
 import { config } from '../src/config.ts';
 import { lettersToMake, pdfFileName, recordLetterPdfs, scanLetterPdf, sheetsFor } from '../src/letters/letters.ts';
+import { pdfLimits } from '../src/letters/pdf-parse.ts';
 import { payloadIds } from '../src/lib/payload-ids.ts';
 import { objectBytes, processS3 } from '../src/lib/s3.ts';
 
@@ -37,7 +38,7 @@ const scanLetter: Task = async (payload, helpers) => {
       helpers.logger.error(`letter ${row.id}: no PDF in the scan bucket at ${scanKey}; left pending-virus-check`);
       continue;
     }
-    const outcome = await scanLetterPdf(bytes);
+    const outcome = await scanLetterPdf(bytes, pdfLimits(cfg));
     if (outcome.status === 'created') {
       await s3.send(
         new CopyObjectCommand({

@@ -2,7 +2,7 @@
 // a precompiled one. Used by tasks/create-letter-pdf.ts and tasks/scan-letter.ts.
 import type { JobHelpers } from 'graphile-worker';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import { parsePdf } from './pdf-parse.ts';
+import { parsePdf, type PdfLimits } from './pdf-parse.ts';
 
 /** Longer letters are refused as Notify refuses them: validation-failed (letter-too-long). */
 export const MAX_LETTER_PAGES = 10;
@@ -148,9 +148,9 @@ export type ScanOutcome =
  * the EICAR test signature fails the scan; a file pdf-lib cannot open (in a worker thread with
  * bounded heap and time: src/letters/pdf-parse.ts), or one longer than MAX_LETTER_PAGES, fails validation.
  */
-export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
+export async function scanLetterPdf(bytes: Uint8Array, limits?: PdfLimits): Promise<ScanOutcome> {
   if (Buffer.from(bytes).includes(EICAR)) return { status: 'virus-scan-failed', reason: 'EICAR test signature' };
-  const parsed = await parsePdf(bytes);
+  const parsed = await parsePdf(bytes, limits);
   if (parsed.outcome !== 'parsed') return { status: 'validation-failed', reason: `PDF ${parsed.outcome}` };
   const pages = parsed.pages;
   if (pages === 0) return { status: 'validation-failed', reason: 'not a readable PDF, or no pages' };

@@ -16,14 +16,17 @@ export interface PdfLimits {
 
 export const DEFAULT_PDF_LIMITS: PdfLimits = { timeoutMs: 10_000, heapMb: 256 };
 
+/** The limits of the configuration (PDF_PARSE_TIMEOUT_MS, PDF_PARSE_HEAP_MB). */
+export function pdfLimits(cfg: { PDF_PARSE_TIMEOUT_MS: number; PDF_PARSE_HEAP_MB: number }): PdfLimits {
+  return { timeoutMs: cfg.PDF_PARSE_TIMEOUT_MS, heapMb: cfg.PDF_PARSE_HEAP_MB };
+}
+
 /** Parses in flight at once: each may use heapMb, so their number bounds the memory they take together. */
 const MAX_PARALLEL = 2;
 
 export type PdfParse =
   /** pages 0: pdf-lib could not read it (not a PDF, or no pages). */
-  | { outcome: 'parsed'; pages: number }
-  | { outcome: 'timeout' }
-  | { outcome: 'too-complex' };
+  { outcome: 'parsed'; pages: number } | { outcome: 'timeout' } | { outcome: 'too-complex' };
 
 let running = 0;
 const waiting: Array<() => void> = [];
@@ -60,6 +63,9 @@ export function parsePdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMI
           // A copy: the caller keeps its buffer (it is uploaded afterwards).
           workerData: Uint8Array.from(bytes),
           resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32 },
+          // Node's own type stripping loads this file; a loader of the parent (a test runner's) would
+          // count against the small heap.
+          execArgv: [],
           stdout: true,
           stderr: true,
         });

@@ -12,7 +12,7 @@ import type { KeyType } from '../auth/jwt-auth.ts';
 import type { Config } from '../config.ts';
 import { DocumentUploads, prepareFileAttachments } from '../documents/attachments.ts';
 import { pdfFileName, sheetsFor } from '../letters/letters.ts';
-import { parsePdf } from '../letters/pdf-parse.ts';
+import { parsePdf, pdfLimits } from '../letters/pdf-parse.ts';
 import { ApiError, BadRequestError, ValidationError } from '../lib/errors.ts';
 import {
   assertCreated,
@@ -391,7 +391,7 @@ export async function preparePrecompiledLetter(
     [ctx.service.id, ctx.keyType, 'letter'],
   );
   if (limited[0]) throw createError({ id: '', ...limited[0] })!;
-  const parsed = await parsePdf(pdf);
+  const parsed = await parsePdf(pdf, pdfLimits(ctx.cfg));
   if (parsed.outcome === 'timeout') throw new ValidationError(PDF_TIMEOUT_MESSAGE);
   if (parsed.outcome === 'too-complex') throw new ValidationError(PDF_TOO_COMPLEX_MESSAGE);
   const postage = body.postage ?? 'second';
