@@ -159,8 +159,8 @@ interface RunOptions extends Omit<DeliverOptions, 'lastAttempt'> {
  * a repeated job sends nothing twice (rows already sent are not claimed). A worker killed before
  * the commit leaves its chunk created: the job's retry (or the replay task) sends it again with
  * the same reference, which providers can drop. A record or commit that fails after the providers
- * answered is tried again on its own (recordAgain), never by sending again. Returns the ids to retry (graphile-worker backs
- * off and runs their job again; the next claim picks up just those rows).
+ * answered is tried again on its own (recordAgain), never by sending again. Returns the ids to
+ * retry (graphile-worker backs off and runs their job again; the next claim picks up just those rows).
  */
 async function deliverIds(
   channel: Channel,

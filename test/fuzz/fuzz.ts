@@ -62,7 +62,7 @@ const otherContentType = fc.constantFrom(
   'application/xml',
   'application/octet-stream',
   '',
-  'application/json; charset=utf-8; x=' + 'a'.repeat(100),
+  `application/json; charset=utf-8; x=${'a'.repeat(100)}`,
 );
 export const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },

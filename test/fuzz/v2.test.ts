@@ -282,7 +282,7 @@ t.test('GET /v2/notifications and /v2/notifications/{id}: random query strings, 
     () => fx.normal.auth(),
     {},
     'application/json',
-    '{"phone_number": "07700900123", "template_id": "' + fx.sms + '", "personalisation": {"name": "x"}}',
+    `{"phone_number": "07700900123", "template_id": "${fx.sms}", "personalisation": {"name": "x"}}`,
   );
   t.equal(made.status, 201);
   const known = (await db.query<{ id: string }>('select id from app_public.notifications limit 3')).map((r) => r.id);
