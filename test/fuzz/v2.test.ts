@@ -317,3 +317,40 @@ t.test('GET /v2/notifications and /v2/notifications/{id}: random query strings, 
   );
   t.pass(`${RUNS} requests`);
 });
+
+t.test('found by the fuzz: an unpaired surrogate ("\\ud800") is refused as a 400, not stored as a 500', async (t) => {
+  const rows = await rowCount();
+  const cases: Array<[string, string, string]> = [
+    [
+      '/v2/notifications/letter',
+      `{"template_id": "${fx.letter}", "personalisation": {"address_line_1": "A", "address_line_2": "B",` +
+        ` "address_line_3": "SW1A 1AA", "name": "x"}, "reference": "\\ud800"}`,
+      'reference must not contain unpaired surrogate characters',
+    ],
+    [
+      '/v2/notifications/sms',
+      `{"phone_number": "07700900123", "template_id": "${fx.sms}", "personalisation": {"name": "a\\udc00b"}}`,
+      'personalisation must not contain unpaired surrogate characters',
+    ],
+    [
+      '/v2/notifications/sms',
+      `{"phone_number": "07700900123", "template_id": "${fx.sms}", "personalisation": {"\\ud83d": "x", "name": "y"}}`,
+      'personalisation must not contain unpaired surrogate characters',
+    ],
+  ];
+  for (const [url, payload, message] of cases) {
+    const r = await send('POST', url, () => fx.normal.auth(), {}, 'application/json', payload);
+    t.same(r.body, { status_code: 400, errors: [{ error: 'ValidationError', message }] }, message);
+  }
+  // A pair is a character like any other.
+  const pair = await send(
+    'POST',
+    '/v2/notifications/sms',
+    () => fx.normal.auth(),
+    {},
+    'application/json',
+    `{"phone_number": "07700900123", "template_id": "${fx.sms}", "personalisation": {"name": "\\ud83d\\ude00"}}`,
+  );
+  t.equal(pair.status, 201);
+  t.equal(await rowCount(), rows + 1, 'only the good one stored');
+});
