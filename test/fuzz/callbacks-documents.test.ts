@@ -35,8 +35,8 @@ const auth: Record<string, string> = cfg.PROVIDER_CALLBACK_TOKEN
 const state = async () =>
   (
     await db.one<{ s: string }>(
-      `select (select coalesce(string_agg(id || notification_status, ',' order by id), '') from app_public.notifications)
-              || '|' || (select count(*) from app_public.inbound_sms) || '|' ||
+      `select (select coalesce(string_agg(id || notification_status, ',' order by id), '')
+               from app_public.notifications) || '|' || (select count(*) from app_public.inbound_sms) || '|' ||
               (select count(*) from app_public.complaints) as s`,
     )
   ).s;
