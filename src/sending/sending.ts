@@ -272,8 +272,9 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
   );
   const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
   assertEmailSendable(rendered);
-  // Files go to S3 only once every cheaper check has passed; a row the database then refuses takes
-  // its files with it (submit).
+  // Files go to S3 only once every cheaper check has passed, the service's limits included; a row
+  // the database then refuses takes its files with it (submit).
+  if (uploads.count > 0) await assertWithinLimits(ctx, 'email');
   await uploads.upload();
   const item: CreateItem = {
     id: crypto.randomUUID(),
@@ -359,6 +360,19 @@ function randomLetterReference(): string {
   return out;
 }
 
+/**
+ * The service's rate and daily limits for one more request, read without counting it
+ * (app_hidden.send_limit_reached), before work that costs more than a row: a parse, an upload.
+ * create_notifications decides again, and counts, when the row is made.
+ */
+async function assertWithinLimits(ctx: SendingContext, type: NotificationType): Promise<void> {
+  const { rows } = await ctx.pool.query<{ outcome: CreateOutcome; message: string }>(
+    'select outcome, message from app_hidden.send_limit_reached($1, $2, $3)',
+    [ctx.service.id, ctx.keyType, type],
+  );
+  if (rows[0]) throw createError({ id: '', ...rows[0] })!;
+}
+
 /** The refusals of a precompiled letter whose PDF cannot be read within the limits (src/letters/pdf-parse.ts). */
 export const PDF_TIMEOUT_MESSAGE = 'Letter content took too long to read (the PDF is too complex)';
 export const PDF_TOO_COMPLEX_MESSAGE = 'Letter content is too complex to read (the PDF needs too much memory)';
@@ -386,11 +400,7 @@ export async function preparePrecompiledLetter(
   if (!pdf.subarray(0, 1024).toString('latin1').includes('%PDF')) {
     throw new ValidationError('Letter content is not a PDF');
   }
-  const { rows: limited } = await ctx.pool.query<{ outcome: CreateOutcome; message: string }>(
-    'select outcome, message from app_hidden.send_limit_reached($1, $2, $3)',
-    [ctx.service.id, ctx.keyType, 'letter'],
-  );
-  if (limited[0]) throw createError({ id: '', ...limited[0] })!;
+  await assertWithinLimits(ctx, 'letter');
   const parsed = await parsePdf(pdf, pdfLimits(ctx.cfg));
   if (parsed.outcome === 'timeout') throw new ValidationError(PDF_TIMEOUT_MESSAGE);
   if (parsed.outcome === 'too-complex') throw new ValidationError(PDF_TOO_COMPLEX_MESSAGE);
