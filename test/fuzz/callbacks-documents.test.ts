@@ -295,7 +295,33 @@ t.test('found by the fuzz: bad text and bad escapes are a 400 (or kept), never a
     JSON.stringify({ Number: '07700900500', MSISDN: '447700900123', Message: 'a%00b', ID: 'x' }),
   );
   t.same(decodedNul.json(), { result: 'error', message: 'content must not contain NUL characters' });
+  const sesNul = await post(
+    '/notifications/email/ses',
+    JSON.stringify({
+      Type: 'Notification',
+      Message: JSON.stringify({ notificationType: 'Delivery', mail: { messageId: 'a\u0000' } }),
+    }),
+  );
+  t.same(sesNul.json(), { result: 'error', message: 'SNS Message: mail must not contain NUL characters' });
   t.equal(await state(), before, 'nothing stored');
+
+  // A complaint whose timestamp Postgres cannot read is dated when it arrives (it was a 503).
+  const complaint = await post(
+    '/notifications/email/ses',
+    JSON.stringify({
+      Type: 'Notification',
+      Message: JSON.stringify({
+        notificationType: 'Complaint',
+        mail: { messageId: `ses-${ids[2]}` },
+        complaint: { complaintFeedbackType: 'abuse', feedbackId: 'regression-1', timestamp: '\u{10882d}2026' },
+      }),
+    }),
+  );
+  t.equal(complaint.statusCode, 200);
+  const dated = await db.one<{ complaint_date: Date }>(
+    `select complaint_date from app_public.complaints where ses_feedback_id = 'regression-1'`,
+  );
+  t.ok(Math.abs(dated.complaint_date.getTime() - Date.now()) < 60_000, 'dated now');
 
   // A '%' that starts no escape is kept, as Python's unquote keeps it (Notify's reading of MMG's fields).
   const percent = await post(
