@@ -177,6 +177,8 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
     } catch {
       throw new ReceiptFormatError('SNS Message is not JSON');
     }
+    if (!message || typeof message !== 'object' || Array.isArray(message))
+      throw new ReceiptFormatError('SNS Message is not a JSON object');
     // The route checked the envelope; the message inside it is checked the same way (a NUL or an
     // unpaired surrogate would reach Postgres and fail there, answered 503: SNS would retry it for ever).
     const problem = jsonBodyProblem(message);

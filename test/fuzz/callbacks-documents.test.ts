@@ -303,6 +303,18 @@ t.test('found by the fuzz: bad text and bad escapes are a 400 (or kept), never a
     }),
   );
   t.same(sesNul.json(), { result: 'error', message: 'SNS Message: mail must not contain NUL characters' });
+  for (const message of ['null', '[]', '"text"', '1'])
+    t.same(
+      (
+        await post(
+          '/notifications/email/ses',
+          `Type=Notification&Message=${message}`,
+          'application/x-www-form-urlencoded',
+        )
+      ).json(),
+      { result: 'error', message: 'SNS Message is not a JSON object' },
+      `Message ${message} (was a 500)`,
+    );
   t.equal(await state(), before, 'nothing stored');
 
   // A complaint whose timestamp Postgres cannot read is dated when it arrives (it was a 503).
