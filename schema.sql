@@ -1273,6 +1273,54 @@ COMMENT ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uuid, 
 
 
 --
+-- Name: send_limit_reached(uuid, text, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) RETURNS TABLE(outcome text, message text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with w as (
+    select to_timestamp(floor(extract(epoch from now()) / 60) * 60) as win,
+           (now() at time zone 'Europe/London')::date as day
+  ), s as (
+    select s.rate_limit,
+           case send_limit_reached.notification_type when 'sms' then s.sms_message_limit
+                when 'email' then s.email_message_limit else s.letter_message_limit end as day_limit
+    from app_public.services s where s.id = send_limit_reached.service_id
+  ), used as (
+    select coalesce((select sum(c.requests) filter (where c.window_start = w.win)
+                            + floor(coalesce(sum(c.requests) filter (where c.window_start = w.win - interval '60 seconds'), 0)
+                                    * (1 - (extract(epoch from now()) - extract(epoch from w.win)) / 60))
+                     from app_private.rate_limit_counters c
+                     where c.service_id = send_limit_reached.service_id and c.key_type = send_limit_reached.key_type
+                       and c.window_start in (w.win, w.win - interval '60 seconds')), 0) as rate_used,
+           coalesce((select sum(c.sent) from app_private.daily_limit_counters c
+                     where c.service_id = send_limit_reached.service_id and c.day = w.day
+                       and c.channel = send_limit_reached.notification_type), 0) as day_used
+    from w
+  )
+  select case when u.rate_used + 1 > s.rate_limit then 'rate_limit' else 'daily_limit' end,
+         case when u.rate_used + 1 > s.rate_limit
+              then format('Exceeded rate limit for key type %s of %s requests per 60 seconds',
+                          case send_limit_reached.key_type when 'normal' then 'LIVE'
+                               else upper(send_limit_reached.key_type) end, s.rate_limit)
+              else format('Exceeded send limits (%s: %s) for today', send_limit_reached.notification_type, s.day_limit)
+         end
+  from s, used u
+  where u.rate_used + 1 > s.rate_limit
+     or (send_limit_reached.key_type <> 'test' and u.day_used + 1 > s.day_limit)
+$$;
+
+
+--
+-- Name: FUNCTION send_limit_reached(service_id uuid, key_type text, notification_type text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) IS 'Whether one more request of `key_type` for `notification_type` would pass the service''s rate limit and daily limit (test keys: the rate limit only), as create_notifications decides them, without counting it: no row, or one row (outcome rate_limit | daily_limit, the API''s message).';
+
+
+--
 -- Name: service_api_keys(uuid); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -1629,6 +1677,37 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) IS 'One archival chunk of a type: the next <= batch_size rows, in (service_id, created_at) order from (after_service_id, after), older than their service''s retention (service_data_retention for the type, else 7 days; cutoff at London midnight), letters in progress skipped. normal/team rows are upserted into notification_history and deleted; test-key rows are deleted only. Returns counts, the (last_service_id, last_created_at) to continue from, and for letters the S3 keys of the PDFs of the letters removed (test-key ones included). Call again with those until archived + deleted_test = 0.';
+
+
+--
+-- Name: begin_collation(date, text, text, uuid, uuid, uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.begin_collation(print_date date, postage_code text, hash text, service_id uuid, organisation_id uuid, ids uuid[]) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_name text;
+begin
+  -- Zips of one print date are numbered on from the last run's (NNN): names never repeat.
+  perform pg_advisory_xact_lock(hashtext('app_private.begin_collation'));
+  select format('NOTIFY.%s.%s.%s.%s.%s.%s.ZIP', to_char(begin_collation.print_date, 'YYYY-MM-DD'),
+                begin_collation.postage_code, lpad((count(*) + 1)::text, 3, '0'), upper(begin_collation.hash),
+                begin_collation.service_id, coalesce(begin_collation.organisation_id::text, 'None'))
+  into v_name
+  from app_private.letter_collations c where c.print_date = begin_collation.print_date;
+  insert into app_private.letter_collations (name, print_date, letter_ids) values (v_name, begin_collation.print_date, ids);
+  return v_name;
+end
+$$;
+
+
+--
+-- Name: FUNCTION begin_collation(print_date date, postage_code text, hash text, service_id uuid, organisation_id uuid, ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.begin_collation(print_date date, postage_code text, hash text, service_id uuid, organisation_id uuid, ids uuid[]) IS 'Opens a collation (status uploading) for letters `ids` before their zip is uploaded, and returns the zip''s name, NOTIFY.{print date}.{postage code}.{NNN}.{hash}.{service_id}.{organisation_id or None}.ZIP, NNN numbering on from the print date''s earlier zips. Its letters are not collated again until it is recorded (record_collation).';
 
 
 --
@@ -2311,6 +2390,10 @@ CREATE FUNCTION app_private.letters_to_collate(deadline timestamp with time zone
   join app_public.services s on s.id = n.service_id
   where n.notification_type = 'letter' and n.notification_status = 'created' and n.key_type = 'normal'
     and n.billable_units > 0 and n.created_at < deadline
+    -- Letters in a zip that is being uploaded, or whose upload is not yet recorded, are that
+    -- collation's (open_collation_letters): never in a second zip.
+    and not exists (select 1 from app_private.letter_collations c
+                    where c.status in ('uploading', 'uploaded') and n.id = any(c.letter_ids))
     -- The keyset is read from the row itself: a created_at passed through a client loses its
     -- microseconds and would return the same row again.
     and (after_id is null
@@ -2325,7 +2408,35 @@ $$;
 -- Name: FUNCTION letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer); Type: COMMENT; Schema: app_private; Owner: -
 --
 
-COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'Letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), ordered by postage, service, created_at, with their PDF keys and postage codes; keyset pages (pass the last row''s id as after_id).';
+COMMENT ON FUNCTION app_private.letters_to_collate(deadline timestamp with time zone, after_id uuid, batch_size integer) IS 'Letters for the print run of `deadline` (app_hidden.collation_deadline): created, normal key, billable_units > 0, created before the deadline (earlier days too), not held in an open collation (begin_collation), ordered by postage, service, created_at, with their PDF keys and postage codes; keyset pages (pass the last row''s id as after_id).';
+
+
+--
+-- Name: open_collation_letters(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.open_collation_letters() RETURNS TABLE("collation" text, collation_status text, id uuid, service_id uuid, organisation_id uuid, postage text, reference text, created_at timestamp with time zone, billable_units integer, pdf_key text, postage_code text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- Collations a run left open (uploading or uploaded), with their letters still created.
+  select c.name, c.status, n.id, n.service_id, s.organisation_id, coalesce(n.postage, 'second'), n.reference,
+         n.created_at, n.billable_units, app_private.letter_pdf_key(n.reference, n.postage, n.created_at),
+         app_hidden.letter_postage_code(n.postage)
+  from app_private.letter_collations c
+  cross join lateral unnest(c.letter_ids) l(id)
+  join app_public.notifications n on n.id = l.id
+  join app_public.services s on s.id = n.service_id
+  where c.status in ('uploading', 'uploaded') and n.notification_type = 'letter' and n.notification_status = 'created'
+  order by c.name, n.created_at, n.id
+$$;
+
+
+--
+-- Name: FUNCTION open_collation_letters(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.open_collation_letters() IS 'Letters of collations left open by an earlier collate-letters run (status uploading or uploaded), with their PDF keys: the run finishes them first (uploads the zip again only when it is not in the printer''s inbox, then records it).';
 
 
 --
@@ -2534,6 +2645,57 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.record_callback_result(callback_id uuid, url text, ok boolean, error text, suspend_after integer) IS 'Success resets the failure count; a callback that failed for good counts one more, and suspend_after in a row suspend the URL, recording why. Returns the suspension reason when suspended.';
+
+
+--
+-- Name: record_collation(text, text, uuid[]); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.record_collation(name text, outcome text, ids uuid[] DEFAULT NULL::uuid[]) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_ids uuid[];
+  v_count integer := 0;
+begin
+  if outcome not in ('uploaded', 'printed', 'refused') then
+    raise exception 'record_collation: unknown outcome %', outcome using errcode = '22023';
+  end if;
+  select c.letter_ids into v_ids from app_private.letter_collations c
+  where c.name = record_collation.name and c.status in ('uploading', 'uploaded')
+  for update;
+  if not found then
+    return 0;
+  end if;
+  if outcome = 'uploaded' then
+    update app_private.letter_collations c set status = 'uploaded', updated_at = now()
+    where c.name = record_collation.name;
+    return 0;
+  end if;
+  -- ids: the letters that were in the zip (a letter whose PDF went missing before a re-upload is
+  -- left out, and collated again later).
+  v_ids := array(select x from unnest(v_ids) x where ids is null or x = any(ids));
+  update app_public.notifications n
+  set notification_status = case when outcome = 'printed' then 'sending' else 'technical-failure' end,
+      sent_by = case when outcome = 'printed' then 'dvla' else n.sent_by end,
+      sent_at = case when outcome = 'printed' then now() else n.sent_at end,
+      updated_at = clock_timestamp()
+  where n.id = any(v_ids) and n.notification_type = 'letter' and n.notification_status = 'created';
+  get diagnostics v_count = row_count;
+  update app_private.letter_collations c
+  set status = case when outcome = 'printed' then 'recorded' else 'refused' end, updated_at = now()
+  where c.name = record_collation.name;
+  return v_count;
+end
+$$;
+
+
+--
+-- Name: FUNCTION record_collation(name text, outcome text, ids uuid[]); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.record_collation(name text, outcome text, ids uuid[]) IS 'Moves an open collation on: uploaded (the zip is in the printer''s inbox), printed (its created letters, or those of `ids`, go to sending by dvla and the collation is recorded) or refused (its letters technical-failure). Returns the letters whose status changed; 0 for a collation already closed.';
 
 
 --
@@ -6448,6 +6610,28 @@ COMMENT ON TABLE app_private.job_rows_not_stored IS 'How many of a job''s rows p
 
 
 --
+-- Name: letter_collations; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE TABLE app_private.letter_collations (
+    name text NOT NULL,
+    print_date date NOT NULL,
+    status text DEFAULT 'uploading'::text NOT NULL,
+    letter_ids uuid[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT letter_collations_status_check CHECK ((status = ANY (ARRAY['uploading'::text, 'uploaded'::text, 'recorded'::text, 'refused'::text])))
+);
+
+
+--
+-- Name: TABLE letter_collations; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.letter_collations IS 'Zips of letters for the printer: opened (uploading) before the upload, uploaded once the printer has it, recorded (letters sending) or refused (letters technical-failure). Letters of an open one are collated by no other zip.';
+
+
+--
 -- Name: rate_limit_counters; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -7899,6 +8083,14 @@ ALTER TABLE ONLY app_private.job_rows_not_stored
 
 
 --
+-- Name: letter_collations letter_collations_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.letter_collations
+    ADD CONSTRAINT letter_collations_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: rate_limit_counters rate_limit_counters_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
 --
 
@@ -8692,6 +8884,13 @@ CREATE INDEX csv_uploads_service_id_idx ON app_private.csv_uploads USING btree (
 --
 
 CREATE INDEX csv_uploads_template_id_idx ON app_private.csv_uploads USING btree (template_id);
+
+
+--
+-- Name: letter_collations_open; Type: INDEX; Schema: app_private; Owner: -
+--
+
+CREATE INDEX letter_collations_open ON app_private.letter_collations USING btree (print_date) WHERE (status = ANY (ARRAY['uploading'::text, 'uploaded'::text]));
 
 
 --
@@ -12644,6 +12843,13 @@ REVOKE ALL ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uui
 
 
 --
+-- Name: FUNCTION send_limit_reached(service_id uuid, key_type text, notification_type text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION service_api_keys(service_id uuid); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -12718,6 +12924,13 @@ REVOKE ALL ON PROCEDURE app_private.archive_notifications(IN notification_type t
 --
 
 REVOKE ALL ON FUNCTION app_private.archive_notifications_batch(notification_type text, batch_size integer, after_service_id uuid, after timestamp with time zone, OUT archived integer, OUT deleted_test integer, OUT last_service_id uuid, OUT last_created_at timestamp with time zone, OUT letter_pdf_keys text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION begin_collation(print_date date, postage_code text, hash text, service_id uuid, organisation_id uuid, ids uuid[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.begin_collation(print_date date, postage_code text, hash text, service_id uuid, organisation_id uuid, ids uuid[]) FROM PUBLIC;
 
 
 --
@@ -12849,6 +13062,13 @@ REVOKE ALL ON FUNCTION app_private.letters_to_collate(deadline timestamp with ti
 
 
 --
+-- Name: FUNCTION open_collation_letters(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.open_collation_letters() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION process_job_queued(job_id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -12888,6 +13108,13 @@ REVOKE ALL ON FUNCTION app_private.raise_missing_rate(what text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.record_callback_result(callback_id uuid, url text, ok boolean, error text, suspend_after integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_collation(name text, outcome text, ids uuid[]); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.record_collation(name text, outcome text, ids uuid[]) FROM PUBLIC;
 
 
 --

@@ -219,6 +219,15 @@ const letters = z.object({
     .min(3)
     .default('notify-letters-print')
     .describe("The printer's inbox: collate-letters uploads the day's zips here (locally, the simulated DVLA)."),
+  PDF_PARSE_TIMEOUT_MS: int(100)
+    .default(10_000)
+    .describe(
+      'Time a precompiled letter PDF may take to be read (a worker thread counts its pages): longer is refused ' +
+        '(the API) or fails validation (the scan).',
+    ),
+  PDF_PARSE_HEAP_MB: int(16)
+    .default(256)
+    .describe('Heap of the worker thread that reads a precompiled letter PDF: a PDF that needs more is refused.'),
 });
 
 const providers = z.object({

@@ -158,8 +158,9 @@ interface RunOptions extends Omit<DeliverOptions, 'lastAttempt'> {
  * record every outcome (record_delivery_results), commit. A text is written once on its way out;
  * a repeated job sends nothing twice (rows already sent are not claimed). A worker killed before
  * the commit leaves its chunk created: the job's retry (or the replay task) sends it again with
- * the same reference, which providers can drop. Returns the ids to retry (graphile-worker backs
- * off and runs their job again; the next claim picks up just those rows).
+ * the same reference, which providers can drop. A record or commit that fails after the providers
+ * answered is tried again on its own (recordAgain), never by sending again. Returns the ids to
+ * retry (graphile-worker backs off and runs their job again; the next claim picks up just those rows).
  */
 async function deliverIds(
   channel: Channel,
@@ -172,22 +173,27 @@ async function deliverIds(
   const size = config().DELIVERY_CHUNK_SIZE;
   for (let i = 0; i < ids.length; i += size) {
     const chunk = ids.slice(i, i + size);
+    let outcomes: Outcome[] = [];
+    let recordError: unknown = null;
     await opts.withPgClient(async (client) => {
       await client.query('begin');
       try {
-        const outcomes = await sendClaimed(channel, client, chunk, opts, report, failedProviders);
+        outcomes = await sendClaimed(channel, client, chunk, opts, report, failedProviders);
         if (outcomes.length)
           await client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]);
         await client.query('commit');
-        for (const o of outcomes) {
-          report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
-          if (o.outcome === 'retry') retry.add(o.id);
-        }
       } catch (e) {
         await client.query('rollback').catch(() => undefined);
-        throw e;
+        // Before any provider call (the claim failed): nothing was sent, the job simply fails.
+        if (outcomes.length === 0) throw e;
+        recordError = e;
       }
     });
+    if (recordError) await recordAgain(outcomes, recordError, opts);
+    for (const o of outcomes) {
+      report[o.outcome === 'sent' ? 'sent' : o.outcome]++;
+      if (o.outcome === 'retry') retry.add(o.id);
+    }
   }
   if (failedProviders.size)
     await opts.withPgClient(async (client) => {
@@ -205,6 +211,76 @@ async function deliverIds(
   return { report, retry };
 }
 
+/**
+ * What providers accepted but could not be recorded (the record or the commit failed), by
+ * notification id: the next claim of such a row records this outcome instead of calling the provider
+ * again. Kept for an hour, for at most REMEMBERED ids, in this process only: after a restart the row is
+ * sent again with the same reference (our notification id), which the simulated provider and the
+ * providers that honour a reference drop; SES and SMTP do not, which the error log names.
+ */
+const unrecorded = new Map<string, { outcome: Outcome; at: number }>();
+const REMEMBERED = 100_000;
+const REMEMBER_MS = 3600_000;
+/** Tries of recording outcomes again, in a new transaction, after the chunk's own record failed. */
+const RECORD_TRIES = 3;
+
+/** Counters of the record-after-send path (exposed for monitoring and tests). */
+export const deliveryRecordStats = {
+  /** Chunks whose record or commit failed after providers had accepted messages. */
+  recordFailures: 0,
+  /** Of those, recorded by a later try in the same run. */
+  recordedOnRetry: 0,
+  /** Messages left unrecorded by a run (remembered for the next claim). */
+  unrecorded: 0,
+  /** Remembered outcomes recorded by a later claim, with no second provider call. */
+  recovered: 0,
+};
+
+/** Forgets the remembered outcomes, as a restarted process would (tests). */
+export function forgetUnrecorded(): void {
+  unrecorded.clear();
+}
+
+/** Providers that do not drop a message repeated with the same reference. */
+const REPEATS_DELIVERED = new Set(['ses', 'smtp']);
+
+/**
+ * The chunk's record or commit failed after the providers answered: record the same outcomes again
+ * in new transactions rather than send again (record_delivery_results skips rows already recorded,
+ * so a commit that did land is harmless). If every try fails, accepted messages are remembered for
+ * the next claim (the job fails, graphile-worker retries it) and the error is raised.
+ */
+async function recordAgain(outcomes: Outcome[], error: unknown, opts: RunOptions): Promise<void> {
+  deliveryRecordStats.recordFailures++;
+  let last = error;
+  for (let attempt = 1; attempt < RECORD_TRIES; attempt++) {
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+    try {
+      await opts.withPgClient((client) =>
+        client.query('select app_private.record_delivery_results($1::jsonb)', [JSON.stringify(outcomes)]),
+      );
+      deliveryRecordStats.recordedOnRetry++;
+      opts.logger?.warn(`delivery outcomes recorded on try ${attempt + 1}: ${(error as Error).message}`);
+      return;
+    } catch (e) {
+      last = e;
+    }
+  }
+  const accepted = outcomes.filter((o) => o.outcome === 'sent');
+  for (const o of accepted) {
+    unrecorded.set(o.id, { outcome: o, at: Date.now() });
+    if (unrecorded.size > REMEMBERED) unrecorded.delete(unrecorded.keys().next().value as string);
+  }
+  deliveryRecordStats.unrecorded += accepted.length;
+  const repeats = [...new Set(accepted.map((o) => o.provider))].filter((p) => p && REPEATS_DELIVERED.has(p));
+  opts.logger?.error(
+    `${accepted.length} messages accepted by providers but not recorded (${(last as Error).message}); ` +
+      'the next claim records them without sending' +
+      (repeats.length ? `; if this process stops first, ${repeats.join(', ')} will deliver them again` : ''),
+  );
+  throw last;
+}
+
 /** Claims (locks) the rows of one chunk in the caller's transaction and hands each message to a provider. */
 async function sendClaimed(
   channel: Channel,
@@ -217,9 +293,19 @@ async function sendClaimed(
   const cfg = config();
   const { rows } = await client.query<ClaimedRow>('select * from app_private.claim_notifications($1::uuid[])', [ids]);
   report.claimed += rows.length;
-  if (rows.length === 0) return [];
-  const providers = await activeProviders(client, channel);
   const outcomes: Outcome[] = [];
+  // Remembered rows a receipt has moved on (delivered before its send was recorded) are not claimed:
+  // their send is recorded all the same (record_delivery_results keeps the receipt's status).
+  const claimed = new Set(rows.map((r) => r.id));
+  for (const id of ids) {
+    const remembered = unrecorded.get(id);
+    if (!remembered || claimed.has(id)) continue;
+    unrecorded.delete(id);
+    deliveryRecordStats.recovered++;
+    outcomes.push(remembered.outcome);
+  }
+  if (rows.length === 0) return outcomes;
+  const providers = await activeProviders(client, channel);
   const fail = (row: ClaimedRow, provider: string | null, billableUnits: number, e: unknown) => {
     const err = e as Error;
     const retryable = e instanceof ProviderError ? e.retryable : false;
@@ -245,6 +331,16 @@ async function sendClaimed(
   const calls: Array<() => Promise<void>> = [];
   const batches = new Map<string, Ready[]>();
   for (const row of rows) {
+    const remembered = unrecorded.get(row.id);
+    if (remembered) {
+      unrecorded.delete(row.id);
+      if (Date.now() - remembered.at < REMEMBER_MS) {
+        // Accepted by a provider in an earlier run whose record failed: recorded now, not sent again.
+        deliveryRecordStats.recovered++;
+        outcomes.push(remembered.outcome);
+        continue;
+      }
+    }
     // created ─service inactive─▶ technical-failure: an inactive service sends nothing.
     if (!row.service_active) {
       outcomes.push({ id: row.id, outcome: 'failed', provider: null, billable_units: 0 });

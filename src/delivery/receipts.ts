@@ -3,6 +3,7 @@
 // record of the send) is retried a bounded number of times with backoff (about five minutes in all),
 // then dropped with a log line; other unknown references are reported.
 import type pg from 'pg';
+import { jsonBodyProblem } from '../lib/json-body.ts';
 
 export interface Receipt {
   /** Our notification id (by_id) or the provider's own reference (SES message id, stub email id). */
@@ -192,6 +193,13 @@ export interface SesEvent {
   complaint?: { reference: string; feedbackId: string | null; type: string | null; date: string | null };
 }
 
+/** An ISO 8601 date as JavaScript reads it, within the years Postgres stores; else null. */
+function isoDate(v: unknown): string | null {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
 /** SES event (optionally inside an SNS envelope): Delivery, Bounce (Permanent/Transient), Complaint. */
 export function sesEvent(body: Record<string, unknown>): SesEvent {
   let message: Record<string, unknown> = body;
@@ -203,6 +211,12 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
     } catch {
       throw new ReceiptFormatError('SNS Message is not JSON');
     }
+    if (!message || typeof message !== 'object' || Array.isArray(message))
+      throw new ReceiptFormatError('SNS Message is not a JSON object');
+    // The route checked the envelope; the message inside it is checked the same way (a NUL or an
+    // unpaired surrogate would reach Postgres and fail there, answered 503: SNS would retry it for ever).
+    const problem = jsonBodyProblem(message);
+    if (problem) throw new ReceiptFormatError(`SNS Message: ${problem.messages[0]}`);
   }
   const type = str(message.notificationType ?? message.eventType);
   const mail = (message.mail ?? {}) as Record<string, unknown>;
@@ -230,7 +244,9 @@ export function sesEvent(body: Record<string, unknown>): SesEvent {
           reference,
           feedbackId: str(c.feedbackId),
           type: str(c.complaintFeedbackType),
-          date: clampToNow(c.timestamp),
+          // A timestamp Postgres would not read is left out (the complaint is dated when it arrives); one in
+          // the future is taken as now.
+          date: clampToNow(isoDate(c.timestamp)),
         },
       };
     }

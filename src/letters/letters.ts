@@ -2,6 +2,7 @@
 // a precompiled one. Used by tasks/create-letter-pdf.ts and tasks/scan-letter.ts.
 import type { JobHelpers } from 'graphile-worker';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { parsePdf, type PdfLimits } from './pdf-parse.ts';
 
 /** Longer letters are refused as Notify refuses them: validation-failed (letter-too-long). */
 export const MAX_LETTER_PAGES = 10;
@@ -134,15 +135,6 @@ export async function renderLetterPdf(letter: LetterContent): Promise<{ bytes: U
   return { bytes: await doc.save(), pages };
 }
 
-/** Pages of a PDF (pdf-lib), 0 when it cannot be read: the sheets billed until the scan decides. */
-export async function pdfPageCount(bytes: Uint8Array): Promise<number> {
-  try {
-    return (await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false })).getPageCount();
-  } catch {
-    return 0;
-  }
-}
-
 /** The EICAR anti-virus test file's signature: what every scanner reports as infected. */
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
@@ -153,12 +145,14 @@ export type ScanOutcome =
 
 /**
  * The local stand-in for Notify's anti-virus scan and PDF validation of a precompiled letter:
- * the EICAR test signature fails the scan; a file pdf-lib cannot open, or one longer than
- * MAX_LETTER_PAGES, fails validation.
+ * the EICAR test signature fails the scan; a file pdf-lib cannot open (in a worker thread with
+ * bounded heap and time: src/letters/pdf-parse.ts), or one longer than MAX_LETTER_PAGES, fails validation.
  */
-export async function scanLetterPdf(bytes: Uint8Array): Promise<ScanOutcome> {
+export async function scanLetterPdf(bytes: Uint8Array, limits?: PdfLimits): Promise<ScanOutcome> {
   if (Buffer.from(bytes).includes(EICAR)) return { status: 'virus-scan-failed', reason: 'EICAR test signature' };
-  const pages = await pdfPageCount(bytes);
+  const parsed = await parsePdf(bytes, limits);
+  if (parsed.outcome !== 'parsed') return { status: 'validation-failed', reason: `PDF ${parsed.outcome}` };
+  const pages = parsed.pages;
   if (pages === 0) return { status: 'validation-failed', reason: 'not a readable PDF, or no pages' };
   if (pages > MAX_LETTER_PAGES)
     return { status: 'validation-failed', reason: `letter-too-long: ${pages} pages`, pages };

@@ -42,6 +42,24 @@ export function processS3(): S3Client {
   return processClient;
 }
 
+/**
+ * Replaces the process's client (undefined: back to one from the configuration). Tests use it to
+ * put an S3 that fails at chosen calls under the letter tasks.
+ */
+export function setProcessS3(client: S3Client | undefined): void {
+  processClient = client;
+}
+
+/**
+ * An S3 error worth trying again: the service's own faults (5xx), throttling, timeouts and lost
+ * connections (no HTTP status at all). Any other 4xx is an answer: the request was refused.
+ */
+export function isTransientS3Error(e: unknown): boolean {
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined) return true;
+  return status >= 500 || status === 408 || status === 429;
+}
+
 export interface LocalS3 {
   endpoint: string;
   close(): Promise<void>;

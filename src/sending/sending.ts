@@ -6,14 +6,21 @@
 // app_hidden.create_notifications (limits, insert, delivery job). Refusals are ApiErrors with
 // Notify's messages, which each door reports in its own shape.
 import crypto from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type pg from 'pg';
 import type { KeyType } from '../auth/jwt-auth.ts';
 import type { Config } from '../config.ts';
 import { DocumentUploads, prepareFileAttachments } from '../documents/attachments.ts';
-import { pdfFileName, pdfPageCount, sheetsFor } from '../letters/letters.ts';
+import { pdfFileName, sheetsFor } from '../letters/letters.ts';
+import { parsePdf, pdfLimits } from '../letters/pdf-parse.ts';
 import { ApiError, BadRequestError, ValidationError } from '../lib/errors.ts';
-import { assertCreated, type CreateBatcher, type CreateItem } from '../notifications/batcher.ts';
+import {
+  assertCreated,
+  createError,
+  type CreateBatcher,
+  type CreateItem,
+  type CreateOutcome,
+} from '../notifications/batcher.ts';
 import type { CachedTemplate, ServiceSnapshot } from '../notifications/cache.ts';
 import {
   InvalidAddressError,
@@ -265,8 +272,9 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
   );
   const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
   assertEmailSendable(rendered);
-  // Files go to S3 only once every cheaper check has passed; a row the database then refuses takes
-  // its files with it (submit).
+  // Files go to S3 only once every cheaper check has passed, the service's limits included; a row
+  // the database then refuses takes its files with it (submit).
+  if (uploads.count > 0) await assertWithinLimits(ctx, 'email');
   await uploads.upload();
   const item: CreateItem = {
     id: crypto.randomUUID(),
@@ -353,8 +361,29 @@ function randomLetterReference(): string {
 }
 
 /**
- * A precompiled letter: the PDF is checked, counted and uploaded (live letters wait for the virus
- * scan in the scan bucket; test letters skip it) before the row is made.
+ * The service's rate and daily limits for one more request, read without counting it
+ * (app_hidden.send_limit_reached), before work that costs more than a row: a parse, an upload.
+ * create_notifications decides again, and counts, when the row is made.
+ */
+async function assertWithinLimits(ctx: SendingContext, type: NotificationType): Promise<void> {
+  const { rows } = await ctx.pool.query<{ outcome: CreateOutcome; message: string }>(
+    'select outcome, message from app_hidden.send_limit_reached($1, $2, $3)',
+    [ctx.service.id, ctx.keyType, type],
+  );
+  if (rows[0]) throw createError({ id: '', ...rows[0] })!;
+}
+
+/** The refusals of a precompiled letter whose PDF cannot be read within the limits (src/letters/pdf-parse.ts). */
+export const PDF_TIMEOUT_MESSAGE = 'Letter content took too long to read (the PDF is too complex)';
+export const PDF_TOO_COMPLEX_MESSAGE = 'Letter content is too complex to read (the PDF needs too much memory)';
+
+/**
+ * A precompiled letter. The cheap checks come first — permissions, key type and trial mode, the
+ * base64 and the PDF signature, then the service's rate and daily limits (read, not counted:
+ * app_hidden.send_limit_reached) — so that a refused request costs no parse and no upload. The PDF
+ * is then counted in a worker thread with bounded heap and time (a hostile PDF is refused, it cannot
+ * take the API down) and uploaded (live letters wait for the virus scan in the scan bucket; test
+ * letters skip it) before the row is made; create_notifications still decides the limits then.
  */
 export async function preparePrecompiledLetter(
   ctx: SendingContext,
@@ -371,6 +400,10 @@ export async function preparePrecompiledLetter(
   if (!pdf.subarray(0, 1024).toString('latin1').includes('%PDF')) {
     throw new ValidationError('Letter content is not a PDF');
   }
+  await assertWithinLimits(ctx, 'letter');
+  const parsed = await parsePdf(pdf, pdfLimits(ctx.cfg));
+  if (parsed.outcome === 'timeout') throw new ValidationError(PDF_TIMEOUT_MESSAGE);
+  if (parsed.outcome === 'too-complex') throw new ValidationError(PDF_TOO_COMPLEX_MESSAGE);
   const postage = body.postage ?? 'second';
   const { rows } = await ctx.pool.query<{ id: string; version: number }>(
     'select id, version from app_hidden.precompiled_letter_template($1)',
@@ -380,15 +413,9 @@ export async function preparePrecompiledLetter(
   const reference = randomLetterReference();
   const createdAt = new Date();
   const test = ctx.keyType === 'test';
-  const pages = await pdfPageCount(pdf);
-  await ctx.s3().send(
-    new PutObjectCommand({
-      Bucket: test ? ctx.cfg.LETTERS_PDF_BUCKET : ctx.cfg.LETTERS_SCAN_BUCKET,
-      Key: await letterPdfKey(ctx.pool, { reference, postage, createdAt }, test),
-      Body: pdf,
-      ContentType: 'application/pdf',
-    }),
-  );
+  const bucket = test ? ctx.cfg.LETTERS_PDF_BUCKET : ctx.cfg.LETTERS_SCAN_BUCKET;
+  const key = await letterPdfKey(ctx.pool, { reference, postage, createdAt }, test);
+  await ctx.s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: pdf, ContentType: 'application/pdf' }));
   const item: CreateItem = {
     id: crypto.randomUUID(),
     ...origin(ctx),
@@ -401,10 +428,12 @@ export async function preparePrecompiledLetter(
     client_reference: body.reference,
     postage,
     reference,
-    billable_units: sheetsFor(pages),
+    billable_units: sheetsFor(parsed.pages),
     status: test ? 'delivered' : 'pending-virus-check',
     created_at: createdAt.toISOString(),
   };
+  // A row the database then refuses (a limit reached meanwhile) takes its file with it (submit).
+  discards.set(item, () => ctx.s3().send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
   return { item, postage };
 }
 

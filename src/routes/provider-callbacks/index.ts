@@ -16,6 +16,7 @@ import {
 } from '../../delivery/receipts.ts';
 import { fetchSnsCertificate, isSnsEnvelope, SnsSignatureError, verifySnsMessage } from '../../delivery/sns.ts';
 import { receivedTextSender } from '../../recipients/recipients.ts';
+import { jsonBodyProblem } from '../../lib/json-body.ts';
 
 type Body = Record<string, unknown>;
 
@@ -34,6 +35,16 @@ function presentedToken(authorization: string | undefined, query: unknown): stri
   if (bearer) return bearer;
   const q = (query as Record<string, unknown> | undefined)?.token;
   return typeof q === 'string' && q ? q : null;
+}
+
+/**
+ * Percent-decoding as Python's urllib.parse.unquote (what Notify applies to MMG's fields): a '%'
+ * that does not start a valid escape is kept as it is, bytes that are not UTF-8 become U+FFFD.
+ */
+export function unquote(s: string): string {
+  return s.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) =>
+    new TextDecoder('utf-8').decode(Buffer.from(run.replace(/%/g, ''), 'hex')),
+  );
 }
 
 const providers: FastifyPluginAsync = async (app) => {
@@ -75,6 +86,13 @@ const providers: FastifyPluginAsync = async (app) => {
       err.statusCode = 400;
       done(err, undefined);
     }
+  });
+
+  // What Postgres cannot store (a NUL, an unpaired surrogate) is refused as bad input: answered 503,
+  // as a database error, the provider would send it again for ever.
+  app.addHook('preHandler', async (req, reply) => {
+    const problem = jsonBodyProblem(req.body);
+    if (problem) return fail(reply, 400, problem.messages[0]);
   });
 
   async function receive(reply: FastifyReply, log: FastifyBaseLogger, provider: string, parse: () => Receipt[]) {
@@ -169,6 +187,8 @@ const providers: FastifyPluginAsync = async (app) => {
     const to = typeof msg.to === 'string' || typeof msg.to === 'number' ? String(msg.to) : '';
     const from = typeof msg.from === 'string' || typeof msg.from === 'number' ? String(msg.from) : '';
     if (!to || !from || typeof msg.content !== 'string') return fail(reply, 400, 'to, from and content are required');
+    // A decoded MMG message ("%00") can hold what the JSON check saw only escaped.
+    if (msg.content.includes('\0')) return fail(reply, 400, 'content must not contain NUL characters');
     const date = typeof msg.date === 'string' ? clampToNow(msg.date) : null;
     try {
       const { rows } = await pool.query<{ id: string; service_id: string }>(
@@ -198,7 +218,7 @@ const providers: FastifyPluginAsync = async (app) => {
   // MMG: {ID, MSISDN, Number, Message (URL-encoded), DateRecieved "2017-05-21+11%3A56%3A11"}.
   app.post('/notifications/sms/receive/mmg', (req, reply) => {
     const b = asBody(req.body);
-    const decode = (v: unknown) => (typeof v === 'string' ? decodeURIComponent(v.replace(/\+/g, ' ')) : v);
+    const decode = (v: unknown) => (typeof v === 'string' ? unquote(v.replace(/\+/g, ' ')) : v);
     const rawDate = decode(b.DateRecieved ?? b.DateReceived);
     return inbound(reply, req.log, 'mmg', {
       to: b.Number,
