@@ -12847,6 +12847,7 @@ REVOKE ALL ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uui
 --
 
 REVOKE ALL ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) TO notify_api;
 
 
 --

@@ -185,9 +185,7 @@ const MATRIX: Record<string, Intent> = {
   deleteServiceCallbackApi: 'team:manage_settings',
   deleteServiceCallbackApiByRowId: 'team:manage_settings',
   deleteServiceCallbackApiByServiceIdAndCallbackType: 'team:manage_settings',
-  updateServiceCallbackApi: 'team:manage_settings',
-  updateServiceCallbackApiByRowId: 'team:manage_settings',
-  updateServiceCallbackApiByServiceIdAndCallbackType: 'team:manage_settings',
+  // no update mutations: the URL and token change only through set_service_callback_api, which checks them
   // service_data_retention
   createServiceDataRetention: 'team:manage_settings',
   deleteServiceDataRetention: 'team:manage_settings',

@@ -371,10 +371,10 @@ t.test('createError: each outcome becomes the error the v2 route gives', async (
 
 t.test('a cache that has not caught up: the database refuses and the v2 route answers as it would have', async (t) => {
   const { app } = await createTestApp(t, { db });
-  // The app's batcher runs create_notifications on db.pool: count those calls, to show that each refusal
+  // The app's batcher runs create_notifications on the API's pool: count those calls, to show that each refusal
   // below came from the database (the route's own checks, from the stale cache, let the request through).
   let reached = 0;
-  const pool = db.pool as unknown as { query: (...args: unknown[]) => unknown };
+  const pool = (app.ctx.apiPool ?? db.pool) as unknown as { query: (...args: unknown[]) => unknown };
   const query = pool.query.bind(pool);
   pool.query = (...args: unknown[]) => {
     if (typeof args[0] === 'string' && args[0].includes('app_hidden.create_notifications(')) reached++;
