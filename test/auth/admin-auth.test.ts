@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { issueAdminToken, verifyAdminHeader, AdminAuthError } from '../../src/auth/admin-auth.ts';
+import { createUserRow, graphqlRequest } from '../helpers/graphql.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 
@@ -30,21 +31,8 @@ t.test('verifyAdminHeader', async (t) => {
 
 t.test('admin rights and deactivation come from the database on every request', async (t) => {
   const { app, db } = await createTestApp(t, { graphql: true });
-  const mkUser = (email: string, admin = false) =>
-    db.one<{ id: string }>(
-      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123',
-       platform_admin => $2)`,
-      [email, admin],
-    );
-  const gql = async (token: string, query = '{ allServices { nodes { name } } }') => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: { query },
-    });
-    return { status: res.statusCode, body: res.json() as { data?: any; errors?: Array<{ message: string }> } };
-  };
+  const mkUser = (email: string, admin = false) => createUserRow(db, email, admin);
+  const gql = (token: string, query = '{ allServices { nodes { name } } }') => graphqlRequest(app, token, query);
   const names = (r: { body: { data?: any } }) =>
     r.body.data.allServices.nodes
       .map((n: { name: string }) => n.name)

@@ -9,7 +9,7 @@ import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { startTestS3 } from '../helpers/s3.ts';
 import { createNotifications, createServiceWithKeys } from '../helpers/factories.ts';
-import { anyJson, around, check, contentType, enc, field, headerValue, queryString, RUNS, text } from './fuzz.ts';
+import { anyJson, around, check, contentType, enc, field, headerValue, queryString, text } from './fuzz.ts';
 
 const cfg = testConfig();
 const { endpoint } = await startTestS3(t, cfg, 'fuzz-callbacks');

@@ -103,7 +103,7 @@ t.test('any upload: 201 with a report or a 4xx in the API error shape; refusals 
   t.ok(seen.has(201) && seen.has(400), `both accepted and refused files were tried (${[...seen].join(', ')})`);
 });
 
-t.test('any query, path and token: never a 5xx', async (t) => {
+t.test('any query, path and token: never a 5xx', async () => {
   await check(
     fc.asyncProperty(
       fc.oneof(fc.constant(s.serviceId), text.map(enc)),

@@ -4,6 +4,7 @@ import t from 'tap';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig, type TestDb } from '../helpers/db.ts';
 import { issueAdminToken } from '../../src/auth/admin-auth.ts';
+import { createUserRow, graphqlRequest } from '../helpers/graphql.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 
@@ -32,24 +33,9 @@ async function asUser(db: TestDb, userId: string, sql: string, params: unknown[]
 
 t.test('accounts and teams through /graphql', async (t) => {
   const { app, db } = await createTestApp(t, { graphql: true });
-  const mkUser = (email: string, admin = false) =>
-    db.one<{ id: string }>(
-      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123',
-       platform_admin => $2)`,
-      [email, admin],
-    );
-  const gql = async (userId: string | null, query: string, variables: Record<string, unknown> = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: {
-        'content-type': 'application/json',
-        ...(userId ? { authorization: `Bearer ${issueAdminToken(secret, userId, false)}` } : {}),
-      },
-      payload: { query, variables },
-    });
-    return res.json() as Gql;
-  };
+  const mkUser = (email: string, admin = false) => createUserRow(db, email, admin);
+  const gql = async (userId: string | null, query: string, variables: Record<string, unknown> = {}) =>
+    (await graphqlRequest(app, userId ? issueAdminToken(secret, userId, false) : null, query, variables)).body;
   const userRow = (id: string) =>
     db.one<{ email_address: string; mobile_number: string; validated: Date; failed: number }>(
       `select email_address, mobile_number, email_access_validated_at as validated, failed_login_count as failed

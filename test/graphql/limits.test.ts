@@ -5,6 +5,7 @@ import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { issueAdminToken } from '../../src/auth/admin-auth.ts';
 import { DEFAULT_PAGE_SIZE, MAX_COST, MAX_DEPTH, MAX_PAGE_SIZE } from '../../src/graphql/limits.ts';
+import { graphqlRequest } from '../helpers/graphql.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 
@@ -24,15 +25,8 @@ t.test('GraphQL limits', async (t) => {
     [svc.id, DEFAULT_PAGE_SIZE + 20],
   );
   const token = issueAdminToken(secret, alice.id, false);
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: { query, variables },
-    });
-    return res.json() as { data?: any; errors?: Array<{ message: string }> };
-  };
+  const gql = async (query: string, variables: Record<string, unknown> = {}) =>
+    (await graphqlRequest(app, token, query, variables)).body;
 
   await t.test('page sizes', async (t) => {
     const all = await gql('{ allTemplates { totalCount nodes { name } } }');

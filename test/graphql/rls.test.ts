@@ -3,6 +3,7 @@ import t from 'tap';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { issueAdminToken } from '../../src/auth/admin-auth.ts';
+import { graphqlRequest } from '../helpers/graphql.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 
@@ -29,15 +30,8 @@ t.test('row-level security through /graphql', async (t) => {
     [svcB.id],
   );
 
-  const gql = async (token: string | null, query: string, variables: Record<string, unknown> = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      payload: { query, variables },
-    });
-    return { status: res.statusCode, body: res.json() as { data?: any; errors?: Array<{ message: string }> } };
-  };
+  const gql = (token: string | null, query: string, variables: Record<string, unknown> = {}) =>
+    graphqlRequest(app, token, query, variables);
   const aliceToken = issueAdminToken(secret, alice.id, false);
   const adminToken = issueAdminToken(secret, admin.id, true);
   const servicesQuery = '{ allServices(orderBy: NAME_ASC) { nodes { id name } } }';

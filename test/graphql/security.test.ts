@@ -3,26 +3,15 @@ import t from 'tap';
 import { createTestApp } from '../helpers/app.ts';
 import { testConfig } from '../helpers/db.ts';
 import { issueAdminToken } from '../../src/auth/admin-auth.ts';
+import { createUserRow, graphqlRequest } from '../helpers/graphql.ts';
 
 const secret = testConfig().ADMIN_JWT_SECRET;
 
 t.test('security through /graphql', async (t) => {
   const { app, db } = await createTestApp(t, { graphql: true });
-  const mkUser = (email: string, admin = false) =>
-    db.one<{ id: string }>(
-      `select id from app_public.create_user(email_address => $1, name => $1, mobile_number => '07700900123',
-       platform_admin => $2)`,
-      [email, admin],
-    );
-  const gql = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: { query, variables },
-    });
-    return res.json() as { data?: any; errors?: Array<{ message: string }> };
-  };
+  const mkUser = (email: string, admin = false) => createUserRow(db, email, admin);
+  const gql = async (token: string, query: string, variables: Record<string, unknown> = {}) =>
+    (await graphqlRequest(app, token, query, variables)).body;
   const org = await db.one<{ id: string }>(`insert into app_public.organisation (name) values ('Org A') returning id`);
   const otherOrg = await db.one<{ id: string }>(
     `insert into app_public.organisation (name) values ('Org B') returning id`,

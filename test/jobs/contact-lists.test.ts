@@ -11,6 +11,7 @@ import { testConfig } from '../helpers/db.ts';
 import { serviceOwner } from '../helpers/factories.ts';
 import { asUser, insertJob, queued, teamMember } from '../helpers/jobs.ts';
 import { startTestS3 } from '../helpers/s3.ts';
+import { graphqlRequest } from '../helpers/graphql.ts';
 
 const cfg = testConfig();
 const { endpoint: s3Endpoint, s3 } = await startTestS3(t, cfg, 'contact-lists');
@@ -166,15 +167,8 @@ t.test('archiving a list removes its file', async (t) => {
 });
 
 t.test('through /graphql', async (t) => {
-  const gql = async (userId: string, query: string, variables: Record<string, unknown>) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { authorization: `Bearer ${issueAdminToken(cfg.ADMIN_JWT_SECRET, userId, false)}` },
-      payload: { query, variables },
-    });
-    return res.json() as { data?: any; errors?: Array<{ message: string }> };
-  };
+  const gql = async (userId: string, query: string, variables: Record<string, unknown>) =>
+    (await graphqlRequest(app, issueAdminToken(cfg.ADMIN_JWT_SECRET, userId, false), query, variables)).body;
   const id = await newId();
   const created = await gql(
     f.userId,

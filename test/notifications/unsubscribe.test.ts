@@ -10,6 +10,7 @@ import {
   generateUnsubscribeToken,
   unsubscribeTokenKey,
 } from '../../src/notifications/unsubscribe.ts';
+import { graphqlRequest } from '../helpers/graphql.ts';
 
 // The worker reads the process configuration (lazily, on first use); its token key must be the
 // app's (testConfig's).
@@ -216,18 +217,8 @@ t.test('report: the service’s team reads its requests through GraphQL, other s
   const { app } = await createTestApp(t, { db: d.db, graphql: true });
   const otherUser = await createUser(d.db, { email: 'other@else.gov.uk', name: 'Other' });
   await createService(d.db, { userId: otherUser, name: 'Elsewhere', emailFrom: 'elsewhere' });
-  const gql = async (userId: string, query: string) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${issueAdminToken(testConfig().ADMIN_JWT_SECRET, userId, false)}`,
-      },
-      payload: { query },
-    });
-    return res.json() as { data?: any; errors?: Array<{ message: string }> };
-  };
+  const gql = async (userId: string, query: string) =>
+    (await graphqlRequest(app, issueAdminToken(testConfig().ADMIN_JWT_SECRET, userId, false), query)).body;
   const query = `{ allUnsubscribeRequestReports { nodes { serviceId notificationId emailAddress templateName
     originalFileName unsubscribeRequestReceivedAt } }
     allUnsubscribeRequests { nodes { notificationId } } }`;
