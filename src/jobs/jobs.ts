@@ -24,11 +24,7 @@ import {
   openCsv,
   RowChecker,
 } from './recipient-csv.ts';
-
-/** The file's key in the CSV bucket (Notify's): the upload id, which becomes the job id. */
-export function csvKey(serviceId: string, uploadId: string): string {
-  return `service-${serviceId}-notify/${uploadId}.csv`;
-}
+import { serviceFileKey } from './job-files.ts';
 
 /** What the bulk sending code needs: the sending module's dependencies (cache, pool, S3, config). */
 export type JobDeps = Omit<SendingDeps, 'batcher'> & {
@@ -149,7 +145,7 @@ export interface UploadRequest {
 export async function uploadAndCheck(deps: JobDeps, actor: JobActor, req: UploadRequest): Promise<CheckReport> {
   const { service, template } = await serviceAndTemplate(deps, actor, req.serviceId, req.templateId);
   const uploadId = crypto.randomUUID();
-  const key = csvKey(service.id, uploadId);
+  const key = serviceFileKey(service.id, uploadId);
   const s3 = deps.s3();
   const guard = sizeGuard(deps.maxFileBytes ?? MAX_FILE_BYTES);
   let guardError: unknown = null;
@@ -193,7 +189,7 @@ async function checkStored(
   uploadId: string,
   fileName?: string,
 ): Promise<CheckReport> {
-  const stored = await readCsv(deps.s3(), deps.cfg, csvKey(service.id, uploadId));
+  const stored = await readCsv(deps.s3(), deps.cfg, serviceFileKey(service.id, uploadId));
   if (!stored) throw new ApiError(404, 'NoResultFound', `Upload ${uploadId} not found`);
   const name = fileName ?? stored.fileName;
   try {
@@ -386,9 +382,9 @@ export async function processJob(
       return { status: 'sending limits exceeded', created: 0, skipped: 0, refused: 0 };
     }
   }
-  const stored = await readCsv(deps.s3(), deps.cfg, csvKey(job.service_id, jobId));
+  const stored = await readCsv(deps.s3(), deps.cfg, serviceFileKey(job.service_id, jobId));
   if (!stored) {
-    log(`job ${jobId}: file ${csvKey(job.service_id, jobId)} not found`);
+    log(`job ${jobId}: file ${serviceFileKey(job.service_id, jobId)} not found`);
     await finish('error');
     return { status: 'error', created: 0, skipped: 0, refused: 0 };
   }
@@ -495,7 +491,7 @@ async function templateVersion(
 /** Whether the file of an upload is still there (create_job's callers check before making the job). */
 export async function uploadExists(s3: S3Client, cfg: Config, serviceId: string, uploadId: string): Promise<boolean> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: cfg.CSV_UPLOAD_BUCKET, Key: csvKey(serviceId, uploadId) }));
+    await s3.send(new HeadObjectCommand({ Bucket: cfg.CSV_UPLOAD_BUCKET, Key: serviceFileKey(serviceId, uploadId) }));
     return true;
   } catch (e) {
     if (isMissing(e)) return false;

@@ -4,7 +4,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import t from 'tap';
 import { issueAdminToken } from '../../src/auth/admin-auth.ts';
-import { csvKey, type JobDeps, processJob, uploadAndCheck } from '../../src/jobs/jobs.ts';
+import { serviceFileKey } from '../../src/jobs/job-files.ts';
+import { type JobDeps, processJob, uploadAndCheck } from '../../src/jobs/jobs.ts';
 import { FILE_MESSAGES, MAX_ROWS } from '../../src/jobs/recipient-csv.ts';
 import { makeS3Client } from '../../src/lib/s3.ts';
 import { V2Cache } from '../../src/notifications/cache.ts';
@@ -92,7 +93,7 @@ t.test('text messages: upload (raw body) → report → job → rows', async (t)
     original_file_name: 'people.csv',
     column_headers: ['Phone Number', 'NAME', 'extra'],
   });
-  t.same(await storedKeys(fx.serviceId), [csvKey(fx.serviceId, r.body.upload_id)]);
+  t.same(await storedKeys(fx.serviceId), [serviceFileKey(fx.serviceId, r.body.upload_id)]);
 
   const job = await makeJob(fx, fx.sms, r.body.upload_id, 'people.csv');
   t.match(job, { id: r.body.upload_id, job_status: 'pending', created_by_id: fx.userId, notification_count: 3 });
