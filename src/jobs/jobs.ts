@@ -24,10 +24,12 @@ import {
   openCsv,
   RowChecker,
 } from './recipient-csv.ts';
+import { CheckedRows, checkedRowsOf, forgetCheckedRows, storeCheckedRows } from './checked-rows.ts';
 import { serviceFileKey } from './job-files.ts';
 
 /** What the bulk sending code needs: the sending module's dependencies (cache, pool, S3, config). */
-export type JobDeps = Omit<SendingDeps, 'batcher'> & {
+export type JobDeps = Omit<SendingDeps, 'batcher' | 'pool'> & {
+  pool: Pick<pg.Pool, 'query' | 'connect'>;
   cache: Pick<V2Cache, 'service' | 'template' | 'serviceWith'>;
   /** The upload limit (default MAX_FILE_BYTES; tests lower it). */
   maxFileBytes?: number;
@@ -198,13 +200,25 @@ async function checkStored(
     const remaining = await remainingToday(deps.pool, service.id, template.type);
     const international =
       template.type === 'sms' ? await remainingToday(deps.pool, service.id, 'international_sms') : null;
-    const report = await checkFile(file, checker, {
-      uploadId,
-      fileName: name,
-      remainingToday: remaining,
-      remainingInternational: international,
-    });
-    await recordCheck(deps.pool, service.id, template, userId, report);
+    const kept = new CheckedRows(deps.pool, uploadId);
+    await kept.start();
+    let report: CheckReport;
+    let staged: number | null = null;
+    try {
+      report = await checkFile(file, checker, {
+        uploadId,
+        fileName: name,
+        remainingToday: remaining,
+        remainingInternational: international,
+        onPrepared: checker.columnsOk ? (index, item) => kept.add(index, item) : undefined,
+      });
+      // Rows the database would not take as kept (it refuses what a notification could not hold either)
+      // only cost the job its shortcut: process-job then reads the file.
+      if (report.valid) staged = await kept.finish().catch(() => null);
+    } finally {
+      if (staged === null) await kept.discard();
+    }
+    await recordCheck(deps.pool, service.id, template, userId, report, staged);
     return report;
   } finally {
     stored.body.destroy();
@@ -221,15 +235,17 @@ async function recordCheck(
   template: CachedTemplate,
   userId: string | null,
   report: CheckReport,
+  staged: number | null,
 ): Promise<void> {
   await pool.query(
     `insert into app_private.csv_uploads (id, service_id, template_id, template_version, row_count, has_errors,
-       checked_by_id)
-     values ($1, $2, $3, $4, $5, $6, $7)
+       checked_by_id, staged_rows)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (id) do update set service_id = excluded.service_id, template_id = excluded.template_id,
        template_version = excluded.template_version, row_count = excluded.row_count,
-       has_errors = excluded.has_errors, checked_at = now(), checked_by_id = excluded.checked_by_id`,
-    [report.upload_id, serviceId, template.id, template.version, report.row_count, !report.valid, userId],
+       has_errors = excluded.has_errors, checked_at = now(), checked_by_id = excluded.checked_by_id,
+       staged_rows = excluded.staged_rows`,
+    [report.upload_id, serviceId, template.id, template.version, report.row_count, !report.valid, userId, staged],
   );
 }
 
@@ -382,6 +398,35 @@ export async function processJob(
       return { status: 'sending limits exceeded', created: 0, skipped: 0, refused: 0 };
     }
   }
+  // The rows as the check kept them, when they are all there: stored in batches by the database alone.
+  const lastKept = await checkedRowsOf(pool, job);
+  if (lastKept !== null) {
+    const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
+    const batchSize = opts.batchSize ?? PROCESS_BATCH;
+    const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
+    let batches = 0;
+    let notStored = 0;
+    const storing: Promise<void>[] = [];
+    for (let from = 0; from <= lastKept; from += batchSize) {
+      if (storing.length >= parallel) await storing.shift();
+      const pending = storeCheckedRows(pool, jobId, from, from + batchSize).then(async (c) => {
+        outcome.created += c.created;
+        outcome.skipped += c.skipped;
+        outcome.refused += c.refused;
+        notStored += c.not_stored;
+        batches++;
+        await opts.afterBatch?.(batches);
+      });
+      // Awaited in turn or at the end; this only stops it counting as unhandled meanwhile.
+      pending.catch(() => undefined);
+      storing.push(pending);
+    }
+    for (const s of storing) await s;
+    await recordNotStored(pool, jobId, notStored);
+    await forgetCheckedRows(pool, jobId);
+    await finish('finished');
+    return outcome;
+  }
   const stored = await readCsv(deps.s3(), deps.cfg, serviceFileKey(job.service_id, jobId));
   if (!stored) {
     log(`job ${jobId}: file ${serviceFileKey(job.service_id, jobId)} not found`);
@@ -423,7 +468,10 @@ export async function processJob(
     const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
     const storing: Promise<void>[] = [];
     for await (const row of file.rows) {
-      if (done.has(row.index)) continue;
+      if (done.has(row.index)) {
+        outcome.skipped++;
+        continue;
+      }
       const result = await checker.check(row);
       if (!('prepared' in result)) {
         outcome.refused++;
@@ -445,13 +493,18 @@ export async function processJob(
   } finally {
     stored.body.destroy();
   }
+  await recordNotStored(pool, jobId, notStored);
+  await finish('finished');
+  return outcome;
+}
+
+/** How many rows the run left unstored on purpose (the missing-rows check counts them as done). */
+async function recordNotStored(pool: Pick<pg.Pool, 'query'>, jobId: string, notStored: number): Promise<void> {
   await pool.query(
     `insert into app_private.job_rows_not_stored (job_id, row_count) values ($1, $2)
      on conflict (job_id) do update set row_count = excluded.row_count`,
     [jobId, notStored],
   );
-  await finish('finished');
-  return outcome;
 }
 
 /** The job's template as it was when the job was made (its version), in the cache's shape. */

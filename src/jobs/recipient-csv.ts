@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ApiError, BadRequestError } from '../lib/errors.ts';
+import type { CreateItem } from '../notifications/batcher.ts';
 import type { CachedTemplate } from '../notifications/cache.ts';
 import { InvalidRecipientError } from '../recipients/recipients.ts';
 import { prepare } from '../sending/from-template.ts';
@@ -398,6 +399,8 @@ export async function checkFile(
     fileName: string;
     remainingToday: number | null;
     remainingInternational?: number | null;
+    /** Each row that would be sent, as it would be stored (the check keeps them for process-job). */
+    onPrepared?: (index: number, item: CreateItem) => Promise<void> | undefined;
   },
 ): Promise<CheckReport> {
   const rowErrors: RowError[] = [];
@@ -415,6 +418,8 @@ export async function checkFile(
       if (item.notification_type === 'sms' && item.international && (item.phone_prefix ?? '44') !== '44') {
         international++;
       }
+      const kept = meta.onPrepared?.(row.index, item);
+      if (kept) await kept;
       continue;
     }
     if (result.trial) {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import t from 'tap';
-import { createJob, type JobDeps, processJob, uploadAndCheck } from '../../src/jobs/jobs.ts';
+import { createJob, type JobDeps, processJob, recheck, uploadAndCheck } from '../../src/jobs/jobs.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { makeS3Client } from '../../src/lib/s3.ts';
 import { V2Cache } from '../../src/notifications/cache.ts';
@@ -65,60 +65,177 @@ const counts = (jobId: string) =>
     [jobId],
   );
 
-t.test('killed after a batch and run again: every row once, none twice', async (t) => {
-  // Job rows are not rate limited (Notify limits API requests, not a job's rows).
-  await db.query('update app_public.services set rate_limit = 10 where id = $1', [fx.serviceId]);
-  const job = await newJob(fx, phones(2500));
-  await t.rejects(
-    processJob(deps, job.id, {
-      batchSize: 1000,
-      // One batch at a time, so the crash leaves exactly the first stored (the gap test below has the rest).
-      parallel: 1,
-      afterBatch: (n) => {
-        if (n === 1) throw new Error('killed');
-      },
-    }),
-    /killed/,
-  );
-  t.match(await counts(job.id), { n: 1000, distinct_rows: 1000, min: 0, max: 999 });
-  t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'in progress');
+// Two ways a job's rows are read: as the check kept them (app_private.csv_upload_rows), or, when those
+// are gone (an unlogged table emptied by a crash of the database), from the file, checked again.
+for (const from of ['the rows the check kept', 'the file'] as const) {
+  t.test(`killed after a batch and run again: every row once, none twice (${from})`, async (t) => {
+    // Job rows are not rate limited (Notify limits API requests, not a job's rows).
+    await db.query('update app_public.services set rate_limit = 10 where id = $1', [fx.serviceId]);
+    const job = await newJob(fx, phones(2500));
+    if (from === 'the file') await db.query('delete from app_private.csv_upload_rows where upload_id = $1', [job.id]);
+    await t.rejects(
+      processJob(deps, job.id, {
+        batchSize: 1000,
+        // One batch at a time, so the crash leaves exactly the first stored (the gap test below has the rest).
+        parallel: 1,
+        afterBatch: (n) => {
+          if (n === 1) throw new Error('killed');
+        },
+      }),
+      /killed/,
+    );
+    t.match(await counts(job.id), { n: 1000, distinct_rows: 1000, min: 0, max: 999 });
+    t.equal((await db.one('select job_status from app_public.jobs where id = $1', [job.id])).job_status, 'in progress');
 
-  const again = await processJob(deps, job.id, { batchSize: 1000 });
-  t.match(again, { status: 'finished', created: 1500, skipped: 0, refused: 0 }, 'only the rows not stored');
-  t.match(await counts(job.id), { n: 2500, distinct_rows: 2500, min: 0, max: 2499 });
-  t.ok((await counts(job.id)).deliveries >= 3, 'deliveries queued with each batch');
-  const j = await db.one('select * from app_public.jobs where id = $1', [job.id]);
-  t.match(j, { job_status: 'finished' });
-  t.ok(j.processing_finished >= j.processing_started);
+    const again = await processJob(deps, job.id, { batchSize: 1000 });
+    t.match(again, { status: 'finished', created: 1500, skipped: 1000, refused: 0 }, 'only the rows not stored');
+    t.match(await counts(job.id), { n: 2500, distinct_rows: 2500, min: 0, max: 2499 });
+    t.ok((await counts(job.id)).deliveries >= 3, 'deliveries queued with each batch');
+    const j = await db.one('select * from app_public.jobs where id = $1', [job.id]);
+    t.match(j, { job_status: 'finished' });
+    t.ok(j.processing_finished >= j.processing_started);
 
-  // A row stored already is skipped by create_notifications, not stored twice and not counted.
-  const before = await db.one(
-    `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
-    [fx.serviceId],
+    // A row stored already is skipped by create_notifications, not stored twice and not counted.
+    const before = await db.one(
+      `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
+      [fx.serviceId],
+    );
+    const row = await db.one('select * from app_public.notifications where job_id = $1 and job_row_number = 7', [
+      job.id,
+    ]);
+    const replay = await db.query('select outcome from app_hidden.create_notifications($1::jsonb)', [
+      JSON.stringify([
+        {
+          service_id: fx.serviceId,
+          key_type: 'normal',
+          notification_type: 'sms',
+          template_id: fx.sms,
+          template_version: 1,
+          to: row.to,
+          normalised_to: row.normalised_to,
+          job_id: job.id,
+          job_row_number: 7,
+        },
+      ]),
+    ]);
+    t.same(replay, [{ outcome: 'skipped' }]);
+    const after = await db.one(
+      `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
+      [fx.serviceId],
+    );
+    t.equal(after.sent, before.sent);
+    t.equal((await counts(job.id)).n, 2500);
+  });
+}
+
+t.test('the check keeps each row as it will be stored; the job stores them (encrypted) and forgets them', async (t) => {
+  const s = await createServiceWithKeys(db);
+  // A cell with what COPY's text format escapes: a backslash, a tab, a line break (quoted) and \N.
+  const odd = 'Two\nlines \\ and\ta tab \\N';
+  const csv =
+    'phone number,name\n07700901001,Ann\n\n+44 7700 901002,Bob\n07700900111,Simulated\n' + `07700901003,"${odd}"\n`;
+  const report = await uploadAndCheck(
+    deps,
+    { userId: s.userId },
+    { serviceId: s.serviceId, templateId: s.sms, fileName: 'kept.csv', body: Readable.from([csv]) },
   );
-  const row = await db.one('select * from app_public.notifications where job_id = $1 and job_row_number = 7', [job.id]);
-  const replay = await db.query('select outcome from app_hidden.create_notifications($1::jsonb)', [
-    JSON.stringify([
-      {
-        service_id: fx.serviceId,
-        key_type: 'normal',
-        notification_type: 'sms',
-        template_id: fx.sms,
-        template_version: 1,
-        to: row.to,
-        normalised_to: row.normalised_to,
-        job_id: job.id,
-        job_row_number: 7,
-      },
-    ]),
+  t.ok(report.valid, JSON.stringify(report.errors));
+  const kept = await db.query(
+    `select row_number, "to", normalised_to, persist, personalisation, billable_units
+     from app_private.csv_upload_rows where upload_id = $1 order by row_number`,
+    [report.upload_id],
+  );
+  t.match(kept, [
+    {
+      row_number: 0,
+      to: '07700901001',
+      normalised_to: '447700901001',
+      personalisation: { name: 'Ann' },
+      persist: true,
+    },
+    { row_number: 1, to: '+44 7700 901002', normalised_to: '447700901002', personalisation: { name: 'Bob' } },
+    { row_number: 2, to: '07700900111', persist: false },
+    { row_number: 3, personalisation: { name: odd } },
   ]);
-  t.same(replay, [{ outcome: 'skipped' }]);
-  const after = await db.one(
-    `select coalesce(sum(sent), 0)::int as sent from app_private.daily_limit_counters where service_id = $1`,
-    [fx.serviceId],
+  t.equal(
+    (await db.one('select staged_rows from app_private.csv_uploads where id = $1', [report.upload_id])).staged_rows,
+    4,
   );
-  t.equal(after.sent, before.sent);
-  t.equal((await counts(job.id)).n, 2500);
+  const job = await createJob(db.pool, {
+    serviceId: s.serviceId,
+    templateId: s.sms,
+    uploadId: report.upload_id,
+    fileName: 'kept.csv',
+    userId: s.userId,
+  });
+  t.match(await processJob(deps, job.id), { status: 'finished', created: 4, skipped: 0, refused: 0 });
+  const stored = await db.query(
+    `select job_row_number, "to", normalised_to, created_by_id, key_type, api_key_id, template_version,
+            billable_units, app_private.decrypt(_personalisation)::jsonb as personalisation
+     from app_public.notifications where job_id = $1 order by job_row_number`,
+    [job.id],
+  );
+  t.match(stored, [
+    { job_row_number: 0, to: '07700901001', normalised_to: '447700901001', personalisation: { name: 'Ann' } },
+    { job_row_number: 1, to: '+44 7700 901002', personalisation: { name: 'Bob' } },
+    { job_row_number: 3, personalisation: { name: odd } },
+  ]);
+  t.equal(stored.length, 3, 'the simulated recipient is accepted, not stored');
+  for (const r of stored) {
+    t.match(r, {
+      created_by_id: s.userId,
+      key_type: 'normal',
+      api_key_id: null,
+      template_version: 1,
+      billable_units: 1,
+    });
+  }
+  t.same(await db.query('select row_count from app_private.job_rows_not_stored where job_id = $1', [job.id]), [
+    { row_count: 1 },
+  ]);
+  t.equal(
+    (await db.one('select count(*)::int as n from app_private.csv_upload_rows where upload_id = $1', [job.id])).n,
+    0,
+  );
+});
+
+t.test('a check with errors keeps nothing, and a new check replaces what the last one kept', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const upload = (csv: string) =>
+    uploadAndCheck(
+      deps,
+      { userId: s.userId },
+      { serviceId: s.serviceId, templateId: s.sms, fileName: 'r.csv', body: Readable.from([csv]) },
+    );
+  const bad = await upload('phone number,name\n07700901001,Ann\nnot a number,Bob\n');
+  t.notOk(bad.valid);
+  const uploadRow = (id: string) =>
+    db.one(
+      `select u.staged_rows, u.has_errors,
+              (select count(*)::int from app_private.csv_upload_rows r where r.upload_id = u.id) as kept
+       from app_private.csv_uploads u where u.id = $1`,
+      [id],
+    );
+  t.match(await uploadRow(bad.upload_id), { staged_rows: null, has_errors: true, kept: 0 });
+
+  const good = await upload('phone number,name\n07700901001,Ann\n07700901002,Bob\n');
+  t.match(await uploadRow(good.upload_id), { staged_rows: 2, has_errors: false, kept: 2 });
+  // The template changes and the file is checked again: the rows kept are the new check's.
+  await db.query(`select app_public.update_template(template_id => $1, content => 'Changed ((name))')`, [s.sms]);
+  const again = await recheck(deps, { userId: s.userId }, s.serviceId, good.upload_id, s.sms);
+  t.ok(again.valid);
+  t.match(await uploadRow(good.upload_id), { staged_rows: 2, has_errors: false, kept: 2 });
+  // A job made from a check that has no kept rows reads the file instead.
+  await db.query('delete from app_private.csv_upload_rows where upload_id = $1', [good.upload_id]);
+  const job = await createJob(db.pool, {
+    serviceId: s.serviceId,
+    templateId: s.sms,
+    uploadId: good.upload_id,
+    fileName: 'r.csv',
+    userId: s.userId,
+  });
+  t.match(await processJob(deps, job.id), { status: 'finished', created: 2 });
+  t.match(await counts(job.id), { n: 2, distinct_rows: 2 });
 });
 
 t.test('through the worker queue; an inactive service’s job is cancelled', async (t) => {
