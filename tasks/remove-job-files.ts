@@ -9,7 +9,8 @@ const Payload = z.object({
 });
 
 /**
- * CSVs of jobs past their service's retention are deleted from S3 and the jobs marked archived.
+ * CSVs of jobs past their service's retention are deleted from S3 and the jobs marked archived; the rows
+ * checks kept that no job will read are removed.
  * Payload {"notification_types": [...]}: the crontab runs texts and emails, then letters.
  */
 const task: Task = async (payload, helpers) => {
@@ -18,6 +19,9 @@ const task: Task = async (payload, helpers) => {
     removeJobFiles((sql, values) => c.query(sql, values), processS3(), config().CSV_UPLOAD_BUCKET, notification_types),
   );
   helpers.logger.info(`removed the CSV files of ${n} ${notification_types.join('/')} jobs past retention`);
+  // The rows checks kept for jobs that have ended or uploads never sent (process-job removes its own).
+  const { rows } = await helpers.query<{ n: number }>('select app_private.forget_checked_rows() as n');
+  if (rows[0].n > 0) helpers.logger.info(`removed ${rows[0].n} checked rows no job will read`);
 };
 
 export default task;

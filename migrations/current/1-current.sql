@@ -66,3 +66,4 @@ comment on column app_private.csv_uploads.staged_rows is
 --! include notifications/create_notification_rows.sql
 --! include notifications/create_notifications.sql
 --! include jobs/create_job_notifications.sql
+--! include jobs/forget_checked_rows.sql

@@ -445,3 +445,48 @@ t.test('CLI: send-job and job-status', async (t) => {
   t.equal(missing.code, 1);
   t.match(missing.json, { error: 'NoResultFound' });
 });
+
+t.test('forget_checked_rows: the kept rows no job will read', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const check = async (csv: string) => {
+    const report = await uploadAndCheck(
+      deps,
+      { userId: s.userId },
+      { serviceId: s.serviceId, templateId: s.sms, fileName: 'f.csv', body: Readable.from([csv]) },
+    );
+    t.ok(report.valid);
+    return report.upload_id;
+  };
+  const kept = async (id: string) =>
+    (await db.one('select count(*)::int as n from app_private.csv_upload_rows where upload_id = $1', [id])).n;
+  const recent = await check(phones(3));
+  const old = await check(phones(4));
+  await db.query(`update app_private.csv_uploads set checked_at = now() - interval '8 days' where id = $1`, [old]);
+  const cancelled = await check(phones(5));
+  await createJob(db.pool, {
+    serviceId: s.serviceId,
+    templateId: s.sms,
+    uploadId: cancelled,
+    fileName: 'f.csv',
+    scheduledFor: new Date(Date.now() + 3600_000).toISOString(),
+    userId: s.userId,
+  });
+  await db.query(`update app_public.jobs set job_status = 'cancelled' where id = $1`, [cancelled]);
+  const waiting = await check(phones(6));
+  await createJob(db.pool, {
+    serviceId: s.serviceId,
+    templateId: s.sms,
+    uploadId: waiting,
+    fileName: 'f.csv',
+    scheduledFor: new Date(Date.now() + 3600_000).toISOString(),
+    userId: s.userId,
+  });
+  await db.query(`update app_private.csv_uploads set checked_at = now() - interval '8 days' where id = $1`, [waiting]);
+  // Other tests' uploads share the database: at least this test's 4 + 5 go.
+  t.ok((await db.one('select app_private.forget_checked_rows() as n')).n >= 9, 'the old upload’s and the job’s');
+  t.same(
+    [await kept(recent), await kept(old), await kept(cancelled), await kept(waiting)],
+    [3, 0, 0, 6],
+    'an upload checked lately and a scheduled job keep theirs',
+  );
+});
