@@ -188,16 +188,17 @@ function checkAnyFormat(format: string, value: unknown): string | null {
 
 /** null when the format holds, else the message (without the field name). */
 function checkFormat(format: string, notify: boolean, value: string, options: ValidateOptions): string | null {
-  const generic = `${pyRepr(value)} is not a ${pyRepr(format)}`;
+  // Made only for a value that fails: the repr is a walk over every character.
+  const generic = () => `${pyRepr(value)} is not a ${pyRepr(format)}`;
   switch (format) {
     case 'uuid':
-      return isUuid(value) ? null : generic;
+      return isUuid(value) ? null : generic();
     case 'date-time':
-      return parseIsoDateTime(value) ? null : generic;
+      return parseIsoDateTime(value) ? null : generic();
     case 'uri':
-      return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value) ? null : generic;
+      return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) && URL.canParse(value) ? null : generic();
     case 'email':
-      return value.includes('@') ? null : generic;
+      return value.includes('@') ? null : generic();
     case 'phone_number':
     case 'email_address':
       try {
