@@ -155,12 +155,13 @@ const ZERO_WIDTH_RE = /[\u180e\u200b\u200c\u200d\u2060\ufeff\u2028\u2029]/g;
 // formatters.py whitespace_before_punctuation
 const SPACE_BEFORE_PUNCTUATION_RE = /(?<![ \t])[ \t]+([,.])/g;
 
-// What normaliseSms's expressions act on: any whitespace but the ordinary space, line breaks, the obscure
-// spaces, and spaces that are leading, trailing, doubled or before `,` or `.`. A text without any is one
-// line with nothing to collapse, strip or remove, and comes out as it went in.
+// What normaliseSms's expressions act on: any whitespace but the ordinary space and \n (every other line break
+// is whitespace too), the obscure spaces, a space or \n at either end, a space before a space, \n, `,` or `.`,
+// a space after \n, and three \n in a row. A text without any has nothing to collapse, strip or remove on any
+// line, and comes out as it went in.
 const NEEDS_NORMALISING_RE = new RegExp(
-  `[${PY_WHITESPACE.replace(' ', '')}]|${LINE_BOUNDARY_RE.source}|${FULL_WIDTH_SPACE_RE.source}|` +
-    `${ZERO_WIDTH_RE.source}|^ | $| [ ,.]`,
+  `[${PY_WHITESPACE.replace(' ', '').replace('\\n', '')}]|${FULL_WIDTH_SPACE_RE.source}|${ZERO_WIDTH_RE.source}|` +
+    '^[ \\n]|[ \\n]$| [ \\n,.]|\\n |\\n\\n\\n',
 );
 
 function pyStrip(text: string): string {
