@@ -201,7 +201,7 @@ t.test('encoding and counting by table give the per-character answers', async ()
 });
 
 /** A test name in ASCII (a line separator would break the TAP output). */
-const escape = (text: string) =>
+const asciiName = (text: string) =>
   JSON.stringify(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 t.test('normalising gives the plain answer, skipped or not', async (t) => {
@@ -215,7 +215,7 @@ t.test('normalising gives the plain answer, skipped or not', async (t) => {
     ...['a', 'a b', 'a, b. c', 'a ,b', 'a .b', ' a', 'a ', 'a  b', 'a\tb', 'a\u00a0b', 'a\u200bb', ''],
     ...['a\nb', 'a\n\nb', 'a\n\n\nb', 'a \nb', 'a\n b', '\na', 'a\n', 'a\r\nb', 'a\rb', 'a\u2028b', 'a\n\n'],
   ]) {
-    t.equal(normaliseSms(text), plainNormalise(text), escape(text));
+    t.equal(normaliseSms(text), plainNormalise(text), asciiName(text));
   }
 });
 
