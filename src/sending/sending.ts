@@ -38,7 +38,7 @@ import {
   assertEmailSendable,
   assertNoMissingPersonalisation,
   assertSmsSendable,
-  renderEmail,
+  renderEmailText,
   renderLetter,
   renderSms,
   sanitisePersonalisation,
@@ -270,7 +270,8 @@ export async function prepareEmail(ctx: SendingContext, body: EmailRequest): Pro
     ctx.cfg.ADMIN_BASE_URL,
     uploads,
   );
-  const rendered = renderEmail({ subject: template.subject ?? '', content: template.content }, personalisation);
+  // The HTML is made when the email is sent; here only the text is checked and returned.
+  const rendered = renderEmailText({ subject: template.subject ?? '', content: template.content }, personalisation);
   assertEmailSendable(rendered);
   // Files go to S3 only once every cheaper check has passed, the service's limits included; a row
   // the database then refuses takes its files with it (submit).

@@ -336,16 +336,26 @@ export function unsubscribeHeaders(unsubscribeLink: string | null | undefined): 
   return { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
+/** An email's subject and plain body, without the HTML: what the sending rules check and the API returns. */
+export function renderEmailText(
+  template: EmailTemplate,
+  personalisation: Personalisation | null | undefined,
+  unsubscribeLink?: string | null,
+): Pick<RenderedEmail, 'subject' | 'body'> {
+  const values = new Values(personalisation);
+  const subject = oneLine(substitute(template.subject, values, 'inline'));
+  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
+  const content = contentWithUnsubscribeLink(template.content, unsubscribeLink);
+  const body = substitute(content, values, 'markdown').trim();
+  return { subject, body };
+}
+
 export function renderEmail(
   template: EmailTemplate,
   personalisation: Personalisation | null | undefined,
   options: EmailRenderOptions = {},
 ): RenderedEmail {
-  const values = new Values(personalisation);
-  const subject = oneLine(substitute(template.subject, values, 'inline'));
-  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
-  const content = contentWithUnsubscribeLink(template.content, options.unsubscribeLink);
-  const body = substitute(content, values, 'markdown').trim();
+  const { subject, body } = renderEmailText(template, personalisation, options.unsubscribeLink);
   const bodyHtml = markdownToHtml(body);
   const html = emailHtmlDocument(subject, bodyHtml + (options.htmlFooter ?? ''));
   return { subject, body, html, bodyHtml };
@@ -356,7 +366,8 @@ export function renderEmail(
 export const EMAIL_MAX_BYTES = 2_000_000;
 
 /** Bytes of the body with placeholders filled in, trimmed (Notify's content_size_in_bytes). */
-export const emailSizeInBytes = (rendered: RenderedEmail): number => Buffer.byteLength(rendered.body.trim(), 'utf8');
+export const emailSizeInBytes = (rendered: Pick<RenderedEmail, 'body'>): number =>
+  Buffer.byteLength(rendered.body.trim(), 'utf8');
 
 export function emailTooLongMessage(bytes: number): string {
   // From notifications-api, app/notifications/validators.py (check_is_message_too_long).
@@ -377,7 +388,7 @@ export function assertEmailNotEmpty(content: string, personalisation: Personalis
   }
 }
 
-export function assertEmailSendable(rendered: RenderedEmail): void {
+export function assertEmailSendable(rendered: Pick<RenderedEmail, 'body'>): void {
   if (rendered.body.trim() === '') throw new BadRequestError(EMPTY_MESSAGE);
   const bytes = emailSizeInBytes(rendered);
   if (bytes > EMAIL_MAX_BYTES) throw new BadRequestError(emailTooLongMessage(bytes));
