@@ -262,8 +262,12 @@ interface CompiledType {
 interface CompiledPlan {
   country: 'GB' | 'GG' | 'IM' | 'JE';
   general: RegExp;
+  /** The plan's leading digits, anchored (search(pattern) === 0 as a test). */
   leadingDigits: RegExp | null;
-  types: Map<PhoneNumberType, CompiledType>;
+  fixedLine: CompiledType;
+  mobile: CompiledType;
+  /** NON_FIXED_LINE_TYPES in order, with their compiled patterns. */
+  others: [PhoneNumberType, CompiledType][];
 }
 
 function compilePlan(country: CompiledPlan['country']): CompiledPlan {
@@ -271,32 +275,32 @@ function compilePlan(country: CompiledPlan['country']): CompiledPlan {
   m.selectNumberingPlan(country);
   // biome-ignore lint/suspicious/noExplicitAny: the Metadata class's numbering plan accessors are not in its types
   const plan = m as any;
-  const types = new Map<PhoneNumberType, CompiledType>();
-  for (const type of ['FIXED_LINE', ...NON_FIXED_LINE_TYPES] as PhoneNumberType[]) {
+  const compileType = (type: PhoneNumberType): CompiledType => {
     const def = plan.type(type);
     const pattern: string | undefined = def?.pattern();
-    types.set(type, {
+    return {
       re: pattern ? new RegExp(`^(?:${pattern})$`) : null,
       lengths: def?.possibleLengths(),
       empty: def !== undefined && pattern === '',
       defined: def !== undefined,
-    });
-  }
+    };
+  };
   const leading: string | undefined = plan.leadingDigits();
   return {
     country,
     general: new RegExp(`^(?:${plan.nationalNumberPattern()})$`),
-    // String.prototype.search(pattern) as getCountryByNationalNumber uses it: unanchored, found at 0.
-    leadingDigits: leading ? new RegExp(leading) : null,
-    types,
+    // String.prototype.search(pattern) as getCountryByNationalNumber uses it, found at 0: a match from the start.
+    leadingDigits: leading ? new RegExp(`^(?:${leading})`) : null,
+    fixedLine: compileType('FIXED_LINE'),
+    mobile: compileType('MOBILE'),
+    others: NON_FIXED_LINE_TYPES.map((type) => [type, compileType(type)]),
   };
 }
 
 // In +44's order in the metadata (the main country first), as getCountryByNationalNumber tries them.
 const UK_PLANS: CompiledPlan[] = (['GB', 'GG', 'IM', 'JE'] as const).map(compilePlan);
 
-function isTypeOf(plan: CompiledPlan, national: string, type: PhoneNumberType): boolean {
-  const t = plan.types.get(type)!;
+function isTypeOf(t: CompiledType, national: string): boolean {
   if (!t.re) return false;
   if (t.lengths && !t.lengths.includes(national.length)) return false;
   return t.re.test(national);
@@ -305,12 +309,12 @@ function isTypeOf(plan: CompiledPlan, national: string, type: PhoneNumberType): 
 /** getNumberType of libphonenumber-js for one plan. */
 function typeIn(plan: CompiledPlan, national: string): PhoneNumberType | undefined {
   if (!plan.general.test(national)) return undefined;
-  if (isTypeOf(plan, national, 'FIXED_LINE')) {
-    const mobile = plan.types.get('MOBILE')!;
-    if (!mobile.defined || mobile.empty || isTypeOf(plan, national, 'MOBILE')) return 'FIXED_LINE_OR_MOBILE';
+  if (isTypeOf(plan.fixedLine, national)) {
+    const mobile = plan.mobile;
+    if (!mobile.defined || mobile.empty || isTypeOf(mobile, national)) return 'FIXED_LINE_OR_MOBILE';
     return 'FIXED_LINE';
   }
-  for (const type of NON_FIXED_LINE_TYPES) if (isTypeOf(plan, national, type)) return type;
+  for (const [type, t] of plan.others) if (isTypeOf(t, national)) return type;
   return undefined;
 }
 
@@ -323,17 +327,30 @@ export function fastUkMobile(raw: string): Parsed | null {
   if (!match) return null;
   const national = match[2];
   // A national form is read as the default country's (GB) unless another of +44's countries claims it; an
-  // international one has no country unless one claims it.
+  // international one has no country unless one claims it. PhoneNumber.getType then selects the country's plan,
+  // or +44's main one (GB) when there is no country: the type found while looking is that one.
   let plan: CompiledPlan | undefined;
+  let type: PhoneNumberType | undefined;
+  let mainType: PhoneNumberType | undefined | null = null;
   for (const p of UK_PLANS) {
-    if (p.leadingDigits ? national.search(p.leadingDigits) === 0 : typeIn(p, national) !== undefined) {
-      plan = p;
-      break;
+    if (p.leadingDigits) {
+      if (p.leadingDigits.test(national)) {
+        plan = p;
+        type = typeIn(p, national);
+        break;
+      }
+    } else {
+      const t = typeIn(p, national);
+      if (p === UK_PLANS[0]) mainType = t;
+      if (t !== undefined) {
+        plan = p;
+        type = t;
+        break;
+      }
     }
   }
+  if (!plan) type = mainType === null ? typeIn(UK_PLANS[0], national) : mainType;
   const country = plan?.country ?? (match[1] === '0' ? 'GB' : undefined);
-  // PhoneNumber.getType selects the country's plan, or +44's main one (GB) when there is no country.
-  const type = typeIn(plan ?? UK_PLANS[0], national);
   const number: ParsedNumber = {
     countryCallingCode: UK_PREFIX as PhoneNumber['countryCallingCode'],
     country,
@@ -356,7 +373,22 @@ const RECENT_LIMIT = 1000;
 const RECENT_MAX_INPUT = 64;
 const recent = new Map<string, Parsed | PhoneErrorCode>();
 
+// The v2 API and each row of a file read the same number three times in a row (the schema check, the guest
+// list, the service's permissions): the last answer is kept for the next call.
+let lastRaw: string | undefined;
+let lastAnswer: Parsed | PhoneErrorCode | undefined;
+
 function parseRecipient(raw: string): Parsed {
+  if (raw !== lastRaw || lastAnswer === undefined) {
+    lastAnswer = undefined;
+    lastRaw = raw;
+    lastAnswer = answerFor(raw);
+  }
+  if (typeof lastAnswer === 'string') throw new InvalidPhoneError(lastAnswer);
+  return lastAnswer;
+}
+
+function answerFor(raw: string): Parsed | PhoneErrorCode {
   const fast = fastUkMobile(raw);
   if (fast) return fast;
   let answer = recent.get(raw);
@@ -373,7 +405,6 @@ function parseRecipient(raw: string): Parsed {
       recent.set(raw, answer);
     }
   }
-  if (typeof answer === 'string') throw new InvalidPhoneError(answer);
   return answer;
 }
 

@@ -10,7 +10,7 @@
 // 70 characters in one fragment, 67 a fragment when longer.
 import { readFileSync } from 'node:fs';
 import { BadRequestError } from '../lib/errors.ts';
-import { EMPTY_MESSAGE, fillPlaceholders, type Personalisation } from './template.ts';
+import { EMPTY_MESSAGE, fillPlaceholders, type Personalisation, withEveryPlaceholderAs } from './template.ts';
 import { REPLACEMENT_CHARACTERS } from './sanitise-text.ts';
 
 export { REPLACEMENT_CHARACTERS };
@@ -75,10 +75,26 @@ export function downgradeSmsCharacter(c: string): string | null {
   return REPLACEMENT_CHARACTERS.get(c) ?? null;
 }
 
+// Every character of the sets above is one UTF-16 code unit, so a table by char code answers "is it in the set"
+// for a whole text in one pass without making a string per character; a code unit of a surrogate pair is in
+// no set, as the pair's character is not. Each text is read once per question, not split into characters.
+const ALLOWED = 1;
+const EXTENDED = 2;
+const WELSH_NON_GSM = 4;
+const CHAR_CLASS = new Uint8Array(0x10000);
+for (const c of SMS_ALLOWED_CHARACTERS) CHAR_CLASS[c.charCodeAt(0)] |= ALLOWED;
+for (const c of EXTENDED_GSM_CHARACTERS) CHAR_CLASS[c.charCodeAt(0)] |= EXTENDED;
+for (const c of WELSH_NON_GSM_CHARACTERS) CHAR_CLASS[c.charCodeAt(0)] |= WELSH_NON_GSM;
+
 /** SanitiseSMS.encode: every character kept, downgraded, or `?`. */
 export function smsEncode(text: string): string {
-  let out = '';
-  for (const c of text) out += SMS_ALLOWED_CHARACTERS.has(c) ? c : (downgradeSmsCharacter(c) ?? '?');
+  // Most messages need nothing changed: then the text itself is the answer.
+  let i = 0;
+  while (i < text.length && CHAR_CLASS[text.charCodeAt(i)] & ALLOWED) i++;
+  if (i === text.length) return text;
+  // i is at a character boundary (the first unit of a pair is not allowed), so the rest reads as characters.
+  let out = text.slice(0, i);
+  for (const c of text.slice(i)) out += SMS_ALLOWED_CHARACTERS.has(c) ? c : (downgradeSmsCharacter(c) ?? '?');
   return out;
 }
 
@@ -94,14 +110,14 @@ export function smsCharactersWithoutDowngrade(text: string): Set<string> {
  * sanitising, so an emoji (sent as `?`) leaves the message GSM.
  */
 export function isUnicodeSms(unsanitised: string): boolean {
-  for (const c of unsanitised) if (WELSH_NON_GSM_CHARACTERS.has(c)) return true;
+  for (let i = 0; i < unsanitised.length; i++) if (CHAR_CLASS[unsanitised.charCodeAt(i)] & WELSH_NON_GSM) return true;
   return false;
 }
 
 /** BaseSMSTemplate.count_extended_gsm_chars, counted in the text before sanitising. */
 export function extendedGsmCharacterCount(unsanitised: string): number {
   let n = 0;
-  for (const c of unsanitised) if (EXTENDED_GSM_CHARACTERS.has(c)) n++;
+  for (let i = 0; i < unsanitised.length; i++) if (CHAR_CLASS[unsanitised.charCodeAt(i)] & EXTENDED) n++;
   return n;
 }
 
@@ -139,6 +155,15 @@ const ZERO_WIDTH_RE = /[\u180e\u200b\u200c\u200d\u2060\ufeff\u2028\u2029]/g;
 // formatters.py whitespace_before_punctuation
 const SPACE_BEFORE_PUNCTUATION_RE = /(?<![ \t])[ \t]+([,.])/g;
 
+// What normaliseSms's expressions act on: any whitespace but the ordinary space and \n (every other line break
+// is whitespace too), the obscure spaces, a space or \n at either end, a space before a space, \n, `,` or `.`,
+// a space after \n, and three \n in a row. A text without any has nothing to collapse, strip or remove on any
+// line, and comes out as it went in.
+const NEEDS_NORMALISING_RE = new RegExp(
+  `[${PY_WHITESPACE.replace(' ', '').replace('\\n', '')}]|${FULL_WIDTH_SPACE_RE.source}|${ZERO_WIDTH_RE.source}|` +
+    '^[ \\n]|[ \\n]$| [ \\n,.]|\\n |\\n\\n\\n',
+);
+
 function pyStrip(text: string): string {
   return text.replace(STRIP_RE, '');
 }
@@ -153,6 +178,7 @@ function normaliseWhitespace(line: string): string {
  * whitespace normalised (every line break becomes \n), at most one blank line in a row, trimmed.
  */
 export function normaliseSms(text: string): string {
+  if (!NEEDS_NORMALISING_RE.test(text)) return text;
   const lines = text.replace(SPACE_BEFORE_PUNCTUATION_RE, '$1').split(LINE_BOUNDARY_RE);
   // str.splitlines() gives no empty last line after a final line break.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
@@ -189,16 +215,17 @@ export interface SmsTemplate {
 // removed only after whitespace is normalised (so "a ((x)) b" becomes "a  b").
 const NOTHING = '\uE002';
 
-/**
- * BaseSMSTemplate.unsanitised_content: placeholders filled in (a list as "a, b and c"), the prefix added,
- * whitespace normalised.
- */
-function unsanitisedContent(content: string, personalisation: Personalisation | null | undefined, prefix: string) {
-  const filled =
-    personalisation && Object.keys(personalisation).length > 0
-      ? fillPlaceholders(content, personalisation, 'inline')
-      : content.replace(/\(\([^()]+\)\)/g, NOTHING);
-  return normaliseSms(prefix ? `${prefix.trim()}: ${filled}` : filled).replaceAll(NOTHING, '');
+/** BaseSMSTemplate's content with placeholders filled in (a list as "a, b and c"), before the prefix. */
+function filledContent(content: string, personalisation: Personalisation | null | undefined): string {
+  return personalisation && Object.keys(personalisation).length > 0
+    ? fillPlaceholders(content, personalisation, 'inline')
+    : withEveryPlaceholderAs(content, NOTHING);
+}
+
+/** BaseSMSTemplate.unsanitised_content from the filled-in content: the prefix added, whitespace normalised. */
+function unsanitisedContent(filled: string, prefix: string) {
+  const normalised = normaliseSms(prefix ? `${prefix.trim()}: ${filled}` : filled);
+  return normalised.includes(NOTHING) ? normalised.replaceAll(NOTHING, '') : normalised;
 }
 
 export function renderSms(
@@ -208,10 +235,9 @@ export function renderSms(
 ): RenderedSms {
   // The API checks and returns the message without the prefix (Notify's API builds its SMSMessageTemplate
   // without one); delivery sends and bills it with the prefix.
-  const unprefixed = unsanitisedContent(template.content, personalisation, '');
-  const unsanitised = options.prefix
-    ? unsanitisedContent(template.content, personalisation, options.prefix)
-    : unprefixed;
+  const filled = filledContent(template.content, personalisation);
+  const unprefixed = unsanitisedContent(filled, '');
+  const unsanitised = options.prefix ? unsanitisedContent(filled, options.prefix) : unprefixed;
   const body = smsEncode(unprefixed);
   const bodyWithPrefix = unsanitised === unprefixed ? body : smsEncode(unsanitised);
   const isUnicode = isUnicodeSms(unsanitised);

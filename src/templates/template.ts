@@ -15,49 +15,123 @@ export type Personalisation = Record<string, unknown>;
 
 const PLACEHOLDER_RE = /\(\(([^()]+)\)\)/g;
 
+// Keys of the names seen lately (a file's column headers, an API's personalisation keys): worked out once rather
+// than for every row. Bounded in number and length, first in first out, as the names come from requests.
+const RECENT_KEYS_LIMIT = 1000;
+const RECENT_KEY_MAX_NAME = 100;
+const recentKeys = new Map<string, string>();
+
 /** The matching key for a placeholder or personalisation name. */
 export function placeholderKey(name: string): string {
-  return name.replace(/[\s_-]/g, '').toLowerCase();
+  let key = recentKeys.get(name);
+  if (key !== undefined) return key;
+  key = name.replace(/[\s_-]/g, '').toLowerCase();
+  if (name.length <= RECENT_KEY_MAX_NAME) {
+    if (recentKeys.size >= RECENT_KEYS_LIMIT) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(name, key);
+  }
+  return key;
 }
 
 interface Placeholder {
+  /** The placeholder as written, brackets included. */
+  whole: string;
   /** The text between (( and )). */
   body: string;
   /** The name as written in the template (before any `??`), trimmed. */
   name: string;
+  /** placeholderKey(name). */
+  key: string;
   conditionalText: string | null;
 }
 
-function parsePlaceholder(body: string): Placeholder {
+function parsePlaceholder(whole: string, body: string): Placeholder {
   const at = body.indexOf('??');
-  if (at === -1) return { body, name: body.trim(), conditionalText: null };
-  return { body, name: body.slice(0, at).trim(), conditionalText: body.slice(at + 2) };
+  const name = at === -1 ? body.trim() : body.slice(0, at).trim();
+  return { whole, body, name, key: placeholderKey(name), conditionalText: at === -1 ? null : body.slice(at + 2) };
+}
+
+/** A template field cut at its placeholders: the text between them and the placeholders, in order. */
+interface ParsedField {
+  parts: Array<string | Placeholder>;
+  /** Placeholders unique by key (an empty key is no name), in order of first appearance. */
+  named: Placeholder[];
+}
+
+function parseField(field: string): ParsedField {
+  const parts: Array<string | Placeholder> = [];
+  const named: Placeholder[] = [];
+  const seen = new Set<string>();
+  let last = 0;
+  for (const match of field.matchAll(PLACEHOLDER_RE)) {
+    if (match.index > last) parts.push(field.slice(last, match.index));
+    const placeholder = parsePlaceholder(match[0], match[1]);
+    parts.push(placeholder);
+    if (placeholder.key !== '' && !seen.has(placeholder.key)) {
+      seen.add(placeholder.key);
+      named.push(placeholder);
+    }
+    last = match.index + match[0].length;
+  }
+  if (last < field.length) parts.push(field.slice(last));
+  return { parts, named };
+}
+
+// Fields are parsed once, not for every message sent with them: a few templates are in use at a time (a file
+// of 100,000 rows has one). Bounded in number, first in first out; a long field is parsed each time, so the
+// cache never holds more than a few MB.
+const PARSED_FIELDS_LIMIT = 100;
+const PARSED_FIELD_MAX_LENGTH = 20_000;
+const parsedFields = new Map<string, ParsedField>();
+
+function parsedField(field: string): ParsedField {
+  let parsed = parsedFields.get(field);
+  if (parsed !== undefined) return parsed;
+  parsed = parseField(field);
+  if (field.length <= PARSED_FIELD_MAX_LENGTH) {
+    if (parsedFields.size >= PARSED_FIELDS_LIMIT) parsedFields.delete(parsedFields.keys().next().value!);
+    parsedFields.set(field, parsed);
+  }
+  return parsed;
+}
+
+/** Placeholders in the given template fields, unique by key, in order of first appearance. */
+function namedPlaceholders(fields: Array<string | null | undefined>): Placeholder[] {
+  let only: Placeholder[] | null = null;
+  let merged: Placeholder[] | null = null;
+  for (const field of fields) {
+    if (!field) continue;
+    const { named } = parsedField(field);
+    if (named.length === 0) continue;
+    if (only === null) only = named;
+    else {
+      if (merged === null) merged = [...only];
+      for (const p of named) if (!merged.some((m) => m.key === p.key)) merged.push(p);
+    }
+  }
+  return merged ?? only ?? [];
 }
 
 /** Placeholder names in the given template fields, unique by key, in order of first appearance. */
 export function placeholderNames(...fields: Array<string | null | undefined>): string[] {
-  const seen = new Set<string>();
-  const names: string[] = [];
-  for (const field of fields) {
-    if (!field) continue;
-    for (const match of field.matchAll(PLACEHOLDER_RE)) {
-      const { name } = parsePlaceholder(match[1]);
-      const key = placeholderKey(name);
-      if (key === '' || seen.has(key)) continue;
-      seen.add(key);
-      names.push(name);
-    }
-  }
-  return names;
+  return namedPlaceholders(fields).map((p) => p.name);
+}
+
+/** The field with every placeholder replaced by `text`. */
+export function withEveryPlaceholderAs(field: string, text: string): string {
+  let out = '';
+  for (const part of parsedField(field).parts) out += typeof part === 'string' ? part : text;
+  return out;
 }
 
 class Values {
   private readonly map = new Map<string, unknown>();
   constructor(personalisation: Personalisation | null | undefined) {
-    for (const [k, v] of Object.entries(personalisation ?? {})) this.map.set(placeholderKey(k), v);
+    if (personalisation)
+      for (const k of Object.keys(personalisation)) this.map.set(placeholderKey(k), personalisation[k]);
   }
-  get(name: string): unknown {
-    const value = this.map.get(placeholderKey(name));
+  get(key: string): unknown {
+    const value = this.map.get(key);
     return value === undefined ? null : value;
   }
 }
@@ -68,7 +142,9 @@ export function missingPersonalisation(
   personalisation: Personalisation | null | undefined,
 ): string[] {
   const values = new Values(personalisation);
-  return placeholderNames(...fields).filter((name) => values.get(name) === null);
+  const missing: string[] = [];
+  for (const p of namedPlaceholders(fields)) if (values.get(p.key) === null) missing.push(p.name);
+  return missing;
 }
 
 /** Throws Notify's BadRequestError `Missing personalisation: a, b` when something is missing. */
@@ -111,21 +187,31 @@ function substitute(
   lists: ListStyle,
   format: (text: string, name: string) => string = (text) => text,
 ): string {
-  return content.replace(PLACEHOLDER_RE, (whole, body: string) => {
-    const placeholder = parsePlaceholder(body);
-    const value = values.get(placeholder.name);
-    if (value === null) return whole;
-    if (placeholder.conditionalText !== null) {
-      return showsOptionalContent(value) ? placeholder.conditionalText : '';
-    }
-    if (Array.isArray(value)) {
-      const items = value
-        .filter((v) => v !== null && v !== undefined && v !== '')
-        .map((v) => format(valueToText(v), placeholder.name));
-      return lists === 'markdown' ? `\n\n${items.map((item) => `* ${item}`).join('\n')}\n` : formattedList(items);
-    }
-    return format(valueToText(value), placeholder.name);
-  });
+  let out = '';
+  for (const part of parsedField(content).parts) {
+    out += typeof part === 'string' ? part : placeholderText(part, values, lists, format);
+  }
+  return out;
+}
+
+function placeholderText(
+  placeholder: Placeholder,
+  values: Values,
+  lists: ListStyle,
+  format: (text: string, name: string) => string,
+): string {
+  const value = values.get(placeholder.key);
+  if (value === null) return placeholder.whole;
+  if (placeholder.conditionalText !== null) {
+    return showsOptionalContent(value) ? placeholder.conditionalText : '';
+  }
+  if (Array.isArray(value)) {
+    const items = value
+      .filter((v) => v !== null && v !== undefined && v !== '')
+      .map((v) => format(valueToText(v), placeholder.name));
+    return lists === 'markdown' ? `\n\n${items.map((item) => `* ${item}`).join('\n')}\n` : formattedList(items);
+  }
+  return format(valueToText(value), placeholder.name);
 }
 
 /** Plain substitution (no escaping), e.g. for letters and previews. */
@@ -250,16 +336,26 @@ export function unsubscribeHeaders(unsubscribeLink: string | null | undefined): 
   return { 'List-Unsubscribe': `<${unsubscribeLink}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
+/** An email's subject and plain body, without the HTML: what the sending rules check and the API returns. */
+export function renderEmailText(
+  template: EmailTemplate,
+  personalisation: Personalisation | null | undefined,
+  unsubscribeLink?: string | null,
+): Pick<RenderedEmail, 'subject' | 'body'> {
+  const values = new Values(personalisation);
+  const subject = oneLine(substitute(template.subject, values, 'inline'));
+  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
+  const content = contentWithUnsubscribeLink(template.content, unsubscribeLink);
+  const body = substitute(content, values, 'markdown').trim();
+  return { subject, body };
+}
+
 export function renderEmail(
   template: EmailTemplate,
   personalisation: Personalisation | null | undefined,
   options: EmailRenderOptions = {},
 ): RenderedEmail {
-  const values = new Values(personalisation);
-  const subject = oneLine(substitute(template.subject, values, 'inline'));
-  // Trimmed, as Notify's content_with_placeholders_filled_in (notifications-utils Template).
-  const content = contentWithUnsubscribeLink(template.content, options.unsubscribeLink);
-  const body = substitute(content, values, 'markdown').trim();
+  const { subject, body } = renderEmailText(template, personalisation, options.unsubscribeLink);
   const bodyHtml = markdownToHtml(body);
   const html = emailHtmlDocument(subject, bodyHtml + (options.htmlFooter ?? ''));
   return { subject, body, html, bodyHtml };
@@ -270,7 +366,8 @@ export function renderEmail(
 export const EMAIL_MAX_BYTES = 2_000_000;
 
 /** Bytes of the body with placeholders filled in, trimmed (Notify's content_size_in_bytes). */
-export const emailSizeInBytes = (rendered: RenderedEmail): number => Buffer.byteLength(rendered.body.trim(), 'utf8');
+export const emailSizeInBytes = (rendered: Pick<RenderedEmail, 'body'>): number =>
+  Buffer.byteLength(rendered.body.trim(), 'utf8');
 
 export function emailTooLongMessage(bytes: number): string {
   // From notifications-api, app/notifications/validators.py (check_is_message_too_long).
@@ -291,7 +388,7 @@ export function assertEmailNotEmpty(content: string, personalisation: Personalis
   }
 }
 
-export function assertEmailSendable(rendered: RenderedEmail): void {
+export function assertEmailSendable(rendered: Pick<RenderedEmail, 'body'>): void {
   if (rendered.body.trim() === '') throw new BadRequestError(EMPTY_MESSAGE);
   const bytes = emailSizeInBytes(rendered);
   if (bytes > EMAIL_MAX_BYTES) throw new BadRequestError(emailTooLongMessage(bytes));

@@ -443,3 +443,35 @@ t.test('the fast path for UK mobiles gives exactly the slow path’s answer', as
   t.equal(fastUkMobile('07640123456'), null, 'a pager number');
   t.equal(phoneError('07640123456'), 'invalid_number');
 });
+
+t.test('the last number’s answer, kept for the next call, is the answer for that number only', async (t) => {
+  const numbers = ['07700900123', '07700900123', '+447797123456', 'abc', 'abc', '020 7946 0991', '0770090012'];
+  const answer = (raw: string, options: PhoneOptions) => {
+    try {
+      return JSON.stringify(validatePhoneNumber(raw, options));
+    } catch (e) {
+      if (e instanceof InvalidPhoneError) return `${e.constructor.name} ${e.code}`;
+      throw e;
+    }
+  };
+  // Each number alone (another number read in between), then in a row, each of them with each permission.
+  const alone = (raw: string, options: PhoneOptions) => {
+    validatePhoneNumber('+1 202 555 0104', ALL);
+    return answer(raw, options);
+  };
+  for (const options of [{}, ALL, { allowInternational: true }, { allowLandline: true }]) {
+    const expected = numbers.map((raw) => alone(raw, options));
+    t.same(
+      numbers.map((raw) => answer(raw, options)),
+      expected,
+      JSON.stringify(options),
+    );
+    t.same(
+      numbers.map((raw) => [answer(raw, options), normalisePhoneNumber(raw), answer(raw, options)]),
+      numbers.map((raw, i) => [expected[i], normalisePhoneNumber(raw), expected[i]]),
+    );
+  }
+  t.equal(normalisePhoneNumber('abc'), null);
+  t.throws(() => validatePhoneNumber('abc'), { code: 'unknown_character' }, 'a refusal is thrown again next call');
+  t.throws(() => validatePhoneNumber('abc'), { code: 'unknown_character' });
+});

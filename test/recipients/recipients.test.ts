@@ -82,3 +82,36 @@ t.test('simulated recipients and test-key outcomes', async (t) => {
   t.equal(testKeyOutcome('email', 'someone@example.com'), 'delivered');
   t.equal(testKeyOutcome('letter', 'x'), 'delivered');
 });
+
+t.test('the last address’s answer, kept for the next call, is the answer for that address only', async (t) => {
+  const answer = (raw: string) => {
+    try {
+      return validateEmailAddress(raw);
+    } catch (e) {
+      if (e instanceof InvalidEmailError) return e.message;
+      throw e;
+    }
+  };
+  const addresses = ['a@b.gov.uk', 'a@b.gov.uk', 'nope', 'nope', ' A@B.gov.uk ', 'a@b..uk', 'a@b.gov.uk'];
+  const alone = addresses.map((raw) => {
+    answer('other@example.com');
+    return answer(raw);
+  });
+  t.same(
+    addresses.map((raw) => answer(raw)),
+    alone,
+  );
+  t.same(alone, [
+    { address: 'a@b.gov.uk', normalised: 'a@b.gov.uk' },
+    { address: 'a@b.gov.uk', normalised: 'a@b.gov.uk' },
+    'Not a valid email address',
+    'Not a valid email address',
+    { address: 'A@B.gov.uk', normalised: 'a@b.gov.uk' },
+    'Not a valid email address',
+    { address: 'a@b.gov.uk', normalised: 'a@b.gov.uk' },
+  ]);
+  // What a caller does with the answer it was given does not change the next caller's.
+  const first = validateEmailAddress('x@y.gov.uk');
+  first.normalised = 'changed';
+  t.equal(validateEmailAddress('x@y.gov.uk').normalised, 'x@y.gov.uk');
+});
