@@ -504,3 +504,71 @@ t.test(
     t.same((await create([sms(a, { key_type: 'normal', api_key_id: null })]))[0].outcome, 'created', 'no key: normal');
   },
 );
+
+t.test(
+  'a job or user that does not exist, or a job of another service: refused; deleting them acts as ON DELETE did',
+  async (t) => {
+    const a = await createServiceWithKeys(db);
+    const b = await createServiceWithKeys(db);
+    const job = async (f: ServiceWithKeys) =>
+      (
+        await db.one(
+          `insert into app_public.jobs (id, service_id, template_id, template_version, original_file_name,
+           notification_count, job_status)
+         values (gen_random_uuid(), $1, $2, 1, 'f.csv', 1, 'in progress') returning id`,
+          [f.serviceId, f.sms],
+        )
+      ).id as string;
+    const refusal = async (items: Item[]) =>
+      create(items).then(
+        () => ['created'],
+        (e: { code?: string; message: string }) => [e.code, e.message],
+      );
+    const missing = crypto.randomUUID();
+    t.same(await refusal([sms(a, { job_id: missing, job_row_number: 0 })]), [
+      '23503',
+      `create_notifications: job ${missing} does not exist`,
+    ]);
+    const jobB = await job(b);
+    t.same(await refusal([sms(a, { job_id: jobB, job_row_number: 0 })]), [
+      '23514',
+      `create_notifications: job ${jobB} is not a job of service ${a.serviceId}`,
+    ]);
+    t.same(await refusal([sms(a, { created_by_id: missing })]), [
+      '23503',
+      `create_notifications: user ${missing} does not exist`,
+    ]);
+
+    const jobA = await job(a);
+    const sender = await createUser(db);
+    const made = await create([
+      sms(a, { job_id: jobA, job_row_number: 0 }),
+      sms(a, { job_id: jobA, job_row_number: 1, created_by_id: sender }),
+      sms(a, { created_by_id: sender }),
+    ]);
+    t.same(
+      made.map((r) => r.outcome),
+      ['created', 'created', 'created'],
+    );
+    await db.query('delete from app_public.users where id = $1', [sender]);
+    t.same(
+      (
+        await db.query('select created_by_id from app_public.notifications where id = any($1::uuid[])', [
+          made.map((r) => r.id),
+        ])
+      ).map((r) => r.created_by_id),
+      [null, null, null],
+      'a deleted user’s notifications lose who sent them',
+    );
+    await db.query('delete from app_public.jobs where id = $1', [jobA]);
+    t.equal(
+      (
+        await db.one('select count(*)::int as n from app_public.notifications where id = any($1::uuid[])', [
+          made.map((r) => r.id),
+        ])
+      ).n,
+      1,
+      'a deleted job takes its notifications with it',
+    );
+  },
+);
