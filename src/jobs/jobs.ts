@@ -12,7 +12,7 @@ import { ApiError, BadRequestError } from '../lib/errors.ts';
 import { isMissing } from '../lib/s3.ts';
 import { isUuid } from '../lib/uuid.ts';
 import type { CreateItem, CreateOutcome } from '../notifications/batcher.ts';
-import type { CachedTemplate, ServiceSnapshot, V2Cache } from '../notifications/cache.ts';
+import { type CachedTemplate, cachedTemplate, type ServiceSnapshot, type V2Cache } from '../notifications/cache.ts';
 import { contextFor, SEND_PERMISSION, type SendingDeps } from '../sending/from-template.ts';
 import type { NotificationType, SendingContext } from '../sending/sending.ts';
 import {
@@ -517,28 +517,13 @@ async function templateVersion(
     `select h.id, h.service_id, h.template_type, h.name, h.content, h.subject, h.archived, h.hidden, h.postage,
             h.version, h.has_unsubscribe_link,
             (select c.contact_block from app_public.service_letter_contacts c
-             where c.id = h.service_letter_contact_id) as letter_contact_block
+             where c.id = h.service_letter_contact_id) as contact_block
      from app_public.templates_history h
      where h.id = $1 and h.version = $2`,
     [id, version],
   );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: r.id,
-    serviceId: r.service_id,
-    type: r.template_type,
-    name: r.name,
-    content: r.content,
-    subject: r.subject,
-    // The job was checked when it was made: a template archived since still sends the job's rows.
-    archived: false,
-    hidden: r.hidden,
-    postage: r.postage,
-    version: r.version,
-    letterContactBlock: r.letter_contact_block,
-    hasUnsubscribeLink: r.has_unsubscribe_link ?? false,
-  };
+  // The job was checked when it was made: a template archived since still sends the job's rows.
+  return rows[0] ? { ...cachedTemplate(rows[0]), archived: false } : null;
 }
 
 /** Whether the file of an upload is still there (create_job's callers check before making the job). */

@@ -221,6 +221,37 @@ export interface V2CacheOptions {
 const LISTEN_RETRY_MIN_MS = 1000;
 const LISTEN_RETRY_MAX_MS = 30_000;
 
+/** A template row (templates or templates_history, with its letter contact block) in the cache's shape. */
+export function cachedTemplate(r: {
+  id: string;
+  service_id: string;
+  template_type: CachedTemplate['type'];
+  name: string;
+  content: string;
+  subject: string | null;
+  archived: boolean;
+  hidden: boolean;
+  postage: string | null;
+  version: number;
+  contact_block: string | null;
+  has_unsubscribe_link: boolean | null;
+}): CachedTemplate {
+  return {
+    id: r.id,
+    serviceId: r.service_id,
+    type: r.template_type,
+    name: r.name,
+    content: r.content,
+    subject: r.subject,
+    archived: r.archived,
+    hidden: r.hidden,
+    postage: r.postage,
+    version: r.version,
+    letterContactBlock: r.contact_block,
+    hasUnsubscribeLink: r.has_unsubscribe_link ?? false,
+  };
+}
+
 export class V2Cache {
   private readonly pool: pg.Pool;
   private readonly ttlMs: number;
@@ -410,22 +441,7 @@ export class V2Cache {
         .query(TEMPLATE_SQL, [templateId])
         .then(({ rows }) => {
           const r = rows[0];
-          const value: CachedTemplate | null = r
-            ? {
-                id: r.id,
-                serviceId: r.service_id,
-                type: r.template_type,
-                name: r.name,
-                content: r.content,
-                subject: r.subject,
-                archived: r.archived,
-                hidden: r.hidden,
-                postage: r.postage,
-                version: r.version,
-                letterContactBlock: r.contact_block,
-                hasUnsubscribeLink: r.has_unsubscribe_link,
-              }
-            : null;
+          const value: CachedTemplate | null = r ? cachedTemplate(r) : null;
           if (generation === this.generation) {
             if (value) this.templates.set(templateId, { value, expires: Date.now() + this.ttlMs });
             else {
