@@ -58,6 +58,47 @@ COMMENT ON SCHEMA app_public IS 'Exposed through PostGraphile; every table has r
 
 
 --
+-- Name: notification_item; Type: TYPE; Schema: app_hidden; Owner: -
+--
+
+CREATE TYPE app_hidden.notification_item AS (
+	id uuid,
+	service_id uuid,
+	api_key_id uuid,
+	key_type text,
+	notification_type text,
+	template_id uuid,
+	template_version integer,
+	"to" text,
+	normalised_to text,
+	personalisation jsonb,
+	client_reference text,
+	billable_units integer,
+	international boolean,
+	phone_prefix text,
+	rate_multiplier numeric,
+	reply_to_text text,
+	postage text,
+	status text,
+	reference text,
+	scheduled_for timestamp with time zone,
+	one_click_unsubscribe_url text,
+	created_by_id uuid,
+	persist boolean,
+	created_at timestamp with time zone,
+	job_id uuid,
+	job_row_number integer
+);
+
+
+--
+-- Name: TYPE notification_item; Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON TYPE app_hidden.notification_item IS 'One notification for app_hidden.create_notification_rows: the fields of create_notifications'' JSON items.';
+
+
+--
 -- Name: apply_delivery_receipts(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
@@ -329,10 +370,55 @@ COMMENT ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone) I
 
 
 --
--- Name: create_notifications(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: -
+-- Name: create_job_notifications(uuid, integer, integer); Type: FUNCTION; Schema: app_hidden; Owner: -
 --
 
-CREATE FUNCTION app_hidden.create_notifications(items jsonb) RETURNS TABLE(ord integer, id uuid, outcome text, message text)
+CREATE FUNCTION app_hidden.create_job_notifications(job_id uuid, from_row integer, to_row integer) RETURNS TABLE(created integer, skipped integer, refused integer, not_stored integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_items app_hidden.notification_item[];
+begin
+  select array_agg(row(null, j.service_id, null, 'normal', t.template_type, j.template_id, j.template_version,
+                       r."to", r.normalised_to, r.personalisation, null, r.billable_units, r.international,
+                       r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, r.status, r.reference, null,
+                       null, j.created_by_id, r.persist, null, j.id, r.row_number
+                   )::app_hidden.notification_item order by r.row_number)
+  into v_items
+  from app_public.jobs j
+  join app_public.templates t on t.id = j.template_id
+  join app_private.csv_upload_rows r on r.upload_id = j.id
+  where j.id = create_job_notifications.job_id
+    and r.row_number >= create_job_notifications.from_row and r.row_number < create_job_notifications.to_row;
+  if v_items is null then
+    return query select 0, 0, 0, 0;
+    return;
+  end if;
+  return query
+  select (count(*) filter (where c.outcome = 'created'))::integer,
+         (count(*) filter (where c.outcome = 'skipped'))::integer,
+         (count(*) filter (where c.outcome not in ('created', 'skipped')))::integer,
+         (count(*) filter (where c.outcome not in ('created', 'skipped')
+                              or (c.outcome = 'created' and not i.persist)))::integer
+  from app_hidden.create_notification_rows(v_items) c
+  join unnest(v_items) with ordinality as i on i.ordinality = c.ord + 1;
+end
+$$;
+
+
+--
+-- Name: FUNCTION create_job_notifications(job_id uuid, from_row integer, to_row integer); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.create_job_notifications(job_id uuid, from_row integer, to_row integer) IS 'Store a job''s checked rows with from_row <= row_number < to_row (app_private.csv_upload_rows) through app_hidden.create_notification_rows; returns the batch''s counts: created, skipped (stored already), refused, not_stored (refused, or simulated recipients).';
+
+
+--
+-- Name: create_notification_rows(app_hidden.notification_item[]); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.create_notification_rows(items app_hidden.notification_item[]) RETURNS TABLE(ord integer, id uuid, outcome text, message text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
@@ -348,8 +434,9 @@ declare
   v_key bytea := (select k.encryption_key from app_private.settings k limit 1);
   v_problem text[];
 begin
-  -- Referential integrity, checked once per distinct service / key / template version of the batch
-  -- (the table's foreign keys to them were dropped: their per-row checks cost more than the insert);
+  -- Referential integrity, checked once per distinct service / key / template version / job / user of
+  -- the batch (the table's foreign keys to them were dropped: their per-row checks cost more than the
+  -- insert, and two batches of one job at once turned their row locks on the job into multixacts);
   -- and that the template and the key are the service's own and the key type is the key's, so that
   -- no caller (a DBA with psql included) can send from another service's template or claim a test
   -- key's freedom from trial mode. Rows from the doors without a key (GraphQL, the CLI) are 'normal'.
@@ -366,18 +453,27 @@ begin
                 then array['23514', format('key_type %s is not the type of API key %s (%s)', r.key_type, k.id, k.key_type)]
               when r.api_key_id is null and r.key_type <> 'normal'
                 then array['23514', format('key_type %s needs its API key (api_key_id)', r.key_type)]
+              when r.job_id is not null and j.id is null
+                then array['23503', format('job %s does not exist', r.job_id)]
+              when j.service_id <> r.service_id
+                then array['23514', format('job %s is not a job of service %s', r.job_id, r.service_id)]
+              when r.created_by_id is not null and u.id is null
+                then array['23503', format('user %s does not exist', r.created_by_id)]
          end
   into v_problem
   from (select distinct x.service_id, x.api_key_id, coalesce(x.key_type, 'normal') as key_type, x.template_id,
-                        x.template_version
-        from jsonb_to_recordset(items)
-             as x(service_id uuid, api_key_id uuid, key_type text, template_id uuid, template_version integer)) r
+                        x.template_version, x.job_id, x.created_by_id
+        from unnest(items) x) r
   left join app_public.services s on s.id = r.service_id
   left join app_public.templates_history t on t.id = r.template_id and t.version = r.template_version
   left join app_public.api_keys k on k.id = r.api_key_id
+  left join app_public.jobs j on j.id = r.job_id
+  left join app_public.users u on u.id = r.created_by_id
   where s.id is null or t.id is null or t.service_id <> r.service_id
      or (r.api_key_id is null and r.key_type <> 'normal')
      or (r.api_key_id is not null and (k.id is null or k.service_id <> r.service_id or k.key_type <> r.key_type))
+     or (r.job_id is not null and (j.id is null or j.service_id <> r.service_id))
+     or (r.created_by_id is not null and u.id is null)
   limit 1;
   if v_problem is not null then
     raise exception 'create_notifications: %', v_problem[2] using errcode = v_problem[1];
@@ -386,7 +482,17 @@ begin
   -- One statement (no temp table, one plan): parse, decide the limits from the counters as they
   -- were at the start, then in data-modifying CTEs bump the counters, insert the rows and queue the jobs.
   return query
-  with b as materialized (
+  with stored_before as materialized (
+    -- A CSV row already stored (a restarted job) is skipped before anything is counted; a concurrent
+    -- insert of the same row is caught by the unique index below. Looked up once per job of the call,
+    -- as one range of the (job_id, job_row_number) index, not once per row: a per-row lookup whose
+    -- plan was cached while the table was small could become a scan of the table per row.
+    select s.job_id, s.job_row_number
+    from (select x.job_id, min(x.job_row_number) as lo, max(x.job_row_number) as hi
+          from unnest(items) x where x.job_id is not null group by x.job_id) r
+    cross join lateral (select n.job_id, n.job_row_number from app_public.notifications n
+                        where n.job_id = r.job_id and n.job_row_number between r.lo and r.hi) s
+  ), b as materialized (
     select (r.n - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id, r.api_key_id,
            coalesce(r.key_type, 'normal') as key_type, r.notification_type,
            case when r.notification_type = 'sms' and coalesce(r.international, false)
@@ -397,23 +503,14 @@ begin
            r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
            r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
            coalesce(r.persist, true) as persist, r.created_at, r.job_id, r.job_row_number,
-           -- A CSV row already stored (a restarted job) is skipped before anything is counted; a
-           -- concurrent insert of the same row is caught by the unique index below.
-           r.job_id is not null and exists (select from app_public.notifications n
-                                            where n.job_id = r.job_id and n.job_row_number = r.job_row_number)
-             as already_stored
-    from rows from (jsonb_to_recordset(items) as (
-      id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
-      template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
-      billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
-      reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz,
-      job_id uuid, job_row_number integer))
-      with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
-      template_version, "to", normalised_to, personalisation, client_reference,
-      billable_units, international, phone_prefix, rate_multiplier,
-      reply_to_text, postage, status, reference, scheduled_for,
-      one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number, n)
+           sb.job_id is not null as already_stored
+    from unnest(items) with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
+                                             template_version, "to", normalised_to, personalisation, client_reference,
+                                             billable_units, international, phone_prefix, rate_multiplier,
+                                             reply_to_text, postage,
+                                             status, reference, scheduled_for, one_click_unsubscribe_url,
+                                             created_by_id, persist, created_at, job_id, job_row_number, n)
+    left join stored_before sb on sb.job_id = r.job_id and sb.job_row_number = r.job_row_number
   ), svc as materialized (
     select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
            s.letter_message_limit, s.international_sms_message_limit,
@@ -504,14 +601,12 @@ begin
   ), day_used as materialized (
     -- (b) Daily limits per notification type, and for texts abroad the international_sms limit as
     -- well: Notify checks and counts an international text against both (sms first). Test keys are
-    -- exempt.
-    select g.service_id, g.channel,
+    -- exempt. Every channel of every service of the call (a few index lookups), not the distinct pairs of
+    -- the rows (a sort of every row): which rows count against it is decided by the joins below.
+    select s.id as service_id, x.channel,
            coalesce((select sum(c.sent) from app_private.daily_limit_counters c
-                     where c.service_id = g.service_id and c.day = v_day and c.channel = g.channel), 0) as used
-    from (select distinct r.service_id, x.channel from rated r
-          cross join lateral (select r.notification_type union all
-                              select 'international_sms' where r.channel = 'international_sms') x(channel)
-          where r.refusal is null and r.rate_message is null and r.key_type <> 'test') g
+                     where c.service_id = s.id and c.day = v_day and c.channel = x.channel), 0) as used
+    from svc s cross join (values ('sms'), ('email'), ('letter'), ('international_sms')) as x(channel)
   ), decided as materialized (
     select r.*,
            case when r.refusal is not null then r.refusal[1]
@@ -616,10 +711,52 @@ $$;
 
 
 --
+-- Name: FUNCTION create_notification_rows(items app_hidden.notification_item[]); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.create_notification_rows(items app_hidden.notification_item[]) IS 'Create notifications from already validated rows (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. A CSV job''s row (job_id, job_row_number) is not rate limited; one already stored is skipped (outcome skipped), so a restarted job never stores a row twice. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key, template version, job or user (created_by_id) raises foreign_key_violation (23503); a template, key or job of another service, a key_type that is not the key''s, or a key_type other than normal without a key, check_violation (23514).';
+
+
+--
+-- Name: create_notifications(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.create_notifications(items jsonb) RETURNS TABLE(ord integer, id uuid, outcome text, message text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+begin
+  return query
+  select c.ord, c.id, c.outcome, c.message
+  from app_hidden.create_notification_rows(array(
+    select row(r.id, r.service_id, r.api_key_id, r.key_type, r.notification_type, r.template_id, r.template_version,
+               r."to", r.normalised_to, r.personalisation, r.client_reference, r.billable_units, r.international,
+               r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, r.status, r.reference, r.scheduled_for,
+               r.one_click_unsubscribe_url, r.created_by_id, r.persist, r.created_at, r.job_id, r.job_row_number
+               )::app_hidden.notification_item
+    from rows from (jsonb_to_recordset(items) as (
+      id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
+      template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
+      billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
+      reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
+      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz,
+      job_id uuid, job_row_number integer))
+      with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
+      template_version, "to", normalised_to, personalisation, client_reference,
+      billable_units, international, phone_prefix, rate_multiplier,
+      reply_to_text, postage, status, reference, scheduled_for,
+      one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number, n)
+    order by r.n)) c;
+end
+$$;
+
+
+--
 -- Name: FUNCTION create_notifications(items jsonb); Type: COMMENT; Schema: app_hidden; Owner: -
 --
 
-COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number). In one transaction: who may send what to whom (service active, its channel permissions, international SMS and letters, trial mode and team keys: only to the team and the guest list), the rate limit per service and key type (services.rate_limit per 60 s, a sliding window: this minute''s count plus the last minute''s weighted by its share of the last 60 s), the daily per-channel limits (test keys exempt), the rows (personalisation encrypted) and one job per task per batch ({"ids": [...]}): deliver-sms, deliver-email, create-letter-pdf (template letters, test-key ones included), scan-letter (live precompiled letters). Returns one row per item: outcome created; refused (the API''s 400 BadRequestError), forbidden (403 BadRequestError), invalid (400 ValidationError), inactive (403 AuthError); rate_limit | daily_limit (429); with the API''s message. A refused item is neither counted nor stored; the others go on. A CSV job''s row (job_id, job_row_number) is not rate limited; one already stored is skipped (outcome skipped), so a restarted job never stores a row twice. persist = false (simulated recipients) stores nothing and counts toward the rate limit only (checked against the daily limit, not counted). An unknown service, API key or template version raises foreign_key_violation (23503); a template or key of another service, a key_type that is not the key''s, or a key_type other than normal without a key, check_violation (23514).';
+COMMENT ON FUNCTION app_hidden.create_notifications(items jsonb) IS 'Create notifications from a JSON array of already validated items (id, service_id, api_key_id, key_type, notification_type, template_id, template_version, to, normalised_to, personalisation, client_reference, billable_units, international, phone_prefix, rate_multiplier, reply_to_text, postage, status, reference, scheduled_for, one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number): app_hidden.create_notification_rows of them, in order (its rules, outcomes and errors).';
 
 
 --
@@ -2235,6 +2372,37 @@ COMMENT ON FUNCTION app_private.enqueue_nightly_facts(task text, days integer) I
 
 
 --
+-- Name: forget_checked_rows(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.forget_checked_rows() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with gone as (
+    delete from app_private.csv_upload_rows r
+    where r.upload_id in (
+      select k.upload_id from (select distinct upload_id from app_private.csv_upload_rows) k
+      left join app_private.csv_uploads u on u.id = k.upload_id
+      left join app_public.jobs j on j.id = k.upload_id
+      where u.id is null
+         or j.job_status in ('finished', 'cancelled', 'error', 'sending limits exceeded',
+                             'finished all notifications created')
+         or (j.id is null and u.checked_at < now() - interval '7 days'))
+    returning 1
+  )
+  select count(*)::integer from gone
+$$;
+
+
+--
+-- Name: FUNCTION forget_checked_rows(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.forget_checked_rows() IS 'Remove the rows checks kept (app_private.csv_upload_rows) that no job will read: of jobs that have ended, of uploads not sent within a week of their check, of uploads whose check has gone. Returns how many rows. Run by remove-job-files.';
+
+
+--
 -- Name: inbound_sms_callback(uuid); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3342,6 +3510,28 @@ COMMENT ON FUNCTION app_private.tg_inbound_sms__callback() IS 'AFTER INSERT stat
 
 
 --
+-- Name: tg_jobs__delete_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_jobs__delete_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  delete from app_public.notifications n where n.job_id = old.id;
+  return old;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_jobs__delete_notifications(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_jobs__delete_notifications() IS 'A deleted job takes its notifications with it (was ON DELETE CASCADE of a foreign key).';
+
+
+--
 -- Name: tg_notifications__status_callback(); Type: FUNCTION; Schema: app_private; Owner: -
 --
 
@@ -3652,6 +3842,28 @@ $$;
 --
 
 COMMENT ON FUNCTION app_private.tg_users__protect() IS 'BEFORE UPDATE on users: a user may edit their own profile through GraphQL but not escalate (platform_admin), unlock or fake sign-in state, nor change their email address or mobile number without proving access to the new one (request_user_change / confirm_user_change; platform admins may, as Notify''s update_user_attribute). Checks current_user, so trusted security definer functions (sign-in, password reset) are not blocked.';
+
+
+--
+-- Name: tg_users__unlink_notifications(); Type: FUNCTION; Schema: app_private; Owner: -
+--
+
+CREATE FUNCTION app_private.tg_users__unlink_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  update app_public.notifications n set created_by_id = null where n.created_by_id = old.id;
+  return old;
+end
+$$;
+
+
+--
+-- Name: FUNCTION tg_users__unlink_notifications(); Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON FUNCTION app_private.tg_users__unlink_notifications() IS 'Notifications sent by a deleted user lose who sent them (was ON DELETE SET NULL of a foreign key).';
 
 
 --
@@ -6547,6 +6759,36 @@ COMMENT ON FUNCTION app_public.user_verified_email_code(user_id uuid) IS 'Record
 
 
 --
+-- Name: csv_upload_rows; Type: TABLE; Schema: app_private; Owner: -
+--
+
+CREATE UNLOGGED TABLE app_private.csv_upload_rows (
+    upload_id uuid NOT NULL,
+    row_number integer NOT NULL,
+    "to" text NOT NULL,
+    normalised_to text,
+    personalisation jsonb,
+    billable_units integer,
+    international boolean,
+    phone_prefix text,
+    rate_multiplier numeric,
+    reply_to_text text,
+    postage text,
+    reference text,
+    status text,
+    persist boolean DEFAULT true NOT NULL,
+    CONSTRAINT csv_upload_rows_row_number_check CHECK ((row_number >= 0))
+);
+
+
+--
+-- Name: TABLE csv_upload_rows; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON TABLE app_private.csv_upload_rows IS 'The rows of a checked upload as the check prepared them (filled by COPY as the check reads the file), for process-job to store without checking the file again. They hold what the file holds, for no longer: removed when the job has run, or with the file of an upload not sent.';
+
+
+--
 -- Name: csv_uploads; Type: TABLE; Schema: app_private; Owner: -
 --
 
@@ -6559,6 +6801,7 @@ CREATE TABLE app_private.csv_uploads (
     has_errors boolean NOT NULL,
     checked_at timestamp with time zone DEFAULT now() NOT NULL,
     checked_by_id uuid,
+    staged_rows integer,
     CONSTRAINT csv_uploads_row_count_check CHECK ((row_count >= 0))
 );
 
@@ -6568,6 +6811,13 @@ CREATE TABLE app_private.csv_uploads (
 --
 
 COMMENT ON TABLE app_private.csv_uploads IS 'The last check of each uploaded recipients file (id = upload id = the job id it may become): its service, template and version, row count (data rows, blank rows not counted: the job_row_numbers 0..row_count-1 process-job gives), whether the report had errors, when and by whom.';
+
+
+--
+-- Name: COLUMN csv_uploads.staged_rows; Type: COMMENT; Schema: app_private; Owner: -
+--
+
+COMMENT ON COLUMN app_private.csv_uploads.staged_rows IS 'How many rows the last check kept in app_private.csv_upload_rows (null: none kept, or a check under way).';
 
 
 --
@@ -7355,7 +7605,9 @@ COMMENT ON TABLE app_public.notifications IS '@behavior -insert -update -delete
 @foreignKey (service_id) references app_public.services (id)
 @foreignKey (api_key_id) references app_public.api_keys (id)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
 @foreignKey (template_id, template_version) references app_public.templates_history (id, version)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
-One message to one recipient, kept here (with PII) until the service''s retention ends, then moved without PII to notification_history (test-key rows are deleted instead). Nothing references it by foreign key so it can be range-partitioned by created_at; its own references to services, api_keys and templates_history are checked by app_hidden.create_notifications (the only writer) and by delete triggers on those tables, not by constraints (per-row checks cost more than the insert).';
+@foreignKey (job_id) references app_public.jobs (id)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
+@foreignKey (created_by_id) references app_public.users (id)|@behavior -manyRelation:resource:connection -manyRelation:resource:list
+One message to one recipient, kept here (with PII) until the service''s retention ends, then moved without PII to notification_history (test-key rows are deleted instead). Nothing references it by foreign key so it can be range-partitioned by created_at; its own references to services, api_keys, templates_history, jobs and users are checked by app_hidden.create_notification_rows (the only writer) and by delete triggers on those tables, not by constraints (per-row checks cost more than the insert).';
 
 
 --
@@ -8056,6 +8308,14 @@ CREATE TABLE app_public.user_to_service (
 
 COMMENT ON TABLE app_public.user_to_service IS '@behavior -insert -update
 Team membership: the basis of row level security for everything a service owns. Joined by accepting an invitation (accept_invitation).';
+
+
+--
+-- Name: csv_upload_rows csv_upload_rows_pkey; Type: CONSTRAINT; Schema: app_private; Owner: -
+--
+
+ALTER TABLE ONLY app_private.csv_upload_rows
+    ADD CONSTRAINT csv_upload_rows_pkey PRIMARY KEY (upload_id, row_number);
 
 
 --
@@ -10070,6 +10330,13 @@ CREATE TRIGGER _800_status_callback AFTER UPDATE ON app_public.notifications REF
 
 
 --
+-- Name: jobs _900_delete_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_delete_notifications BEFORE DELETE ON app_public.jobs FOR EACH ROW EXECUTE FUNCTION app_private.tg_jobs__delete_notifications();
+
+
+--
 -- Name: services _900_delete_notifications; Type: TRIGGER; Schema: app_public; Owner: -
 --
 
@@ -10165,6 +10432,13 @@ CREATE TRIGGER _900_restrict_notifications BEFORE DELETE ON app_public.templates
 --
 
 CREATE TRIGGER _900_unlink_notifications BEFORE DELETE ON app_public.api_keys FOR EACH ROW EXECUTE FUNCTION app_private.tg_api_keys__unlink_notifications();
+
+
+--
+-- Name: users _900_unlink_notifications; Type: TRIGGER; Schema: app_public; Owner: -
+--
+
+CREATE TRIGGER _900_unlink_notifications BEFORE DELETE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg_users__unlink_notifications();
 
 
 --
@@ -10469,22 +10743,6 @@ ALTER TABLE ONLY app_public.letter_branding_to_organisation
 
 ALTER TABLE ONLY app_public.letter_branding_to_organisation
     ADD CONSTRAINT letter_branding_to_organisation_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES app_public.organisation(id) ON DELETE CASCADE;
-
-
---
--- Name: notifications notifications_created_by_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.notifications
-    ADD CONSTRAINT notifications_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES app_public.users(id) ON DELETE SET NULL;
-
-
---
--- Name: notifications notifications_job_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: -
---
-
-ALTER TABLE ONLY app_public.notifications
-    ADD CONSTRAINT notifications_job_id_fkey FOREIGN KEY (job_id) REFERENCES app_public.jobs(id) ON DELETE CASCADE;
 
 
 --
@@ -12660,6 +12918,20 @@ REVOKE ALL ON FUNCTION app_hidden.collation_deadline(at timestamp with time zone
 
 
 --
+-- Name: FUNCTION create_job_notifications(job_id uuid, from_row integer, to_row integer); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.create_job_notifications(job_id uuid, from_row integer, to_row integer) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION create_notification_rows(items app_hidden.notification_item[]); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.create_notification_rows(items app_hidden.notification_item[]) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION create_notifications(items jsonb); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -13020,6 +13292,13 @@ REVOKE ALL ON FUNCTION app_private.enqueue_nightly_facts(task text, days integer
 
 
 --
+-- Name: FUNCTION forget_checked_rows(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.forget_checked_rows() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION inbound_sms_callback(inbound_sms_id uuid); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -13252,6 +13531,13 @@ REVOKE ALL ON FUNCTION app_private.tg_inbound_sms__callback() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_jobs__delete_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_jobs__delete_notifications() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_notifications__status_callback(); Type: ACL; Schema: app_private; Owner: -
 --
 
@@ -13319,6 +13605,13 @@ REVOKE ALL ON FUNCTION app_private.tg_users__email_access_validated() FROM PUBLI
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_users__protect() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_users__unlink_notifications(); Type: ACL; Schema: app_private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_users__unlink_notifications() FROM PUBLIC;
 
 
 --
