@@ -459,28 +459,23 @@ t.test('forget_checked_rows: the kept rows no job will read', async (t) => {
   };
   const kept = async (id: string) =>
     (await db.one('select count(*)::int as n from app_private.csv_upload_rows where upload_id = $1', [id])).n;
+  const scheduled = (uploadId: string) =>
+    createJob(db.pool, {
+      serviceId: s.serviceId,
+      templateId: s.sms,
+      uploadId,
+      fileName: 'f.csv',
+      scheduledFor: new Date(Date.now() + 3600_000).toISOString(),
+      userId: s.userId,
+    });
   const recent = await check(phones(3));
   const old = await check(phones(4));
   await db.query(`update app_private.csv_uploads set checked_at = now() - interval '8 days' where id = $1`, [old]);
   const cancelled = await check(phones(5));
-  await createJob(db.pool, {
-    serviceId: s.serviceId,
-    templateId: s.sms,
-    uploadId: cancelled,
-    fileName: 'f.csv',
-    scheduledFor: new Date(Date.now() + 3600_000).toISOString(),
-    userId: s.userId,
-  });
+  await scheduled(cancelled);
   await db.query(`update app_public.jobs set job_status = 'cancelled' where id = $1`, [cancelled]);
   const waiting = await check(phones(6));
-  await createJob(db.pool, {
-    serviceId: s.serviceId,
-    templateId: s.sms,
-    uploadId: waiting,
-    fileName: 'f.csv',
-    scheduledFor: new Date(Date.now() + 3600_000).toISOString(),
-    userId: s.userId,
-  });
+  await scheduled(waiting);
   await db.query(`update app_private.csv_uploads set checked_at = now() - interval '8 days' where id = $1`, [waiting]);
   // Other tests' uploads share the database: at least this test's 4 + 5 go.
   t.ok((await db.one('select app_private.forget_checked_rows() as n')).n >= 9, 'the old upload’s and the job’s');
