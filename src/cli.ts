@@ -425,6 +425,7 @@ export const commands: Record<string, Command> = {
       file: { type: 'string', required: true, describe: 'path of the CSV or TSV file' },
       'scheduled-for': { type: 'string', describe: 'ISO 8601 time to send at (within 7 days)' },
       user: { type: 'string', describe: 'send as this user (their send permission is checked); default the platform' },
+      sender: { type: 'string', describe: 'SMS sender (texts) or reply-to address (emails) id for every row' },
     },
     async run(_db, o, _p, ctx) {
       const userId = uuidOpt(o, 'user');
@@ -464,6 +465,7 @@ export const commands: Record<string, Command> = {
           templateId: String(o.template),
           fileName: path.basename(file),
           body: fs.createReadStream(file),
+          senderId: str(o.sender),
         });
         if (!report.valid) {
           process.exitCode = 1;

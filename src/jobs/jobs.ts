@@ -14,7 +14,7 @@ import { isUuid } from '../lib/uuid.ts';
 import type { CreateItem, CreateOutcome } from '../notifications/batcher.ts';
 import { type CachedTemplate, cachedTemplate, type ServiceSnapshot, type V2Cache } from '../notifications/cache.ts';
 import { contextFor, SEND_PERMISSION, type SendingDeps } from '../sending/from-template.ts';
-import type { NotificationType, SendingContext } from '../sending/sending.ts';
+import { assertSender, type NotificationType, type SendingContext } from '../sending/sending.ts';
 import {
   type CheckReport,
   CsvFileError,
@@ -121,11 +121,15 @@ export async function readCsv(
   s3: S3Client,
   cfg: Config,
   key: string,
-): Promise<{ body: Readable; fileName: string } | null> {
+): Promise<{ body: Readable; fileName: string; senderId: string | null } | null> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: cfg.CSV_UPLOAD_BUCKET, Key: key }));
     const name = out.Metadata?.['original-file-name'];
-    return { body: out.Body as Readable, fileName: name ? decodeURIComponent(name) : 'upload.csv' };
+    return {
+      body: out.Body as Readable,
+      fileName: name ? decodeURIComponent(name) : 'upload.csv',
+      senderId: out.Metadata?.sender_id || null,
+    };
   } catch (e) {
     if (isMissing(e)) return null;
     throw e;
@@ -137,6 +141,11 @@ export interface UploadRequest {
   templateId: string | undefined;
   fileName: string;
   body: Readable;
+  /**
+   * The sender for every row (Notify keeps it in the file's metadata as sender_id): an SMS sender of the
+   * service for texts, a reply-to address for emails; letters have none.
+   */
+  senderId?: string | null;
 }
 
 /**
@@ -146,6 +155,11 @@ export interface UploadRequest {
  */
 export async function uploadAndCheck(deps: JobDeps, actor: JobActor, req: UploadRequest): Promise<CheckReport> {
   const { service, template } = await serviceAndTemplate(deps, actor, req.serviceId, req.templateId);
+  const senderId = template.type === 'letter' ? null : req.senderId?.trim().toLowerCase() || null;
+  // A sender that is not the service's is refused before anything is stored, with the v2 API's message.
+  if (senderId && template.type !== 'letter') {
+    await assertSender(jobContext(deps, service, template, actor.userId), template.type, senderId);
+  }
   const uploadId = crypto.randomUUID();
   const key = serviceFileKey(service.id, uploadId);
   const s3 = deps.s3();
@@ -164,7 +178,10 @@ export async function uploadAndCheck(deps: JobDeps, actor: JobActor, req: Upload
         Key: key,
         Body: guard,
         ContentType: 'text/csv',
-        Metadata: { 'original-file-name': encodeURIComponent(req.fileName) },
+        Metadata: {
+          'original-file-name': encodeURIComponent(req.fileName),
+          ...(senderId ? { sender_id: senderId } : {}),
+        },
       },
     }).done();
   } catch (e) {
@@ -196,7 +213,12 @@ async function checkStored(
   const name = fileName ?? stored.fileName;
   try {
     const file = await openCsv(stored.body, name, { maxBytes: deps.maxFileBytes });
-    const checker = new RowChecker(jobContext(deps, service, template, userId), template, file.headers);
+    const checker = new RowChecker(
+      jobContext(deps, service, template, userId),
+      template,
+      file.headers,
+      template.type === 'letter' ? null : stored.senderId,
+    );
     const remaining = await remainingToday(deps.pool, service.id, template.type);
     const international =
       template.type === 'sms' ? await remainingToday(deps.pool, service.id, 'international_sms') : null;
@@ -460,7 +482,12 @@ export async function processJob(
   };
   try {
     const file = await openCsv(stored.body, stored.fileName);
-    const checker = new RowChecker(jobContext(deps, service, template, job.created_by_id), template, file.headers);
+    const checker = new RowChecker(
+      jobContext(deps, service, template, job.created_by_id),
+      template,
+      file.headers,
+      template.type === 'letter' ? null : stored.senderId,
+    );
     let items: CreateItem[] = [];
     // The next batches are read and checked while the database stores the last ones, up to `parallel` batches at
     // once (each its own statement and transaction, so the database's cores share the work). Rows stored by a

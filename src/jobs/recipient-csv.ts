@@ -287,10 +287,14 @@ export class RowChecker {
   private readonly ctx: SendingContext;
   readonly template: CachedTemplate;
 
-  constructor(ctx: SendingContext, template: CachedTemplate, headers: string[]) {
+  /** The sender chosen for the whole file (texts: an SMS sender, emails: a reply-to address), if any. */
+  private readonly senderId: string | null;
+
+  constructor(ctx: SendingContext, template: CachedTemplate, headers: string[], senderId: string | null = null) {
     this.ctx = ctx;
     this.template = template;
     this.type = template.type;
+    this.senderId = senderId;
     const keys = headers.map((h) => (h === '' ? '' : columnKey(h)));
     const has = new Set(keys);
     const recipientKeys = RECIPIENT_COLUMNS[this.type].map(columnKey);
@@ -332,6 +336,8 @@ export class RowChecker {
     const body: Record<string, unknown> = { template_id: this.template.id, personalisation };
     if (this.type === 'sms') body.phone_number = row.cells[this.recipientColumn];
     if (this.type === 'email') body.email_address = row.cells[this.recipientColumn];
+    if (this.senderId && this.type === 'sms') body.sms_sender_id = this.senderId;
+    if (this.senderId && this.type === 'email') body.email_reply_to_id = this.senderId;
     return body;
   }
 

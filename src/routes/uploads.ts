@@ -1,6 +1,7 @@
 // Recipients files for bulk sending, for signed-in users (admin JWT, as GraphQL):
 //   POST /services/:serviceId/uploads/csv?template_id=…  — the file as multipart/form-data (field `file`)
-//     or as the raw body (name from ?file_name=); streamed to the CSV bucket, checked, and the check
+//     or as the raw body (name from ?file_name=), &sender_id= for the texts' SMS sender or the emails'
+//     reply-to address; streamed to the CSV bucket, checked, and the check
 //     report returned (the upload_id is the id to give create_job). A file that is not a readable
 //     spreadsheet is refused with a 400 and not kept.
 //   GET /services/:serviceId/uploads/:uploadId/check?template_id=…  — the report again.
@@ -25,6 +26,7 @@ interface Params {
 interface Query {
   template_id?: string;
   file_name?: string;
+  sender_id?: string;
 }
 
 export async function uploadRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
@@ -84,6 +86,7 @@ export async function uploadRoutes(app: FastifyInstance, opts: { ctx: AppContext
       templateId: request.query.template_id,
       fileName,
       body,
+      senderId: request.query.sender_id,
     });
     return reply.status(201).send(report);
   });

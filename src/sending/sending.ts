@@ -192,6 +192,15 @@ async function senderOf<T extends { archived: boolean }>(
   return found;
 }
 
+/**
+ * The sender a request names, checked as the v2 API checks sms_sender_id / email_reply_to_id (a CSV
+ * job's sender, chosen for the whole file, is checked once with the same message).
+ */
+export async function assertSender(ctx: SendingContext, type: 'sms' | 'email', id: string): Promise<void> {
+  if (type === 'sms') await senderOf(ctx, 'sms_sender_id', id, (s) => s.smsSenders);
+  else await senderOf(ctx, 'email_reply_to_id', id, (s) => s.replyTos);
+}
+
 /** The scheduled time as stored (UTC ISO); the schema has checked the format. */
 function scheduledFor(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;

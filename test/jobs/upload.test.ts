@@ -32,7 +32,7 @@ async function upload(
   s: ServiceWithKeys,
   templateId: string,
   body: string | Buffer,
-  opts: { fileName?: string; multipart?: boolean; auth?: string | null; contentType?: string } = {},
+  opts: { fileName?: string; multipart?: boolean; auth?: string | null; contentType?: string; senderId?: string } = {},
 ) {
   const fileName = opts.fileName ?? 'people.csv';
   const headers: Record<string, string> = {};
@@ -50,7 +50,11 @@ async function upload(
     ]);
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   } else headers['content-type'] = opts.contentType ?? 'text/csv';
-  const query = new URLSearchParams({ template_id: templateId, ...(opts.multipart ? {} : { file_name: fileName }) });
+  const query = new URLSearchParams({
+    template_id: templateId,
+    ...(opts.multipart ? {} : { file_name: fileName }),
+    ...(opts.senderId ? { sender_id: opts.senderId } : {}),
+  });
   const res = await app.inject({
     method: 'POST',
     url: `/services/${s.serviceId}/uploads/csv?${query}`,
@@ -364,3 +368,52 @@ t.test('GraphQL createJob: the same create_job, as the signed-in user', async (t
   t.same(made.data?.createJob?.result, { rowId: r.body.upload_id, jobStatus: 'pending', createdById: s.userId });
   t.match(await processJob(deps, r.body.upload_id), { status: 'finished', created: 1 });
 });
+
+t.test(
+  'a sender for every row: the SMS sender or reply-to address chosen, kept with the file, refused if not the service’s',
+  async (t) => {
+    const s = await createServiceWithKeys(db, { permissions: ['sms', 'email'] });
+    const sender = (await db.one(`select id from app_public.add_sms_sender($1, 'MYSENDER')`, [s.serviceId])).id;
+    const replyTo = (
+      await db.one(`select id from app_public.add_email_reply_to($1, 'replies@dept.gov.uk')`, [s.serviceId])
+    ).id;
+    const other = await createServiceWithKeys(db);
+    const theirs = (await db.one(`select id from app_public.add_sms_sender($1, 'THEIRS')`, [other.serviceId])).id;
+
+    const refused = await upload(s, s.sms, 'phone number,name\n07700900001,Ann\n', { senderId: theirs });
+    t.equal(refused.status, 400);
+    t.same(refused.body, {
+      status_code: 400,
+      errors: [
+        {
+          error: 'BadRequestError',
+          message: `sms_sender_id ${theirs} does not exist in database for service id ${s.serviceId}`,
+        },
+      ],
+    });
+    t.same(await storedKeys(s.serviceId), [], 'nothing stored');
+
+    const texts = await upload(s, s.sms, 'phone number,name\n07700900001,Ann\n07700900002,Bob\n', { senderId: sender });
+    t.equal(texts.status, 201);
+    t.ok(texts.body.valid, JSON.stringify(texts.body.errors) + JSON.stringify(texts.body.row_errors));
+    const emails = await upload(s, s.email, 'email address,name,ref\nann@example.com,Ann,R1\n', {
+      senderId: replyTo.toUpperCase(),
+    });
+    t.equal(emails.status, 201);
+    t.ok(emails.body.valid, JSON.stringify(emails.body.errors) + JSON.stringify(emails.body.row_errors));
+    // The texts from the rows the check kept; the emails from the file (the kept rows gone), which
+    // carries the sender in its metadata as Notify's does.
+    await db.query('delete from app_private.csv_upload_rows where upload_id = $1', [emails.body.upload_id]);
+    for (const [upload, template, expected] of [
+      [texts.body.upload_id, s.sms, 'MYSENDER'],
+      [emails.body.upload_id, s.email, 'replies@dept.gov.uk'],
+    ] as const) {
+      const job = await makeJob(s, template, upload);
+      t.match(await processJob(deps, job.id), { status: 'finished', refused: 0 });
+      const senders = await db.query('select distinct reply_to_text from app_public.notifications where job_id = $1', [
+        job.id,
+      ]);
+      t.same(senders, [{ reply_to_text: expected }]);
+    }
+  },
+);
