@@ -70,7 +70,8 @@ export class CheckedRows {
   }
 
   add(index: number, item: CreateItem): Promise<void> | undefined {
-    if (this.failed) return Promise.reject(this.failed);
+    // Rows the database would not take cost the job its shortcut (finish() throws), never the check.
+    if (this.failed) return undefined;
     const line = [
       this.uploadId,
       index,
@@ -100,13 +101,12 @@ export class CheckedRows {
     const chunk = this.buffered;
     this.buffered = '';
     if (this.stream!.write(chunk)) return undefined;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       const stream = this.stream!;
-      const done = (e?: unknown) => {
+      const done = () => {
         stream.off('drain', done);
         stream.off('error', done);
-        if (e) reject(e);
-        else resolve();
+        resolve();
       };
       stream.on('drain', done);
       stream.on('error', done);
@@ -117,11 +117,11 @@ export class CheckedRows {
   async finish(): Promise<number> {
     const stream = this.stream!;
     try {
-      if (this.buffered) await this.write();
+      if (this.buffered && !this.failed) await this.write();
       await new Promise<void>((resolve, reject) => {
         if (this.failed) return reject(this.failed);
         stream.once('error', reject);
-        stream.end(() => resolve());
+        stream.end((e?: Error | null) => (e ? reject(e) : resolve()));
       });
       this.release(false);
     } catch (e) {

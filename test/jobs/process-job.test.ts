@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import t from 'tap';
+import { CheckedRows } from '../../src/jobs/checked-rows.ts';
 import { createJob, type JobDeps, processJob, recheck, uploadAndCheck } from '../../src/jobs/jobs.ts';
 import { runTask } from '../../src/lib/run-task.ts';
 import { makeS3Client } from '../../src/lib/s3.ts';
@@ -484,4 +485,23 @@ t.test('forget_checked_rows: the kept rows no job will read', async (t) => {
     [3, 0, 0, 6],
     'an upload checked lately and a scheduled job keep theirs',
   );
+});
+
+t.test('rows the database will not take cost the shortcut, not the check', async (t) => {
+  const uploadId = crypto.randomUUID();
+  const kept = new CheckedRows(db.pool, uploadId);
+  await kept.start();
+  const item = (n: unknown) =>
+    ({ to: '07700900001', normalised_to: '447700900001', personalisation: null, billable_units: n }) as never;
+  t.equal(kept.add(0, item(1)), undefined);
+  // Not an integer: the COPY fails when the database reads it.
+  kept.add(1, item('many'));
+  for (let i = 2; i < 5000; i++) await kept.add(i, item(1));
+  await t.rejects(kept.finish(), /integer/);
+  await kept.discard();
+  t.equal(
+    (await db.one('select count(*)::int as n from app_private.csv_upload_rows where upload_id = $1', [uploadId])).n,
+    0,
+  );
+  t.equal((await db.one('select 1 as ok')).ok, 1, 'the pool is fine');
 });

@@ -417,3 +417,11 @@ t.test(
     }
   },
 );
+
+t.test('a NUL character anywhere: not a text file, refused before any row is kept', async (t) => {
+  const s = await createServiceWithKeys(db);
+  const r = await upload(s, s.sms, 'phone number,name\n07700900001,Ann\n07700900002,B\u0000b\n');
+  t.equal(r.status, 400);
+  t.match(r.body, { errors: [{ error: 'BadRequestError', message: FILE_MESSAGES.notSpreadsheet('people.csv') }] });
+  t.same(await storedKeys(s.serviceId), [], 'nothing stored');
+});
