@@ -20,7 +20,9 @@ const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? add
 
 async function run(...args: string[]) {
   const r = await cli(db.url, ...args);
-  if (r.code !== 0) throw new Error(`notify ${args.join(' ')} failed: ${r.stderr}`);
+  if (r.code !== 0) {
+    throw new Error(`notify ${args.join(' ')} failed (exit ${r.code}): ${r.stderr || r.stdout || 'no output'}`);
+  }
   return r.json;
 }
 
