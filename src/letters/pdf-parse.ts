@@ -48,34 +48,45 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
  * died), one pdf-lib cannot read has 0 pages.
  */
 export function parsePdf(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMITS): Promise<PdfParse> {
-  return slot(
-    () =>
-      new Promise<PdfParse>((resolve) => {
-        let settled = false;
-        const finish = (result: PdfParse) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          void worker.terminate();
-          resolve(result);
-        };
-        const worker = new Worker(new URL(import.meta.url), {
-          // A copy: the caller keeps its buffer (it is uploaded afterwards).
-          workerData: Uint8Array.from(bytes),
-          resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32 },
-          // Node's own type stripping loads this file; a loader of the parent (a test runner's) would
-          // count against the small heap.
-          execArgv: [],
-          stdout: true,
-          stderr: true,
-        });
-        const timer = setTimeout(() => finish({ outcome: 'timeout' }), limits.timeoutMs);
-        worker.once('message', (pages: number) => finish({ outcome: 'parsed', pages }));
-        // ERR_WORKER_OUT_OF_MEMORY, or any other death of the thread: the file is more than we will read.
-        worker.once('error', () => finish({ outcome: 'too-complex' }));
-        worker.once('exit', () => finish({ outcome: 'too-complex' }));
-      }),
-  );
+  return slot(() => parseInWorker(bytes, limits, 1));
+}
+
+/**
+ * One worker for one file. A worker that dies before it has started on the file (loading the PDF
+ * library in a small heap on a busy host) says nothing about the file: it is tried again, `retries` times.
+ */
+function parseInWorker(bytes: Uint8Array, limits: PdfLimits, retries: number): Promise<PdfParse> {
+  return new Promise<PdfParse>((resolve) => {
+    let settled = false;
+    let reading = false;
+    const finish = (result: PdfParse | 'retry') => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(result === 'retry' ? parseInWorker(bytes, limits, retries - 1) : result);
+    };
+    const worker = new Worker(new URL(import.meta.url), {
+      // A copy: the caller keeps its buffer (it is uploaded afterwards).
+      workerData: Uint8Array.from(bytes),
+      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32 },
+      // Node's own type stripping loads this file; a loader of the parent (a test runner's) would
+      // count against the small heap.
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+    });
+    const timer = setTimeout(() => finish({ outcome: 'timeout' }), limits.timeoutMs);
+    worker.on('message', (m: number | 'reading') => {
+      if (m === 'reading') reading = true;
+      else finish({ outcome: 'parsed', pages: m });
+    });
+    // ERR_WORKER_OUT_OF_MEMORY, or any other death of the thread once it is reading the file: the file
+    // is more than we will read.
+    const died = () => finish(reading || retries <= 0 ? { outcome: 'too-complex' } : 'retry');
+    worker.once('error', died);
+    worker.once('exit', died);
+  });
 }
 
 async function countPages(bytes: Uint8Array): Promise<number> {
@@ -88,5 +99,6 @@ async function countPages(bytes: Uint8Array): Promise<number> {
 
 if (!isMainThread && parentPort && workerData instanceof Uint8Array) {
   const port = parentPort;
+  port.postMessage('reading');
   void countPages(workerData).then((pages) => port.postMessage(pages));
 }
