@@ -217,7 +217,7 @@ async function checkStored(
       jobContext(deps, service, template, userId),
       template,
       file.headers,
-      template.type === 'letter' ? null : stored.senderId,
+      stored.senderId,
     );
     const remaining = await remainingToday(deps.pool, service.id, template.type);
     const international =
@@ -404,6 +404,55 @@ export async function processJob(
     await finish('error');
     return { status: 'error', created: 0, skipped: 0, refused: 0 };
   }
+  // A job that has stored nothing yet is checked against the day's limit as a whole (a resumed one was).
+  const { rows: started } = await pool.query<{ any: boolean }>(
+    'select exists (select from app_public.notifications where job_id = $1) as any',
+    [jobId],
+  );
+  if (!started[0].any) {
+    const remaining = await remainingToday(pool, job.service_id, template.type);
+    if (job.notification_count > remaining) {
+      await finish('sending limits exceeded');
+      return { status: 'sending limits exceeded', created: 0, skipped: 0, refused: 0 };
+    }
+  }
+  // The rows as the check kept them, when they are all there: stored in batches by the database alone.
+  const lastKept = await checkedRowsOf(pool, job);
+  const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
+  const batchSize = opts.batchSize ?? PROCESS_BATCH;
+  const storing = new InFlight(opts.parallel ?? PROCESS_PARALLEL);
+  let batches = 0;
+  // Rows this run leaves unstored on purpose: refused (by the check or the database) or simulated recipients
+  // (accepted, never stored). Recorded at the end, so the missing-rows check does not take the job for short.
+  let notStored = 0;
+  const stored = async () => {
+    batches++;
+    await opts.afterBatch?.(batches);
+  };
+  if (lastKept !== null) {
+    for (let from = 0; from <= lastKept; from += batchSize) {
+      await storing.add(() =>
+        storeCheckedRows(pool, jobId, from, from + batchSize).then((c) => {
+          outcome.created += c.created;
+          outcome.skipped += c.skipped;
+          outcome.refused += c.refused;
+          notStored += c.not_stored;
+          return stored();
+        }),
+      );
+    }
+    await storing.drain();
+    await recordNotStored(pool, jobId, notStored);
+    await forgetCheckedRows(pool, jobId);
+    await finish('finished');
+    return outcome;
+  }
+  const file = await readCsv(deps.s3(), deps.cfg, serviceFileKey(job.service_id, jobId));
+  if (!file) {
+    log(`job ${jobId}: file ${serviceFileKey(job.service_id, jobId)} not found`);
+    await finish('error');
+    return { status: 'error', created: 0, skipped: 0, refused: 0 };
+  }
   // The rows stored already, wherever they are: a batch may have failed between two that were stored,
   // so a re-run fills every gap, not only what follows the highest row (create_notifications' on conflict
   // do nothing makes a row stored meanwhile harmless).
@@ -413,54 +462,6 @@ export async function processJob(
     [jobId],
   );
   const done = new Set<number>(progress[0].rows);
-  if (done.size === 0) {
-    const remaining = await remainingToday(pool, job.service_id, template.type);
-    if (job.notification_count > remaining) {
-      await finish('sending limits exceeded');
-      return { status: 'sending limits exceeded', created: 0, skipped: 0, refused: 0 };
-    }
-  }
-  // The rows as the check kept them, when they are all there: stored in batches by the database alone.
-  const lastKept = await checkedRowsOf(pool, job);
-  if (lastKept !== null) {
-    const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
-    const batchSize = opts.batchSize ?? PROCESS_BATCH;
-    const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
-    let batches = 0;
-    let notStored = 0;
-    const storing: Promise<void>[] = [];
-    for (let from = 0; from <= lastKept; from += batchSize) {
-      if (storing.length >= parallel) await storing.shift();
-      const pending = storeCheckedRows(pool, jobId, from, from + batchSize).then(async (c) => {
-        outcome.created += c.created;
-        outcome.skipped += c.skipped;
-        outcome.refused += c.refused;
-        notStored += c.not_stored;
-        batches++;
-        await opts.afterBatch?.(batches);
-      });
-      // Awaited in turn or at the end; this only stops it counting as unhandled meanwhile.
-      pending.catch(() => undefined);
-      storing.push(pending);
-    }
-    for (const s of storing) await s;
-    await recordNotStored(pool, jobId, notStored);
-    await forgetCheckedRows(pool, jobId);
-    await finish('finished');
-    return outcome;
-  }
-  const stored = await readCsv(deps.s3(), deps.cfg, serviceFileKey(job.service_id, jobId));
-  if (!stored) {
-    log(`job ${jobId}: file ${serviceFileKey(job.service_id, jobId)} not found`);
-    await finish('error');
-    return { status: 'error', created: 0, skipped: 0, refused: 0 };
-  }
-  const outcome: ProcessOutcome = { status: 'finished', created: 0, skipped: 0, refused: 0 };
-  const batchSize = opts.batchSize ?? PROCESS_BATCH;
-  let batches = 0;
-  // Rows this run leaves unstored on purpose: refused (by the check or the database) or simulated recipients
-  // (accepted, never stored). Recorded at the end, so the missing-rows check does not take the job for short.
-  let notStored = 0;
   const flush = async (items: CreateItem[]) => {
     if (items.length === 0) return;
     const { rows: results } = await pool.query<{ ord: number; outcome: CreateOutcome }>(
@@ -477,24 +478,21 @@ export async function processJob(
         notStored++;
       }
     }
-    batches++;
-    await opts.afterBatch?.(batches);
+    await stored();
   };
   try {
-    const file = await openCsv(stored.body, stored.fileName);
+    const csv = await openCsv(file.body, file.fileName);
     const checker = new RowChecker(
       jobContext(deps, service, template, job.created_by_id),
       template,
-      file.headers,
-      template.type === 'letter' ? null : stored.senderId,
+      csv.headers,
+      file.senderId,
     );
     let items: CreateItem[] = [];
     // The next batches are read and checked while the database stores the last ones, up to `parallel` batches at
     // once (each its own statement and transaction, so the database's cores share the work). Rows stored by a
     // run that fails part-way need not be a prefix of the file: a re-run fills whatever is missing.
-    const parallel = Math.max(1, opts.parallel ?? PROCESS_PARALLEL);
-    const storing: Promise<void>[] = [];
-    for await (const row of file.rows) {
+    for await (const row of csv.rows) {
       if (done.has(row.index)) {
         outcome.skipped++;
         continue;
@@ -507,22 +505,42 @@ export async function processJob(
       }
       items.push({ ...result.prepared.item, job_id: jobId, job_row_number: row.index });
       if (items.length >= batchSize) {
-        if (storing.length >= parallel) await storing.shift();
-        const pending = flush(items);
-        // Awaited in turn or at the end; this only stops it counting as unhandled meanwhile.
-        pending.catch(() => undefined);
-        storing.push(pending);
+        const batch = items;
+        await storing.add(() => flush(batch));
         items = [];
       }
     }
-    for (const s of storing) await s;
+    await storing.drain();
     await flush(items);
   } finally {
-    stored.body.destroy();
+    file.body.destroy();
   }
   await recordNotStored(pool, jobId, notStored);
   await finish('finished');
   return outcome;
+}
+
+/** Batches stored at once, at most `limit`; drain() waits for the rest (the first failure thrown). */
+class InFlight {
+  private readonly pending: Promise<void>[] = [];
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = Math.max(1, limit);
+  }
+
+  /** Starts the batch once fewer than `limit` are in flight. */
+  async add(start: () => Promise<void>): Promise<void> {
+    if (this.pending.length >= this.limit) await this.pending.shift();
+    const batch = start();
+    // Awaited in turn or by drain(); this only stops it counting as unhandled meanwhile.
+    batch.catch(() => undefined);
+    this.pending.push(batch);
+  }
+
+  async drain(): Promise<void> {
+    for (const p of this.pending.splice(0)) await p;
+  }
 }
 
 /** How many rows the run left unstored on purpose (the missing-rows check counts them as done). */
