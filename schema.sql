@@ -493,23 +493,18 @@ begin
     cross join lateral (select n.job_id, n.job_row_number from app_public.notifications n
                         where n.job_id = r.job_id and n.job_row_number between r.lo and r.hi) s
   ), b as materialized (
-    select (r.n - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id, r.api_key_id,
+    -- The columns the rules read, one narrow row per item (ord is its place in items): the rules'
+    -- sorts and hash tables then move a few dozen bytes a row, not the whole notification; the
+    -- insert below reads the rest from items, zipped with the ids decided here.
+    select (r.ordinality - 1)::integer as ord, coalesce(r.id, gen_random_uuid()) as id, r.service_id,
            coalesce(r.key_type, 'normal') as key_type, r.notification_type,
            case when r.notification_type = 'sms' and coalesce(r.international, false)
                      and coalesce(r.phone_prefix, '44') <> '44' then 'international_sms'
                 else r.notification_type end as channel,
-           r.template_id, r.template_version, r."to", r.normalised_to, r.personalisation, r.client_reference,
-           coalesce(r.billable_units, 0) as billable_units, coalesce(r.international, false) as international,
-           r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, coalesce(r.status, 'created') as status,
-           r.reference, r.scheduled_for, r.one_click_unsubscribe_url, r.created_by_id,
-           coalesce(r.persist, true) as persist, r.created_at, r.job_id, r.job_row_number,
+           r.template_id, r."to", r.postage, coalesce(r.status, 'created') as status, r.scheduled_for,
+           coalesce(r.persist, true) as persist, r.job_id, r.job_row_number,
            sb.job_id is not null as already_stored
-    from unnest(items) with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
-                                             template_version, "to", normalised_to, personalisation, client_reference,
-                                             billable_units, international, phone_prefix, rate_multiplier,
-                                             reply_to_text, postage,
-                                             status, reference, scheduled_for, one_click_unsubscribe_url,
-                                             created_by_id, persist, created_at, job_id, job_row_number, n)
+    from unnest(items) with ordinality as r
     left join stored_before sb on sb.job_id = r.job_id and sb.job_row_number = r.job_row_number
   ), svc as materialized (
     select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
@@ -604,8 +599,7 @@ begin
     -- exempt. Every channel of every service of the call (a few index lookups), not the distinct pairs of
     -- the rows (a sort of every row): which rows count against it is decided by the joins below.
     select s.id as service_id, x.channel,
-           coalesce((select sum(c.sent) from app_private.daily_limit_counters c
-                     where c.service_id = s.id and c.day = v_day and c.channel = x.channel), 0) as used
+           app_hidden.sent_today(s.id, x.channel) as used
     from svc s cross join (values ('sms'), ('email'), ('letter'), ('international_sms')) as x(channel)
   ), decided as materialized (
     select r.*,
@@ -624,19 +618,22 @@ begin
       -- A simulated recipient is checked against the daily limit but not counted toward it (Notify
       -- increments its daily count only for rows it persists): its position is the stored rows before
       -- it, plus one. (Within one batch, a text abroad refused by the international limit still moves
-      -- later texts' sms position on by one: the batch is then at most that much stricter.)
-      select r.*, d.used + count(*) filter (where r.persist)
-                             over (partition by r.service_id, r.notification_type, d.used is not null order by r.ord)
-                         + case when r.persist then 0 else 1 end as day_position,
-             i.used + count(*) filter (where r.persist)
-                        over (partition by r.service_id, r.channel, i.used is not null order by r.ord)
-                    + case when r.persist then 0 else 1 end as intl_day_position
-      from rated r
+      -- later texts' sms position on by one: the batch is then at most that much stricter.) Every
+      -- position is a count over one window (the service's rows in order), so one sort serves them all.
+      select r.*,
+             case when r.counted then d.used + case r.notification_type
+                    when 'sms' then count(*) filter (where r.counted and r.persist and r.notification_type = 'sms') over w
+                    when 'email' then count(*) filter (where r.counted and r.persist and r.notification_type = 'email') over w
+                    else count(*) filter (where r.counted and r.persist and r.notification_type = 'letter') over w end
+                  + case when r.persist then 0 else 1 end end as day_position,
+             case when r.counted and r.channel = 'international_sms'
+                  then i.used + count(*) filter (where r.counted and r.persist and r.channel = 'international_sms') over w
+                       + case when r.persist then 0 else 1 end end as intl_day_position
+      from (select r.*, r.refusal is null and r.rate_message is null and r.key_type <> 'test' as counted
+            from rated r) r
       left join day_used d on d.service_id = r.service_id and d.channel = r.notification_type
-                           and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
       left join day_used i on i.service_id = r.service_id and i.channel = 'international_sms'
-                           and r.channel = 'international_sms'
-                           and r.refusal is null and r.rate_message is null and r.key_type <> 'test'
+      window w as (partition by r.service_id order by r.ord rows between unbounded preceding and current row)
     ) r
   ), rate_counted as (
     insert into app_private.rate_limit_counters as c (service_id, key_type, window_start, shard, requests)
@@ -655,20 +652,27 @@ begin
     on conflict (service_id, day, channel, shard) do update set sent = c.sent + excluded.sent
   ), stored as (
     -- (c) The rows (personalisation encrypted). Simulated recipients (persist = false) are accepted but not stored.
+    -- items zipped with the decisions in item order (the id of each row to store, null for the others):
+    -- no join, so no plan can pair every item with every decision.
     insert into app_public.notifications (id, "to", normalised_to, service_id, template_id, template_version,
       api_key_id, key_type, billable_units, notification_type, notification_status, reference, client_reference,
       _personalisation, international, phone_prefix, rate_multiplier, created_by_id, reply_to_text, postage,
       scheduled_for, one_click_unsubscribe_url, created_at, job_id, job_row_number)
-    select d.id, d."to", d.normalised_to, d.service_id, d.template_id, d.template_version, d.api_key_id, d.key_type,
-           d.billable_units, d.notification_type, d.status, d.reference, d.client_reference,
-           case when d.personalisation is not null
-                then x.iv || encrypt_iv(convert_to(d.personalisation::text, 'UTF8'), v_key, x.iv, 'aes-cbc/pad:pkcs') end,
-           d.international, d.phone_prefix, d.rate_multiplier, d.created_by_id, d.reply_to_text, d.postage,
-           d.scheduled_for, d.one_click_unsubscribe_url, coalesce(d.created_at, now()), d.job_id, d.job_row_number
-    from decided d
+    select z.unnest, z."to", z.normalised_to, z.service_id, z.template_id, z.template_version, z.api_key_id,
+           coalesce(z.key_type, 'normal'), coalesce(z.billable_units, 0), z.notification_type,
+           coalesce(z.status, 'created'), z.reference, z.client_reference,
+           case when z.personalisation is not null
+                then x.iv || encrypt_iv(convert_to(z.personalisation::text, 'UTF8'), v_key, x.iv, 'aes-cbc/pad:pkcs') end,
+           coalesce(z.international, false), z.phone_prefix, z.rate_multiplier, z.created_by_id, z.reply_to_text,
+           z.postage, z.scheduled_for, z.one_click_unsubscribe_url, coalesce(z.created_at, now()), z.job_id,
+           z.job_row_number
+    from (select array_agg(case when d.outcome is null and d.persist then d.id end order by d.ord) as ids
+          from decided d) a
+    -- z.unnest: the second array's column (ROWS FROM cannot name it apart from the item's 26).
+    cross join lateral rows from (unnest(items), unnest(a.ids)) as z
     -- app_private.encrypt inlined (key read once per call; a SQL function is planned on every call).
     cross join lateral (select gen_random_bytes(16) as iv) x
-    where d.outcome is null and d.persist
+    where z.unnest is not null
     on conflict (job_id, job_row_number) where job_id is not null do nothing
   ), queued as (
     -- (d) Jobs in the same transaction, one per task for the batch (scheduled ones run later):
@@ -730,24 +734,9 @@ begin
   return query
   select c.ord, c.id, c.outcome, c.message
   from app_hidden.create_notification_rows(array(
-    select row(r.id, r.service_id, r.api_key_id, r.key_type, r.notification_type, r.template_id, r.template_version,
-               r."to", r.normalised_to, r.personalisation, r.client_reference, r.billable_units, r.international,
-               r.phone_prefix, r.rate_multiplier, r.reply_to_text, r.postage, r.status, r.reference, r.scheduled_for,
-               r.one_click_unsubscribe_url, r.created_by_id, r.persist, r.created_at, r.job_id, r.job_row_number
-               )::app_hidden.notification_item
-    from rows from (jsonb_to_recordset(items) as (
-      id uuid, service_id uuid, api_key_id uuid, key_type text, notification_type text, template_id uuid,
-      template_version integer, "to" text, normalised_to text, personalisation jsonb, client_reference text,
-      billable_units integer, international boolean, phone_prefix text, rate_multiplier numeric,
-      reply_to_text text, postage text, status text, reference text, scheduled_for timestamptz,
-      one_click_unsubscribe_url text, created_by_id uuid, persist boolean, created_at timestamptz,
-      job_id uuid, job_row_number integer))
-      with ordinality as r(id, service_id, api_key_id, key_type, notification_type, template_id,
-      template_version, "to", normalised_to, personalisation, client_reference,
-      billable_units, international, phone_prefix, rate_multiplier,
-      reply_to_text, postage, status, reference, scheduled_for,
-      one_click_unsubscribe_url, created_by_id, persist, created_at, job_id, job_row_number, n)
-    order by r.n)) c;
+    select jsonb_populate_record(null::app_hidden.notification_item, e.item)
+    from jsonb_array_elements(items) with ordinality as e(item, n)
+    order by e.n)) c;
 end
 $$;
 
@@ -886,6 +875,28 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.current_user_service_ids() IS 'Services the request user belongs to; the building block of every service-scoped RLS policy (security definer to avoid policy recursion).';
+
+
+--
+-- Name: daily_limit(uuid, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.daily_limit(service_id uuid, channel text) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select case daily_limit.channel when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
+              when 'international_sms' then s.international_sms_message_limit
+              else s.letter_message_limit end
+  from app_public.services s where s.id = daily_limit.service_id
+$$;
+
+
+--
+-- Name: FUNCTION daily_limit(service_id uuid, channel text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.daily_limit(service_id uuid, channel text) IS 'The service''s daily limit for a channel (sms, email, letter, international_sms); null for an unknown service.';
 
 
 --
@@ -1418,12 +1429,9 @@ CREATE FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, no
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
   with w as (
-    select to_timestamp(floor(extract(epoch from now()) / 60) * 60) as win,
-           (now() at time zone 'Europe/London')::date as day
+    select to_timestamp(floor(extract(epoch from now()) / 60) * 60) as win
   ), s as (
-    select s.rate_limit,
-           case send_limit_reached.notification_type when 'sms' then s.sms_message_limit
-                when 'email' then s.email_message_limit else s.letter_message_limit end as day_limit
+    select s.rate_limit, app_hidden.daily_limit(s.id, send_limit_reached.notification_type) as day_limit
     from app_public.services s where s.id = send_limit_reached.service_id
   ), used as (
     select coalesce((select sum(c.requests) filter (where c.window_start = w.win)
@@ -1432,9 +1440,7 @@ CREATE FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, no
                      from app_private.rate_limit_counters c
                      where c.service_id = send_limit_reached.service_id and c.key_type = send_limit_reached.key_type
                        and c.window_start in (w.win, w.win - interval '60 seconds')), 0) as rate_used,
-           coalesce((select sum(c.sent) from app_private.daily_limit_counters c
-                     where c.service_id = send_limit_reached.service_id and c.day = w.day
-                       and c.channel = send_limit_reached.notification_type), 0) as day_used
+           app_hidden.sent_today(send_limit_reached.service_id, send_limit_reached.notification_type) as day_used
     from w
   )
   select case when u.rate_used + 1 > s.rate_limit then 'rate_limit' else 'daily_limit' end,
@@ -1455,6 +1461,27 @@ $$;
 --
 
 COMMENT ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) IS 'Whether one more request of `key_type` for `notification_type` would pass the service''s rate limit and daily limit (test keys: the rate limit only), as create_notifications decides them, without counting it: no row, or one row (outcome rate_limit | daily_limit, the API''s message).';
+
+
+--
+-- Name: sent_today(uuid, text); Type: FUNCTION; Schema: app_hidden; Owner: -
+--
+
+CREATE FUNCTION app_hidden.sent_today(service_id uuid, channel text) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(sum(c.sent), 0)::bigint from app_private.daily_limit_counters c
+  where c.service_id = sent_today.service_id and c.channel = sent_today.channel
+    and c.day = (now() at time zone 'Europe/London')::date
+$$;
+
+
+--
+-- Name: FUNCTION sent_today(service_id uuid, channel text); Type: COMMENT; Schema: app_hidden; Owner: -
+--
+
+COMMENT ON FUNCTION app_hidden.sent_today(service_id uuid, channel text) IS 'Messages of a channel (sms, email, letter, international_sms) counted against the service''s daily limit today (Europe/London), test keys and simulated recipients not counted.';
 
 
 --
@@ -12965,6 +12992,13 @@ GRANT ALL ON FUNCTION app_hidden.current_user_service_ids() TO notify_user;
 
 
 --
+-- Name: FUNCTION daily_limit(service_id uuid, channel text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.daily_limit(service_id uuid, channel text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION delivery_providers(notification_type text); Type: ACL; Schema: app_hidden; Owner: -
 --
 
@@ -13120,6 +13154,13 @@ REVOKE ALL ON FUNCTION app_hidden.record_unsubscribe_request(notification_id uui
 
 REVOKE ALL ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.send_limit_reached(service_id uuid, key_type text, notification_type text) TO notify_api;
+
+
+--
+-- Name: FUNCTION sent_today(service_id uuid, channel text); Type: ACL; Schema: app_hidden; Owner: -
+--
+
+REVOKE ALL ON FUNCTION app_hidden.sent_today(service_id uuid, channel text) FROM PUBLIC;
 
 
 --

@@ -87,14 +87,8 @@ export async function remainingToday(
   serviceId: string,
   channel: NotificationType | 'international_sms',
 ): Promise<number> {
-  const { rows } = await pool.query<{ remaining: number }>(
-    `select (case $2 when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                     when 'international_sms' then s.international_sms_message_limit
-                   else s.letter_message_limit end
-             - coalesce((select sum(c.sent) from app_private.daily_limit_counters c
-                         where c.service_id = s.id and c.channel = $2
-                           and c.day = (now() at time zone 'Europe/London')::date), 0))::int as remaining
-     from app_public.services s where s.id = $1`,
+  const { rows } = await pool.query<{ remaining: number | null }>(
+    'select (app_hidden.daily_limit($1, $2) - app_hidden.sent_today($1, $2))::int as remaining',
     [serviceId, channel],
   );
   return rows[0]?.remaining ?? 0;
