@@ -267,13 +267,16 @@ t.test('a mixed batch stores, queues and counts only the good rows, in order', a
     items.map((i) => i.id),
     'each row keeps its id',
   );
-  const stored = await db.query<{ id: string }>(
-    'select id from app_public.notifications where service_id = $1 order by id',
+  // Each stored row is its own item's (the rows between them refused): id, type, recipient and postage together.
+  const stored = await db.query<{ id: string; notification_type: string; to: string; postage: string | null }>(
+    'select id, notification_type, "to", postage from app_public.notifications where service_id = $1 order by id',
     [f.serviceId],
   );
   t.same(
-    stored.map((r) => r.id),
-    [items[0].id, items[2].id, items[6].id].sort(),
+    stored,
+    [items[0], items[2], items[6]]
+      .map((i) => ({ id: i.id, notification_type: i.notification_type, to: i.to, postage: i.postage ?? null }))
+      .sort((a, b) => String(a.id).localeCompare(String(b.id))),
   );
   const jobs = await db.query<{ task: string; ids: string[] }>(
     `select k.identifier as task, j.payload::jsonb->'ids' as ids
