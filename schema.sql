@@ -507,8 +507,7 @@ begin
     from unnest(items) with ordinality as r
     left join stored_before sb on sb.job_id = r.job_id and sb.job_row_number = r.job_row_number
   ), svc as materialized (
-    select s.id, s.active, s.restricted, s.rate_limit, s.sms_message_limit, s.email_message_limit,
-           s.letter_message_limit, s.international_sms_message_limit,
+    select s.id, s.active, s.restricted, s.rate_limit,
            array(select p.permission from app_public.service_permissions p where p.service_id = s.id) as permissions
     from app_public.services s where s.id in (select distinct b.service_id from b)
   ), allowed as materialized (
@@ -556,9 +555,6 @@ begin
       -- inactive: 403 AuthError (the API's messages, from notifications-api app/notifications/validators.py,
       -- app/v2/notifications/post_notifications.py and app/authentication/auth.py).
       select b.*, s.rate_limit, s.restricted,
-             case b.notification_type when 'sms' then s.sms_message_limit when 'email' then s.email_message_limit
-                                      else s.letter_message_limit end as day_limit,
-             s.international_sms_message_limit as intl_day_limit,
              case
                when b.already_stored then array['skipped', format('Row %s of job %s is already stored',
                                                                   b.job_row_number, b.job_id)]
@@ -598,7 +594,7 @@ begin
     -- well: Notify checks and counts an international text against both (sms first). Test keys are
     -- exempt. Every channel of every service of the call (a few index lookups), not the distinct pairs of
     -- the rows (a sort of every row): which rows count against it is decided by the joins below.
-    select s.id as service_id, x.channel,
+    select s.id as service_id, x.channel, app_hidden.daily_limit(s.id, x.channel) as day_limit,
            app_hidden.sent_today(s.id, x.channel) as used
     from svc s cross join (values ('sms'), ('email'), ('letter'), ('international_sms')) as x(channel)
   ), decided as materialized (
@@ -620,7 +616,7 @@ begin
       -- it, plus one. (Within one batch, a text abroad refused by the international limit still moves
       -- later texts' sms position on by one: the batch is then at most that much stricter.) Every
       -- position is a count over one window (the service's rows in order), so one sort serves them all.
-      select r.*,
+      select r.*, d.day_limit, i.day_limit as intl_day_limit,
              case when r.counted then d.used + case r.notification_type
                     when 'sms' then count(*) filter (where r.counted and r.persist and r.notification_type = 'sms') over w
                     when 'email' then count(*) filter (where r.counted and r.persist and r.notification_type = 'email') over w

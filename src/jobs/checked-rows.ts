@@ -136,7 +136,7 @@ export class CheckedRows {
     if (this.stream && !this.stream.destroyed) this.stream.destroy(new Error('check abandoned'));
     // The connection goes with the COPY it was in (nothing of it is committed).
     this.release(true);
-    await this.pool.query('delete from app_private.csv_upload_rows where upload_id = $1', [this.uploadId]);
+    await forgetCheckedRows(this.pool, this.uploadId);
   }
 
   private release(broken: boolean): void {
@@ -156,10 +156,10 @@ export async function checkedRowsOf(
   job: { id: string; template_id: string; template_version: number },
 ): Promise<number | null> {
   const { rows } = await pool.query<{ staged: number | null; kept: number; last: number | null }>(
-    `select u.staged_rows as staged,
-            (select count(*) from app_private.csv_upload_rows r where r.upload_id = u.id)::int as kept,
-            (select max(r.row_number) from app_private.csv_upload_rows r where r.upload_id = u.id) as last
+    `select u.staged_rows as staged, k.kept, k.last
      from app_private.csv_uploads u
+     cross join lateral (select count(*)::int as kept, max(r.row_number) as last
+                         from app_private.csv_upload_rows r where r.upload_id = u.id) k
      where u.id = $1 and u.template_id = $2 and u.template_version = $3 and not u.has_errors`,
     [job.id, job.template_id, job.template_version],
   );

@@ -14,6 +14,7 @@ import {
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import { ApiError, BadRequestError } from '../lib/errors.ts';
+import { rememberLast, rememberRecent } from '../lib/recent.ts';
 import { InvalidPhoneError, type PhoneErrorCode } from './errors.ts';
 
 export { InvalidPhoneError, PHONE_FORM_MESSAGES, PHONE_MESSAGES, type PhoneErrorCode } from './errors.ts';
@@ -368,43 +369,28 @@ export function slowParse(raw: string): Parsed {
 }
 
 // Parsing with full metadata takes tens of microseconds and the v2 API reads each number twice (the schema
-// check, then the service's permissions), so recent answers are kept: first in, first out.
-const RECENT_LIMIT = 1000;
-const RECENT_MAX_INPUT = 64;
-const recent = new Map<string, Parsed | PhoneErrorCode>();
+// check, then the service's permissions), so recent answers are kept. Only what could be a number is kept:
+// a long value (up to the body's size) would pin its memory.
+const slowAnswer = rememberRecent(
+  (raw): Parsed | PhoneErrorCode => {
+    try {
+      return parseNumber(raw);
+    } catch (e) {
+      if (!(e instanceof InvalidPhoneError)) throw e;
+      return e.code;
+    }
+  },
+  1000,
+  64,
+);
 
 // The v2 API and each row of a file read the same number three times in a row (the schema check, the guest
 // list, the service's permissions): the last answer is kept for the next call.
-let lastRaw: string | undefined;
-let lastAnswer: Parsed | PhoneErrorCode | undefined;
+const answerFor = rememberLast((raw: string): Parsed | PhoneErrorCode => fastUkMobile(raw) ?? slowAnswer(raw));
 
 function parseRecipient(raw: string): Parsed {
-  if (raw !== lastRaw || lastAnswer === undefined) {
-    lastAnswer = undefined;
-    lastRaw = raw;
-    lastAnswer = answerFor(raw);
-  }
-  if (typeof lastAnswer === 'string') throw new InvalidPhoneError(lastAnswer);
-  return lastAnswer;
-}
-
-function answerFor(raw: string): Parsed | PhoneErrorCode {
-  const fast = fastUkMobile(raw);
-  if (fast) return fast;
-  let answer = recent.get(raw);
-  if (answer === undefined) {
-    try {
-      answer = parseNumber(raw);
-    } catch (e) {
-      if (!(e instanceof InvalidPhoneError)) throw e;
-      answer = e.code;
-    }
-    // Only what could be a number is kept: a long value (up to the body's size) would pin its memory.
-    if (raw.length <= RECENT_MAX_INPUT) {
-      if (recent.size >= RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-      recent.set(raw, answer);
-    }
-  }
+  const answer = answerFor(raw);
+  if (typeof answer === 'string') throw new InvalidPhoneError(answer);
   return answer;
 }
 

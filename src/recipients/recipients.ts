@@ -2,6 +2,7 @@
 // addresses, plus the simulated recipients and the test-key outcomes.
 // The messages are bare; the v2 routes prefix them with the field (`phone_number Not enough digits`).
 import { domainToASCII } from 'node:url';
+import { rememberLast } from '../lib/recent.ts';
 import { InvalidRecipientError } from './errors.ts';
 import { normalisePhoneNumber } from './phone.ts';
 
@@ -43,27 +44,20 @@ export interface EmailInfo {
 
 // The v2 API and each row of a file check the same address twice in a row (the schema, then the sending rules):
 // the last answer is kept for the next call.
-let lastRaw: unknown;
-let lastAnswer: EmailInfo | null | undefined;
-
-/** Validates an email address with Notify's rules; throws InvalidEmailError('Not a valid email address'). */
-export function validateEmailAddress(raw: string): EmailInfo {
-  if (raw !== lastRaw || lastAnswer === undefined) {
-    lastAnswer = undefined;
-    lastRaw = raw;
-    lastAnswer = emailAnswer(raw);
-  }
-  if (lastAnswer === null) throw new InvalidEmailError();
-  return { ...lastAnswer };
-}
-
-function emailAnswer(raw: string): EmailInfo | null {
+const lastEmailAnswer = rememberLast((raw: string): EmailInfo | null => {
   try {
     return checkEmailAddress(raw);
   } catch (e) {
     if (e instanceof InvalidEmailError) return null;
     throw e;
   }
+});
+
+/** Validates an email address with Notify's rules; throws InvalidEmailError('Not a valid email address'). */
+export function validateEmailAddress(raw: string): EmailInfo {
+  const answer = lastEmailAnswer(raw);
+  if (answer === null) throw new InvalidEmailError();
+  return { ...answer };
 }
 
 function checkEmailAddress(raw: string): EmailInfo {

@@ -9,6 +9,7 @@
 //   one of yes / y / true / t / 1 / include / show (Notify's str2bool); any other value hides it.
 // - A list value becomes a markdown bullet list in emails and letters, "a, b and c" in SMS.
 import { BadRequestError } from '../lib/errors.ts';
+import { rememberRecent } from '../lib/recent.ts';
 import { addressLinesFromPersonalisation } from '../recipients/recipients.ts';
 
 export type Personalisation = Record<string, unknown>;
@@ -16,21 +17,12 @@ export type Personalisation = Record<string, unknown>;
 const PLACEHOLDER_RE = /\(\(([^()]+)\)\)/g;
 
 // Keys of the names seen lately (a file's column headers, an API's personalisation keys): worked out once rather
-// than for every row. Bounded in number and length, first in first out, as the names come from requests.
-const RECENT_KEYS_LIMIT = 1000;
-const RECENT_KEY_MAX_NAME = 100;
-const recentKeys = new Map<string, string>();
+// than for every row. Bounded in number and length, as the names come from requests.
+const recentKey = rememberRecent((name) => name.replace(/[\s_-]/g, '').toLowerCase(), 1000, 100);
 
 /** The matching key for a placeholder or personalisation name. */
 export function placeholderKey(name: string): string {
-  let key = recentKeys.get(name);
-  if (key !== undefined) return key;
-  key = name.replace(/[\s_-]/g, '').toLowerCase();
-  if (name.length <= RECENT_KEY_MAX_NAME) {
-    if (recentKeys.size >= RECENT_KEYS_LIMIT) recentKeys.delete(recentKeys.keys().next().value!);
-    recentKeys.set(name, key);
-  }
-  return key;
+  return recentKey(name);
 }
 
 interface Placeholder {
@@ -78,22 +70,9 @@ function parseField(field: string): ParsedField {
 }
 
 // Fields are parsed once, not for every message sent with them: a few templates are in use at a time (a file
-// of 100,000 rows has one). Bounded in number, first in first out; a long field is parsed each time, so the
-// cache never holds more than a few MB.
-const PARSED_FIELDS_LIMIT = 100;
-const PARSED_FIELD_MAX_LENGTH = 20_000;
-const parsedFields = new Map<string, ParsedField>();
-
-function parsedField(field: string): ParsedField {
-  let parsed = parsedFields.get(field);
-  if (parsed !== undefined) return parsed;
-  parsed = parseField(field);
-  if (field.length <= PARSED_FIELD_MAX_LENGTH) {
-    if (parsedFields.size >= PARSED_FIELDS_LIMIT) parsedFields.delete(parsedFields.keys().next().value!);
-    parsedFields.set(field, parsed);
-  }
-  return parsed;
-}
+// of 100,000 rows has one). At most 100 kept; a field over 20,000 characters is parsed each time, so what is
+// kept never comes to more than a few MB.
+const parsedField = rememberRecent(parseField, 100, 20_000);
 
 /** Placeholders in the given template fields, unique by key, in order of first appearance. */
 function namedPlaceholders(fields: Array<string | null | undefined>): Placeholder[] {
